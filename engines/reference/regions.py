@@ -1,0 +1,125 @@
+"""GB/T 2260 administrative divisions: provinces and prefectures; county codes roll up by prefix."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from engines.reference._csv import read_rows
+from engines.reference.errors import ReferenceDataError, UnknownCodeError
+
+FILE = "regions_gbt2260.csv"
+_CODE = re.compile(r"\d{6}")
+# Municipalities have no prefecture level in GB/T 2260; their districts roll up to the province.
+MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
+# Middle digits 90 mark county-level units administered directly by the province (济源 419001 ...).
+_PROVINCE_ADMINISTERED = "90"
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A province or prefecture-level division."""
+
+    code: str
+    name: str
+    level: str  # province | province_sar_tw | prefecture
+    parent: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedRegion:
+    """A valid 6-digit code with the named divisions it rolls up to."""
+
+    code: str
+    level: str  # province | prefecture | county
+    province: Region
+    prefecture: Region | None
+
+    @property
+    def display_name(self) -> str:
+        """Province and prefecture names; a county is shown by its code (no county table is shipped)."""
+        parts = [self.province.name]
+        if self.prefecture is not None:
+            parts.append(self.prefecture.name)
+        if self.level == "county":
+            parts.append(self.code)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class RegionTable:
+    """Provinces and prefectures indexed by code."""
+
+    by_code: dict[str, Region]
+
+    def provinces(self) -> list[Region]:
+        """Province-level divisions of the mainland (SARs and Taiwan excluded)."""
+        return [r for r in self.by_code.values() if r.level == "province"]
+
+    def prefectures(self, province_code: str | None = None) -> list[Region]:
+        """Prefecture-level divisions, optionally of one province."""
+        return [
+            r
+            for r in self.by_code.values()
+            if r.level == "prefecture" and (province_code is None or r.parent == province_code)
+        ]
+
+    def resolve(self, code: object) -> ResolvedRegion:
+        """Validate a province, prefecture or county code and find what it rolls up to."""
+        if not isinstance(code, str) or not _CODE.fullmatch(code):
+            raise UnknownCodeError("GB/T 2260 region", code, "must be 6 digits, e.g. 330106")
+        province = self.by_code.get(code[:2] + "0000")
+        if province is None or province.level != "province":
+            raise UnknownCodeError("GB/T 2260 region", code, f"no province {code[:2]}0000")
+        if code == province.code:
+            return ResolvedRegion(code, "province", province, None)
+        if province.code in MUNICIPALITIES or code[2:4] == _PROVINCE_ADMINISTERED:
+            if code.endswith("00"):
+                raise UnknownCodeError("GB/T 2260 region", code, "not a prefecture or county code")
+            return ResolvedRegion(code, "county", province, None)
+        prefecture = self.by_code.get(code[:4] + "00")
+        if prefecture is None:
+            raise UnknownCodeError("GB/T 2260 region", code, f"no prefecture {code[:4]}00 in {province.name}")
+        if code == prefecture.code:
+            return ResolvedRegion(code, "prefecture", province, prefecture)
+        return ResolvedRegion(code, "county", province, prefecture)
+
+
+def _validate(rows: list[dict[str, str]]) -> RegionTable:
+    by_code: dict[str, Region] = {}
+    for number, row in enumerate(rows, start=2):
+        code = row["code"]
+        if not _CODE.fullmatch(code) or code in by_code:
+            raise ReferenceDataError(f"{FILE} row {number}: bad or duplicate code {code!r}")
+        by_code[code] = Region(code, row["name"], row["level"], row["parent"])
+    for region in by_code.values():
+        if region.level == "prefecture":
+            parent = by_code.get(region.parent)
+            if parent is None or parent.level != "province" or region.code[:2] != parent.code[:2]:
+                raise ReferenceDataError(f"{FILE}: prefecture {region.code} has a wrong parent")
+    provinces = sum(1 for r in by_code.values() if r.level == "province")
+    prefectures = sum(1 for r in by_code.values() if r.level == "prefecture")
+    if (provinces, prefectures) != (31, 333):
+        raise ReferenceDataError(f"{FILE}: expected 31 provinces and 333 prefectures, got {provinces}/{prefectures}")
+    return RegionTable(by_code)
+
+
+@cache
+def region_table() -> RegionTable:
+    """Load and validate the region table once per process."""
+    return _validate(read_rows(FILE))
+
+
+def region_prefix(scope_code: str) -> str:
+    """The code prefix shared by everything inside a region: 330000 → 33, 330100 → 3301."""
+    if scope_code.endswith("0000"):
+        return scope_code[:2]
+    if scope_code.endswith("00"):
+        return scope_code[:4]
+    return scope_code
+
+
+def region_contains(scope_code: str, code: str) -> bool:
+    """True when `code` lies inside `scope_code` (a province, prefecture or county) by GB/T 2260 prefix."""
+    return code.startswith(region_prefix(scope_code))

@@ -1,0 +1,21 @@
+"""Enumerations of the enterprise registry, with translated labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SizeClass(models.TextChoices):
+    LARGE = "large", _("Large")
+    MEDIUM = "medium", _("Medium")
+    SMALL = "small", _("Small")
+    MICRO = "micro", _("Micro")
+    UNDETERMINED = "undetermined", _("Undetermined")
+
+
+class CloudLevel(models.TextChoices):
+    """Depth of cloud adoption, after the MIIT 企业上云 levels."""
+
+    NONE = "none", _("Not on cloud")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure on cloud")
+    PLATFORM = "platform", _("Platform systems on cloud")
+    BUSINESS = "business", _("Business applications on cloud")

@@ -1,0 +1,98 @@
+"""Registry pages: list with filters and the detail page; import/export live in views_io."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from engines.classify import digital_economy_class, size_class
+from engines.reference.errors import UnknownCodeError
+from engines.reference.industry import industry_table
+from engines.reference.regions import region_table
+from funeng.apps.enterprises.access import (
+    access_enterprise_for_user,
+    can_export_enterprises,
+    can_import_enterprises,
+    enterprises_visible_to,
+)
+from funeng.apps.enterprises.const import SizeClass
+from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
+from funeng.apps.enterprises.views_io import (  # noqa: F401  (routed from urls.py)
+    enterprise_export_view,
+    enterprise_import_view,
+    enterprise_template_view,
+)
+
+PAGE_SIZE = 50
+
+
+def _region_name(code: str) -> str:
+    try:
+        return region_table().resolve(code).display_name
+    except UnknownCodeError:
+        return code
+
+
+@login_required
+def enterprise_list_view(request: HttpRequest) -> HttpResponse:
+    """Paginated, filterable list of the enterprises the user may see."""
+    filters = EnterpriseFilter(
+        region=request.GET.get("region", "")[:6],
+        industry=request.GET.get("industry", "")[:4],
+        size_class=request.GET.get("size_class", "") if request.GET.get("size_class") in SizeClass.values else "",
+        q=request.GET.get("q", "")[:100].strip(),
+    )
+    queryset = enterprise_list(enterprises_visible_to(request.user), filters)
+    if request.GET.get("de_core") == "1":
+        queryset = queryset.filter(de_core=True)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    industries = industry_table()
+    rows = [
+        {
+            "enterprise": e,
+            "industry_name": industries.by_code[e.industry_code].name if e.industry_code in industries.by_code else "",
+            "region_name": _region_name(e.region_code),
+        }
+        for e in page.object_list
+    ]
+    regions = region_table()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "filters": filters,
+        "de_core": request.GET.get("de_core") == "1",
+        "querystring": query.urlencode(),
+        "provinces": regions.provinces(),
+        "prefectures": regions.prefectures(filters.region[:2] + "0000") if filters.region else [],
+        "sections": industries.of_level("section"),
+        "size_choices": SizeClass.choices,
+        "can_import": can_import_enterprises(request.user),
+        "can_export": can_export_enterprises(request.user),
+    }
+    return render(request, "enterprises/list.html", context)
+
+
+@login_required
+def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
+    """One enterprise with its codes resolved and its derived classes explained."""
+    enterprise = access_enterprise_for_user(request.user, enterprise_id)
+    industries = industry_table()
+    industry = industries.by_code.get(enterprise.industry_code)
+    lineage = []
+    if industry is not None:
+        lineage = [industries.by_code[industry.section], industries.by_code[industry.code[:2]],
+                   industries.by_code[industry.code[:3]], industry]
+    size = size_class(enterprise.industry_code, enterprise.employees, enterprise.revenue_cny, enterprise.assets_cny)
+    context = {
+        "enterprise": enterprise,
+        "industry_lineage": lineage,
+        "region_name": _region_name(enterprise.region_code),
+        "size": size,
+        "de": digital_economy_class(enterprise.industry_code),
+        "stale": size.size_class != enterprise.size_class,
+    }
+    return render(request, "enterprises/detail.html", context)

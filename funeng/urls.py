@@ -1,0 +1,16 @@
+"""URL map: portal pages, the language switch, Django admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from funeng.apps.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("enterprises/", include("funeng.apps.enterprises.urls")),
+    path("admin/", admin.site.urls),
+]

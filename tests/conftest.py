@@ -1,0 +1,57 @@
+"""Shared fixtures: personas and a factory for valid enterprises."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+
+from engines.reference.credit_code import check_character, org_code_check
+
+_serial = itertools.count(1)
+
+
+def make_credit_code(region: str = "330106", serial: int | None = None) -> str:
+    """A valid 统一社会信用代码 for a company registered in `region` (91 = 工商, 企业)."""
+    number = next(_serial) if serial is None else serial
+    body = f"{number:08d}"
+    first17 = "91" + region + body + org_code_check(body)
+    return first17 + check_character(first17)
+
+
+@pytest.fixture
+def credit_code():
+    return make_credit_code
+
+
+@pytest.fixture
+def enterprise_fields():
+    """Valid fields of a medium-sized Hangzhou manufacturer; override what a test needs."""
+
+    def build(**overrides: Any) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "credit_code": make_credit_code(),
+            "name": "杭州示例精密机械有限公司",
+            "industry_code": "3484",
+            "region_code": "330106",
+            "employees": 350,
+            "revenue_cny": 50_000_000,
+            "assets_cny": 80_000_000,
+        }
+        fields.update(overrides)
+        return fields
+
+    return build
+
+
+@pytest.fixture
+def operator(django_user_model):
+    """Alice, a platform operator (staff) who sees the whole registry."""
+    return django_user_model.objects.create_user("alice", password="pw-alice-1234", is_staff=True)
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """Charlie, a logged-in user with no role: must be refused everything."""
+    return django_user_model.objects.create_user("charlie", password="pw-charlie-1234")
