@@ -77,8 +77,18 @@ def _load_categories() -> dict[str, DECategory]:
 
 def _load_subclasses(categories: dict[str, DECategory]) -> dict[str, DESubclass]:
     table = industry_table()
+    rows = read_rows(SUBCLASS_FILE)
+    # 05 rows may name whole divisions or groups; a class wholly in the core (01-04) is not also an
+    # efficiency-improvement class, so such expansions skip it (explicit 4-digit codes are kept).
+    wholly_core = {
+        token
+        for row in rows
+        if row["de_code"][:2] in CORE_CATEGORIES
+        for token in row["gbt4754_codes"].split()
+        if not token.endswith("*")
+    }
     subclasses: dict[str, DESubclass] = {}
-    for number, row in enumerate(read_rows(SUBCLASS_FILE), start=2):
+    for number, row in enumerate(rows, start=2):
         code, parent = row["de_code"], row["parent"]
         where = f"{SUBCLASS_FILE} row {number}"
         if not _SUBCLASS.fullmatch(code) or code in subclasses:
@@ -93,6 +103,8 @@ def _load_subclasses(categories: dict[str, DECategory]) -> dict[str, DESubclass]
                 classes = table.classes_under(gbt)
             except ValueError:
                 raise ReferenceDataError(f"{where}: {gbt!r} is not a GB/T 4754-2017 code") from None
+            if len(gbt) < 4:
+                classes = [cls for cls in classes if cls not in wholly_core]
             for cls in classes:
                 # A class listed both wholly and partly keeps the whole correspondence.
                 mapped[cls] = mapped.get(cls, True) and partial

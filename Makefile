@@ -1,0 +1,60 @@
+# Funeng — two commands for a newcomer: `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ENTERPRISES ?= 5000
+# The demo runs in DEBUG with the development key; production sets DEBUG=0 and SECRET_KEY itself.
+DEMO_ENV := DEBUG=1
+
+.PHONY: install install-dev demo test lint typecheck pytest bench catalogs clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Funeng needs Python 3.11"'
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps make a second run fast: pip only runs again when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev]'
+	touch $@
+
+catalogs: $(VENV)/.installed
+	$(BIN)/python -m funeng.i18n
+
+install: $(VENV)/.installed catalogs
+
+install-dev: install $(VENV)/.installed-dev
+	bash scripts/ensure_system_packages.sh gettext
+
+demo: install
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/funeng migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/funeng demo_region --enterprises $(ENTERPRISES) --seed 1 --if-empty
+	@echo
+	@echo "Funeng is starting at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Demo logins (DEBUG only, password funeng-demo-2026): demo_admin"
+	$(DEMO_ENV) $(BIN)/funeng runserver $(HOST):$(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check engines
+
+typecheck: install-dev
+	$(BIN)/mypy engines funeng
+
+pytest: install-dev
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python benchmarks/classify.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,51 @@
+"""Every English msgid in the code has a zh-Hans translation, and Chinese is the default UI."""
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+import funeng
+
+PACKAGE = Path(funeng.__file__).resolve().parent
+CATALOG = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+
+
+def _extract_fresh_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> polib.POFile:
+    """Run makemessages over a copy of the source, merged into a copy of the committed catalog."""
+    source = tmp_path / "src"
+    shutil.copytree(PACKAGE, source / "funeng", ignore=shutil.ignore_patterns("locale", "__pycache__", "*.mo"))
+    locale = tmp_path / "locale"
+    (locale / "zh_Hans" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(CATALOG, locale / "zh_Hans" / "LC_MESSAGES" / "django.po")
+    monkeypatch.chdir(source)
+    with override_settings(LOCALE_PATHS=[str(locale)]):
+        call_command("makemessages", locale=["zh_Hans"], verbosity=0, no_obsolete=True)
+    return polib.pofile(str(locale / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+
+
+def test_it_translates_every_msgid_to_simplified_chinese(tmp_path, monkeypatch):
+    catalog = _extract_fresh_catalog(tmp_path, monkeypatch)
+    assert len(catalog) > 50
+    missing = [entry.msgid for entry in catalog if not entry.translated() or entry.fuzzy]
+    assert missing == []
+
+
+def test_it_would_notice_a_new_untranslated_string(tmp_path, monkeypatch):
+    template = PACKAGE / "templates" / "_i18n_probe.html"
+    template.write_text('{% load i18n %}{% translate "A string nobody translated" %}', encoding="utf-8")
+    try:
+        catalog = _extract_fresh_catalog(tmp_path, monkeypatch)
+    finally:
+        template.unlink()
+    assert "A string nobody translated" in [e.msgid for e in catalog if not e.translated()]
+
+
+def test_it_serves_chinese_by_default_and_english_on_request(client, operator):
+    client.force_login(operator)
+    assert "企业名录" in client.get("/enterprises/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/enterprises/"})
+    assert "Enterprise registry" in client.get("/enterprises/").content.decode()
