@@ -13,7 +13,7 @@ from funeng.apps.enterprises.services import EDITABLE_FIELDS, enterprise_create,
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("name", "credit_code", "industry_code", "region_code", "size_class", "de_core")
     list_filter = ("size_class", "de_core", "cloud_level")
     search_fields = ("name", "credit_code")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from funeng.apps.enterprises.const import CloudLevel, SizeClass
 from funeng.apps.enterprises.validators import (
@@ -13,8 +18,13 @@ from funeng.apps.enterprises.validators import (
     validate_region_code,
 )
 
-_MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
-_NON_NEGATIVE = [MinValueValidator(0)]
+
+def money_field(verbose_name: StrOrPromise, *, signed: bool = False) -> models.DecimalField:  # type: ignore[type-arg]
+    """An optional amount in CNY with cents; null means unknown, never zero."""
+    return models.DecimalField(
+        verbose_name, max_digits=18, decimal_places=2, null=True, blank=True,
+        validators=[] if signed else [MinValueValidator(0)],
+    )
 
 
 class Enterprise(models.Model):
@@ -34,9 +44,9 @@ class Enterprise(models.Model):
     )
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    revenue_cny = models.DecimalField(_("operating revenue (CNY)"), validators=_NON_NEGATIVE, **_MONEY)
-    assets_cny = models.DecimalField(_("total assets (CNY)"), validators=_NON_NEGATIVE, **_MONEY)
-    rd_expense_cny = models.DecimalField(_("R&D expense (CNY)"), validators=_NON_NEGATIVE, **_MONEY)
+    revenue_cny = money_field(_("operating revenue (CNY)"))
+    assets_cny = money_field(_("total assets (CNY)"))
+    rd_expense_cny = money_field(_("R&D expense (CNY)"))
     invention_patents = models.PositiveIntegerField(_("invention patents"), null=True, blank=True)
     utility_models = models.PositiveIntegerField(_("utility model patents"), null=True, blank=True)
     design_patents = models.PositiveIntegerField(_("design patents"), null=True, blank=True)
@@ -44,16 +54,12 @@ class Enterprise(models.Model):
     cloud_level = models.CharField(
         _("cloud adoption"), max_length=16, choices=CloudLevel.choices, blank=True, default=""
     )
-    cloud_spend_cny = models.DecimalField(_("yearly cloud spend (CNY)"), validators=_NON_NEGATIVE, **_MONEY)
+    cloud_spend_cny = money_field(_("yearly cloud spend (CNY)"))
     # Financial fields the policy engine reads (专精特新 criteria): growth, focus, leverage, R&D staff.
-    revenue_prev_cny = models.DecimalField(
-        _("operating revenue, previous year (CNY)"), validators=_NON_NEGATIVE, **_MONEY
-    )
-    main_business_revenue_cny = models.DecimalField(
-        _("main business revenue (CNY)"), validators=_NON_NEGATIVE, **_MONEY
-    )
-    net_profit_cny = models.DecimalField(_("net profit (CNY)"), **_MONEY)
-    liabilities_cny = models.DecimalField(_("total liabilities (CNY)"), validators=_NON_NEGATIVE, **_MONEY)
+    revenue_prev_cny = money_field(_("operating revenue, previous year (CNY)"))
+    main_business_revenue_cny = money_field(_("main business revenue (CNY)"))
+    net_profit_cny = money_field(_("net profit (CNY)"), signed=True)
+    liabilities_cny = money_field(_("total liabilities (CNY)"))
     rd_staff = models.PositiveIntegerField(_("R&D staff"), null=True, blank=True)
 
     # Derived by engines.classify; never edited by hand.

@@ -1,4 +1,4 @@
-"""Registry pages: list with filters and the detail page; import/export live in views_io."""
+"""Registry pages: list with filters and the detail page; import/export pages live in views_io."""
 
 from __future__ import annotations
 
@@ -19,11 +19,6 @@ from funeng.apps.enterprises.access import (
 )
 from funeng.apps.enterprises.const import SizeClass
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
-from funeng.apps.enterprises.views_io import (  # noqa: F401  (routed from urls.py)
-    enterprise_export_view,
-    enterprise_import_view,
-    enterprise_template_view,
-)
 
 PAGE_SIZE = 50
 
