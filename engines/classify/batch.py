@@ -45,7 +45,7 @@ def _size_table() -> pl.DataFrame:
 
 def _validate(frame: pl.DataFrame) -> None:
     codes = frame.get_column("industry_code")
-    bad = codes.filter(~codes.is_in(_size_table().get_column("industry_code")) | codes.is_null())
+    bad = codes.filter(~codes.is_in(_size_table().get_column("industry_code").implode()) | codes.is_null())
     if len(bad):
         raise UnknownCodeError("GB/T 4754-2017 industry", bad[0], f"not a GB/T 4754-2017 class ({len(bad)} rows)")
     for column in INPUT_COLUMNS.values():
@@ -79,7 +79,7 @@ def size_class_batch(frame: pl.DataFrame) -> pl.DataFrame:
     undetermined_by_data = (
         large.is_null() | (large.not_() & (medium.is_null() | (medium.not_() & small.is_null())))
     )
-    size = (
+    size_expr = (
         pl.when(~covered).then(pl.lit("undetermined"))
         .when(large.fill_null(False)).then(pl.lit("large"))
         .when(large.is_null()).then(pl.lit("undetermined"))
@@ -90,10 +90,10 @@ def size_class_batch(frame: pl.DataFrame) -> pl.DataFrame:
         .otherwise(pl.lit("micro"))
     )
     rule = (
-        pl.when(size == "large").then(pl.col("rule_large"))
-        .when(size == "medium").then(pl.col("rule_medium"))
-        .when(size == "small").then(pl.col("rule_small"))
-        .when(size == "micro").then(pl.col("rule_micro"))
+        pl.when(size_expr == "large").then(pl.col("rule_large"))
+        .when(size_expr == "medium").then(pl.col("rule_medium"))
+        .when(size_expr == "small").then(pl.col("rule_small"))
+        .when(size_expr == "micro").then(pl.col("rule_micro"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
     reason = (
@@ -111,7 +111,7 @@ def size_class_batch(frame: pl.DataFrame) -> pl.DataFrame:
         ]
     ).list.drop_nulls()
     result = joined.with_columns(
-        size_class=size, rule=rule, reason=reason, missing=missing
+        size_class=size_expr, rule=rule, reason=reason, missing=missing
     ).select([*frame.columns, "size_class", "group_no", "rule", "reason", "missing"])
     return result.collect()
 
@@ -145,7 +145,7 @@ def _de_table() -> pl.DataFrame:
 def digital_economy_class_batch(frame: pl.DataFrame) -> pl.DataFrame:
     """Add de_codes, de_partial (lists) and de_core columns; classes with no DE class get empty lists."""
     codes = frame.get_column("industry_code")
-    bad = codes.filter(~codes.is_in(industry_table().class_codes()) | codes.is_null())
+    bad = codes.filter(~codes.is_in(pl.Series(industry_table().class_codes()).implode()) | codes.is_null())
     if len(bad):
         raise UnknownCodeError("GB/T 4754-2017 industry", bad[0], f"not a GB/T 4754-2017 class ({len(bad)} rows)")
     joined = frame.join(_de_table(), on="industry_code", how="left", maintain_order="left")

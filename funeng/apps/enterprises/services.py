@@ -24,7 +24,8 @@ EDITABLE_FIELDS = (
 )
 
 
-def _snapshot(enterprise: Enterprise) -> dict[str, Any]:
+def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
+    """Editable and derived fields as JSON-ready values, for audit diffs."""
     data = model_to_dict(enterprise, fields=[*EDITABLE_FIELDS, *DERIVED_FIELDS])
     return {key: (str(value) if value is not None and not isinstance(value, int | bool | list | str) else value)
             for key, value in data.items()}
@@ -41,7 +42,7 @@ def enterprise_create(*, acting_user: Actor, **fields: Any) -> Enterprise:
     enterprise_apply_classes(enterprise)
     enterprise.save()
     audit_record(actor=acting_user, action=AuditAction.CREATE, obj=enterprise,
-                 changes=field_diff({}, _snapshot(enterprise)))
+                 changes=field_diff({}, enterprise_snapshot(enterprise)))
     return enterprise
 
 
@@ -51,12 +52,12 @@ def enterprise_update(*, enterprise: Enterprise, acting_user: Actor, **fields: A
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    before = _snapshot(enterprise)
+    before = enterprise_snapshot(enterprise)
     for key, value in fields.items():
         setattr(enterprise, key, value)
     enterprise.full_clean()
     enterprise_apply_classes(enterprise)
-    changes = field_diff(before, _snapshot(enterprise))
+    changes = field_diff(before, enterprise_snapshot(enterprise))
     if changes:
         enterprise.save()
         audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=enterprise, changes=changes)

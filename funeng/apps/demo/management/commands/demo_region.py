@@ -1,0 +1,121 @@
+"""`funeng demo_region`: fill an empty registry with a synthetic demo region, or write it to Parquet."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from funeng.apps.audit.models import AuditAction
+from funeng.apps.audit.services import audit_record_many, field_diff
+from funeng.apps.demo.generator import MONEY_COLUMNS, generate_enterprises
+from funeng.apps.enterprises.classification import enterprises_apply_classes
+from funeng.apps.enterprises.models import Enterprise
+
+# Same snapshot as enterprise_create, so a demo row's audit reads like any other creation.
+from funeng.apps.enterprises.services import enterprise_snapshot
+
+DEMO_USERNAME = "demo_admin"
+# Documented in the README; only ever created when DEBUG is on.
+DEMO_PASSWORD = "funeng-demo-2026"
+CHUNK = 2000
+
+
+class Command(BaseCommand):
+    help = "Generate a synthetic demo region (Zhejiang, with a slice of Jiangsu) into an empty database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--enterprises", type=int, default=5000, help="number of enterprises (default 5000)"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=1, help="random seed; the same seed gives the same region"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (exit 0) when the registry already has enterprises",
+        )
+        parser.add_argument(
+            "--parquet",
+            metavar="FILE",
+            type=Path,
+            help="write the generated enterprises to this Parquet file instead of the database",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        count: int = options["enterprises"]
+        seed: int = options["seed"]
+        if count < 1:
+            raise CommandError("--enterprises must be at least 1.")
+        if options["parquet"] is not None:
+            self._write_parquet(options["parquet"], count, seed)
+            return
+
+        existing = Enterprise.objects.count()
+        if existing:
+            if options["if_empty"]:
+                return
+            raise CommandError(
+                f"The registry already has {existing} enterprises; demo_region only fills an empty database. "
+                "Start from a fresh database (remove it and run `funeng migrate`), "
+                "or pass --if-empty to skip quietly."
+            )
+
+        started = time.perf_counter()
+        frame = generate_enterprises(count, seed)
+        generated = time.perf_counter()
+        self.stdout.write(f"generated {count} enterprises (seed {seed}) in {generated - started:.2f} s")
+
+        written = self._write_database(frame)
+        self.stdout.write(
+            f"wrote {written} enterprises with classes and audit rows in {time.perf_counter() - generated:.2f} s"
+        )
+        self._demo_login()
+
+    def _write_parquet(self, path: Path, count: int, seed: int) -> None:
+        started = time.perf_counter()
+        frame = generate_enterprises(count, seed)
+        generated = time.perf_counter()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        frame.write_parquet(path)
+        self.stdout.write(
+            f"generated {count} enterprises (seed {seed}) in {generated - started:.2f} s; "
+            f"wrote {path} in {time.perf_counter() - generated:.2f} s"
+        )
+
+    @transaction.atomic
+    def _write_database(self, frame: pl.DataFrame) -> int:
+        # Money goes in as Decimal with two places, exactly what the DecimalFields store.
+        frame = frame.with_columns(pl.col(c).cast(pl.Decimal(18, 2)) for c in MONEY_COLUMNS)
+        written = 0
+        for chunk in frame.iter_slices(CHUNK):
+            # The generator builds valid codes by construction (tests check every one), so rows
+            # skip full_clean: its per-row uniqueness query would dominate the run.
+            enterprises = [Enterprise(**row) for row in chunk.iter_rows(named=True)]
+            enterprises_apply_classes(enterprises)
+            Enterprise.objects.bulk_create(enterprises, batch_size=CHUNK)
+            if any(e.pk is None for e in enterprises):
+                raise CommandError("The database did not return primary keys for bulk inserts; cannot audit.")
+            written += audit_record_many(
+                actor=None,
+                action=AuditAction.CREATE,
+                objects=((e, field_diff({}, enterprise_snapshot(e))) for e in enterprises),
+            )
+        return written
+
+    def _demo_login(self) -> None:
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG is off: no demo login was created; use `funeng createsuperuser`.")
+            return
+        users = get_user_model()
+        if not users.objects.filter(username=DEMO_USERNAME).exists():
+            users.objects.create_superuser(DEMO_USERNAME, password=DEMO_PASSWORD)
+        self.stdout.write("logins (DEBUG only):")
+        self.stdout.write(f"  {DEMO_USERNAME} / {DEMO_PASSWORD}  (superuser, staff)")
