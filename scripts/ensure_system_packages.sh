@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs when their commands are missing.
-# Usage: ensure_system_packages.sh gettext|postgresql|chromium ...
+# Usage: ensure_system_packages.sh gettext|postgresql|chromium|fonts-noto-cjk ...
 set -euo pipefail
 
-declare -A PROBE=([gettext]=msgfmt [postgresql]=pg_ctlcluster [chromium]=chromium)
+present() {
+  case "$1" in
+    gettext) command -v msgfmt ;;
+    postgresql) command -v pg_ctlcluster && ls /usr/lib/postgresql/*/bin/postgres ;;
+    chromium) command -v chromium ;;
+    fonts-noto-cjk) ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ;;
+    *) dpkg -s "$1" ;;
+  esac >/dev/null 2>&1
+}
 missing=()
 for package in "$@"; do
-  command -v "${PROBE[$package]:-$package}" >/dev/null 2>&1 || missing+=("$package")
+  present "$package" || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

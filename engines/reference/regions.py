@@ -38,12 +38,10 @@ class ResolvedRegion:
 
     @property
     def display_name(self) -> str:
-        """Province and prefecture names; a county is shown by its code (no county table is shipped)."""
+        """Province and prefecture names (no county table is shipped, so counties show their code)."""
         parts = [self.province.name]
         if self.prefecture is not None:
             parts.append(self.prefecture.name)
-        if self.level == "county":
-            parts.append(self.code)
         return " ".join(parts)
 
 
