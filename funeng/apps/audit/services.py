@@ -18,6 +18,18 @@ def _actor(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Any, str]:
     return user, user.get_username()
 
 
+def _event(user: Any, label: str, action: str, obj: models.Model, changes: dict[str, Any]) -> AuditEvent:
+    return AuditEvent(
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=changes,
+    )
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -26,16 +38,9 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit row for a change to `obj`."""
-    user, label = _actor(actor)
-    return AuditEvent.objects.create(
-        actor=user,
-        actor_label=label,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        changes=changes or {},
-    )
+    event = _event(*_actor(actor), action, obj, changes or {})
+    event.save()
+    return event
 
 
 def audit_record_many(
@@ -46,18 +51,7 @@ def audit_record_many(
 ) -> int:
     """Append one audit row per object in bulk (used by imports)."""
     user, label = _actor(actor)
-    rows = [
-        AuditEvent(
-            actor=user,
-            actor_label=label,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            changes=changes,
-        )
-        for obj, changes in objects
-    ]
+    rows = [_event(user, label, action, obj, changes) for obj, changes in objects]
     AuditEvent.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
