@@ -43,7 +43,7 @@ demo: install
 
 lint: install-dev
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check engines
+	$(BIN)/ruff format --check .
 
 typecheck: install-dev
 	$(BIN)/mypy engines funeng

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 
 def test_it_classifies_and_audits_a_new_enterprise(operator, enterprise_fields):
     enterprise = enterprise_create(acting_user=operator, **enterprise_fields())
-    assert (enterprise.size_class, enterprise.size_reason, enterprise.classified_with) == ("medium", "decided", ENGINE_VERSION)
+    assert (enterprise.size_class, enterprise.size_reason, enterprise.classified_with) == (
+        "medium",
+        "decided",
+        ENGINE_VERSION,
+    )
     assert enterprise.de_codes and all(entry["partial"] for entry in enterprise.de_codes)
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.object_id) == ("create", operator, str(enterprise.pk))
@@ -69,7 +73,9 @@ def test_it_hides_enterprises_from_users_without_a_role(client, outsider, operat
 
 
 def test_it_shows_the_detail_with_the_rule_and_provisional_marker(client, operator, enterprise_fields):
-    enterprise = enterprise_create(acting_user=operator, **enterprise_fields(name="<script>alert(1)</script>厂"))
+    enterprise = enterprise_create(
+        acting_user=operator, **enterprise_fields(name="<script>alert(1)</script>厂")
+    )
     client.force_login(operator)
     page = client.get(f"/enterprises/{enterprise.pk}/").content.decode()
     assert "从业人员&gt;=300人 且 营业收入&gt;=2000万元" in page
@@ -77,11 +83,18 @@ def test_it_shows_the_detail_with_the_rule_and_provisional_marker(client, operat
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
 
-def test_it_filters_the_list_by_region_industry_and_size(client, operator, enterprise_fields, django_assert_max_num_queries):
+def test_it_filters_the_list_by_region_industry_and_size(
+    client, operator, enterprise_fields, django_assert_max_num_queries
+):
     enterprise_create(acting_user=operator, **enterprise_fields(name="杭州甲厂"))
-    enterprise_create(acting_user=operator, **enterprise_fields(name="南京乙店", region_code="320102", industry_code="5211", employees=3))
+    enterprise_create(
+        acting_user=operator,
+        **enterprise_fields(name="南京乙店", region_code="320102", industry_code="5211", employees=3),
+    )
     for _ in range(30):
-        enterprise_create(acting_user=operator, **enterprise_fields(name="杭州丙软件", industry_code="6513", employees=12))
+        enterprise_create(
+            acting_user=operator, **enterprise_fields(name="杭州丙软件", industry_code="6513", employees=12)
+        )
     client.force_login(operator)
 
     def names(query):

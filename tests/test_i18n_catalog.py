@@ -17,7 +17,9 @@ CATALOG = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 def _extract_fresh_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> polib.POFile:
     """Run makemessages over a copy of the source, merged into a copy of the committed catalog."""
     source = tmp_path / "src"
-    shutil.copytree(PACKAGE, source / "funeng", ignore=shutil.ignore_patterns("locale", "__pycache__", "*.mo"))
+    shutil.copytree(
+        PACKAGE, source / "funeng", ignore=shutil.ignore_patterns("locale", "__pycache__", "*.mo")
+    )
     locale = tmp_path / "locale"
     (locale / "zh_Hans" / "LC_MESSAGES").mkdir(parents=True)
     shutil.copy(CATALOG, locale / "zh_Hans" / "LC_MESSAGES" / "django.po")

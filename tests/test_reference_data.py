@@ -62,7 +62,11 @@ def test_it_rejects_unknown_region_codes(code):
 
 
 def test_it_nests_regions_by_prefix():
-    assert region_prefix("330000") == "33" and region_prefix("330100") == "3301" and region_prefix("330106") == "330106"
+    assert (
+        region_prefix("330000") == "33"
+        and region_prefix("330100") == "3301"
+        and region_prefix("330106") == "330106"
+    )
     assert region_contains("330000", "330106") and region_contains("330100", "330106")
     assert not region_contains("330100", "320106") and not region_contains("320100", "330106")
 
@@ -104,7 +108,9 @@ def test_it_has_5_categories_32_middle_classes_and_156_subclasses():
 def test_it_maps_the_core_to_126_classes_in_68_groups_and_26_divisions():
     # Seed 002 (NBS explanation): 01-04 correspond to 26 大类, 68 中类 and 126 小类 of GB/T 4754-2017.
     table = digital_economy_table()
-    core_classes = {cls for sub in table.subclasses.values() if sub.category in CORE_CATEGORIES for cls, _ in sub.classes}
+    core_classes = {
+        cls for sub in table.subclasses.values() if sub.category in CORE_CATEGORIES for cls, _ in sub.classes
+    }
     assert len(core_classes) == 126
     assert len({c[:3] for c in core_classes}) == 68
     assert len({c[:2] for c in core_classes}) == 26

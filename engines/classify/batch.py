@@ -47,7 +47,9 @@ def _validate(frame: pl.DataFrame) -> None:
     codes = frame.get_column("industry_code")
     bad = codes.filter(~codes.is_in(_size_table().get_column("industry_code").implode()) | codes.is_null())
     if len(bad):
-        raise UnknownCodeError("GB/T 4754-2017 industry", bad[0], f"not a GB/T 4754-2017 class ({len(bad)} rows)")
+        raise UnknownCodeError(
+            "GB/T 4754-2017 industry", bad[0], f"not a GB/T 4754-2017 class ({len(bad)} rows)"
+        )
     for column in INPUT_COLUMNS.values():
         values = frame.get_column(column).cast(pl.Float64)
         invalid = values.is_nan() | values.is_infinite() | (values < 0)
@@ -60,9 +62,7 @@ def size_class_batch(frame: pl.DataFrame) -> pl.DataFrame:
 
     Input columns: industry_code (str), employees, revenue_cny, assets_cny (numbers, null = unknown).
     """
-    frame = frame.with_columns(
-        [pl.col(c).cast(pl.Float64) for c in INPUT_COLUMNS.values()]
-    )
+    frame = frame.with_columns([pl.col(c).cast(pl.Float64) for c in INPUT_COLUMNS.values()])
     _validate(frame)
     joined = frame.lazy().join(_size_table().lazy(), on="industry_code", how="left", maintain_order="left")
     met = {}
@@ -76,43 +76,61 @@ def size_class_batch(frame: pl.DataFrame) -> pl.DataFrame:
         met[size] = conditions[0] & conditions[1] & conditions[2]
     large, medium, small = (met[s] for s in SIZES[:3])
     covered = pl.col("group_no").is_not_null()
-    undetermined_by_data = (
-        large.is_null() | (large.not_() & (medium.is_null() | (medium.not_() & small.is_null())))
+    undetermined_by_data = large.is_null() | (
+        large.not_() & (medium.is_null() | (medium.not_() & small.is_null()))
     )
     size_expr = (
-        pl.when(~covered).then(pl.lit("undetermined"))
-        .when(large.fill_null(False)).then(pl.lit("large"))
-        .when(large.is_null()).then(pl.lit("undetermined"))
-        .when(medium.fill_null(False)).then(pl.lit("medium"))
-        .when(medium.is_null()).then(pl.lit("undetermined"))
-        .when(small.fill_null(False)).then(pl.lit("small"))
-        .when(small.is_null()).then(pl.lit("undetermined"))
+        pl.when(~covered)
+        .then(pl.lit("undetermined"))
+        .when(large.fill_null(False))
+        .then(pl.lit("large"))
+        .when(large.is_null())
+        .then(pl.lit("undetermined"))
+        .when(medium.fill_null(False))
+        .then(pl.lit("medium"))
+        .when(medium.is_null())
+        .then(pl.lit("undetermined"))
+        .when(small.fill_null(False))
+        .then(pl.lit("small"))
+        .when(small.is_null())
+        .then(pl.lit("undetermined"))
         .otherwise(pl.lit("micro"))
     )
     rule = (
-        pl.when(size_expr == "large").then(pl.col("rule_large"))
-        .when(size_expr == "medium").then(pl.col("rule_medium"))
-        .when(size_expr == "small").then(pl.col("rule_small"))
-        .when(size_expr == "micro").then(pl.col("rule_micro"))
+        pl.when(size_expr == "large")
+        .then(pl.col("rule_large"))
+        .when(size_expr == "medium")
+        .then(pl.col("rule_medium"))
+        .when(size_expr == "small")
+        .then(pl.col("rule_small"))
+        .when(size_expr == "micro")
+        .then(pl.col("rule_micro"))
         .otherwise(pl.lit(None, dtype=pl.String))
     )
     reason = (
-        pl.when(~covered).then(pl.lit("industry_not_covered"))
-        .when(undetermined_by_data).then(pl.lit("missing_data"))
+        pl.when(~covered)
+        .then(pl.lit("industry_not_covered"))
+        .when(undetermined_by_data)
+        .then(pl.lit("missing_data"))
         .otherwise(pl.lit("decided"))
     )
     # Every level of a group uses the same indicators, so the large bounds say which are used.
     missing = pl.concat_list(
         [
-            pl.when(undetermined_by_data & covered & pl.col(column).is_null() & pl.col(f"{ind}_large").is_not_null())
+            pl.when(
+                undetermined_by_data
+                & covered
+                & pl.col(column).is_null()
+                & pl.col(f"{ind}_large").is_not_null()
+            )
             .then(pl.lit(column))
             .otherwise(pl.lit(None, dtype=pl.String))
             for ind, column in INPUT_COLUMNS.items()
         ]
     ).list.drop_nulls()
-    result = joined.with_columns(
-        size_class=size_expr, rule=rule, reason=reason, missing=missing
-    ).select([*frame.columns, "size_class", "group_no", "rule", "reason", "missing"])
+    result = joined.with_columns(size_class=size_expr, rule=rule, reason=reason, missing=missing).select(
+        [*frame.columns, "size_class", "group_no", "rule", "reason", "missing"]
+    )
     return result.collect()
 
 
@@ -147,7 +165,9 @@ def digital_economy_class_batch(frame: pl.DataFrame) -> pl.DataFrame:
     codes = frame.get_column("industry_code")
     bad = codes.filter(~codes.is_in(pl.Series(industry_table().class_codes()).implode()) | codes.is_null())
     if len(bad):
-        raise UnknownCodeError("GB/T 4754-2017 industry", bad[0], f"not a GB/T 4754-2017 class ({len(bad)} rows)")
+        raise UnknownCodeError(
+            "GB/T 4754-2017 industry", bad[0], f"not a GB/T 4754-2017 class ({len(bad)} rows)"
+        )
     joined = frame.join(_de_table(), on="industry_code", how="left", maintain_order="left")
     return joined.with_columns(
         pl.col("de_codes").fill_null(pl.lit([], dtype=pl.List(pl.String()))),

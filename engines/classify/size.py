@@ -101,7 +101,12 @@ def size_class(
     group = size_rules().group_for(industry_code)
     if group is None:
         return SizeResult(
-            UNDETERMINED, industry_code, None, None, None, "industry_not_covered",
+            UNDETERMINED,
+            industry_code,
+            None,
+            None,
+            None,
+            "industry_not_covered",
             explanation=f"行业 {industry_code} 不在《中小企业划型标准规定》所列行业范围内（可参照执行，需人工判定）",
         )
     return _decide(group, industry_code, {k: values[k] for k in group.indicators})
@@ -116,8 +121,14 @@ def _decide(group: SizeGroup, industry_code: str, values: dict[str, float | None
         if met is True:
             steps.append(f"{label}：{level.rule_text} —— 满足")
             return SizeResult(
-                level.size, industry_code, group.number, group.name, level.rule_text, "decided",
-                explanation=f"{group.name}：{facts}；满足{label}标准（{level.rule_text}）", steps=tuple(steps),
+                level.size,
+                industry_code,
+                group.number,
+                group.name,
+                level.rule_text,
+                "decided",
+                explanation=f"{group.name}：{facts}；满足{label}标准（{level.rule_text}）",
+                steps=tuple(steps),
             )
         if met is None:
             missing = tuple(
@@ -134,20 +145,32 @@ def _decide(group: SizeGroup, industry_code: str, values: dict[str, float | None
             else:
                 possible.append("micro")
             steps.append(f"{label}：{level.rule_text} —— 数据不全，无法判断")
-            names = "、".join(INDICATOR_LABEL[k] for k, v in values.items() if v is None and level.bound(k) is not None)
+            names = "、".join(
+                INDICATOR_LABEL[k] for k, v in values.items() if v is None and level.bound(k) is not None
+            )
             return SizeResult(
-                UNDETERMINED, industry_code, group.number, group.name, None, "missing_data",
-                missing=missing, possible=tuple(possible),
+                UNDETERMINED,
+                industry_code,
+                group.number,
+                group.name,
+                None,
+                "missing_data",
+                missing=missing,
+                possible=tuple(possible),
                 explanation=(
-                    f"{group.name}：{facts}；缺少{names}，可能为"
-                    + "、".join(SIZE_LABEL[p] for p in possible)
+                    f"{group.name}：{facts}；缺少{names}，可能为" + "、".join(SIZE_LABEL[p] for p in possible)
                 ),
                 steps=tuple(steps),
             )
         steps.append(f"{label}：{level.rule_text} —— 不满足")
     steps.append(f"微型：{group.micro_rule_text} —— 满足")
     return SizeResult(
-        "micro", industry_code, group.number, group.name, group.micro_rule_text, "decided",
+        "micro",
+        industry_code,
+        group.number,
+        group.name,
+        group.micro_rule_text,
+        "decided",
         explanation=f"{group.name}：{facts}；未达到小型标准，属微型（{group.micro_rule_text}）",
         steps=tuple(steps),
     )

@@ -69,7 +69,10 @@ def _load_categories() -> dict[str, DECategory]:
         if row["level"] == "中类" and row["parent"] != code[:2]:
             raise ReferenceDataError(f"{FILE} row {number}: {code} has parent {row['parent']!r}")
         categories[code] = DECategory(code, row["de_name"], row["level"], row["parent"])
-    counts = (sum(c.level == "大类" for c in categories.values()), sum(c.level == "中类" for c in categories.values()))
+    counts = (
+        sum(c.level == "大类" for c in categories.values()),
+        sum(c.level == "中类" for c in categories.values()),
+    )
     if counts != (5, 32):
         raise ReferenceDataError(f"{FILE}: expected 5 大类 and 32 中类, got {counts}")
     return categories
@@ -115,7 +118,9 @@ def _load_subclasses(categories: dict[str, DECategory]) -> dict[str, DESubclass]
         )
     if len(subclasses) != 156:
         raise ReferenceDataError(f"{SUBCLASS_FILE}: expected 156 小类, got {len(subclasses)}")
-    missing = {c for c, cat in categories.items() if cat.level == "中类"} - {s.parent for s in subclasses.values()}
+    missing = {c for c, cat in categories.items() if cat.level == "中类"} - {
+        s.parent for s in subclasses.values()
+    }
     if missing:
         raise ReferenceDataError(f"{SUBCLASS_FILE}: 中类 without 小类: {sorted(missing)}")
     return subclasses

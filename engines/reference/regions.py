@@ -99,7 +99,9 @@ def _validate(rows: list[dict[str, str]]) -> RegionTable:
     provinces = sum(1 for r in by_code.values() if r.level == "province")
     prefectures = sum(1 for r in by_code.values() if r.level == "prefecture")
     if (provinces, prefectures) != (31, 333):
-        raise ReferenceDataError(f"{FILE}: expected 31 provinces and 333 prefectures, got {provinces}/{prefectures}")
+        raise ReferenceDataError(
+            f"{FILE}: expected 31 provinces and 333 prefectures, got {provinces}/{prefectures}"
+        )
     return RegionTable(by_code)
 
 

@@ -30,7 +30,9 @@ class SizeThresholds:
 
     def bound(self, indicator: str) -> int | None:
         """The lower bound for 'employees', 'revenue' or 'assets'."""
-        return {"employees": self.employees, "revenue": self.revenue_cny, "assets": self.assets_cny}[indicator]
+        return {"employees": self.employees, "revenue": self.revenue_cny, "assets": self.assets_cny}[
+            indicator
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +116,10 @@ def _load_groups() -> dict[int, SizeGroup]:
                     raise ReferenceDataError(f"{FILE}: group {group_no} {indicator} bounds not descending")
         large = rows["large"]
         groups[group_no] = SizeGroup(
-            group_no, large["group_name"], large["scope_in_2011_rule"], (levels[0], levels[1], levels[2]),
+            group_no,
+            large["group_name"],
+            large["scope_in_2011_rule"],
+            (levels[0], levels[1], levels[2]),
             micro["rule_text"],
         )
     if sorted(groups) != list(range(1, 17)):

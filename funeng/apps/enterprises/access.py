@@ -14,7 +14,9 @@ User = AbstractBaseUser | AnonymousUser
 
 def _is_operator(user: User) -> bool:
     """Platform operators (staff) see the whole registry; roles per tenant come with the portals."""
-    return bool(user.is_authenticated and getattr(user, "is_staff", False) and getattr(user, "is_active", False))
+    return bool(
+        user.is_authenticated and getattr(user, "is_staff", False) and getattr(user, "is_active", False)
+    )
 
 
 def enterprises_visible_to(user: User) -> QuerySet[Enterprise]:

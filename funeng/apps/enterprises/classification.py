@@ -38,7 +38,12 @@ def enterprises_apply_classes(enterprises: Sequence[Enterprise]) -> None:
             "revenue_cny": [None if e.revenue_cny is None else float(e.revenue_cny) for e in enterprises],
             "assets_cny": [None if e.assets_cny is None else float(e.assets_cny) for e in enterprises],
         },
-        schema={"industry_code": pl.String, "employees": pl.Int64, "revenue_cny": pl.Float64, "assets_cny": pl.Float64},
+        schema={
+            "industry_code": pl.String,
+            "employees": pl.Int64,
+            "revenue_cny": pl.Float64,
+            "assets_cny": pl.Float64,
+        },
     )
     sized = size_class_batch(frame)
     de = digital_economy_class_batch(frame.select("industry_code"))

@@ -22,7 +22,11 @@ from funeng.apps.enterprises.validators import (
 def money_field(verbose_name: StrOrPromise, *, signed: bool = False) -> models.DecimalField:  # type: ignore[type-arg]
     """An optional amount in CNY with cents; null means unknown, never zero."""
     return models.DecimalField(
-        verbose_name, max_digits=18, decimal_places=2, null=True, blank=True,
+        verbose_name,
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[] if signed else [MinValueValidator(0)],
     )
 
@@ -35,11 +39,17 @@ class Enterprise(models.Model):
     )
     name = models.CharField(_("name"), max_length=200)
     industry_code = models.CharField(
-        _("industry code"), max_length=4, validators=[validate_industry_code], db_index=True,
+        _("industry code"),
+        max_length=4,
+        validators=[validate_industry_code],
+        db_index=True,
         help_text=_("GB/T 4754-2017 class, 4 digits"),
     )
     region_code = models.CharField(
-        _("region code"), max_length=6, validators=[validate_region_code], db_index=True,
+        _("region code"),
+        max_length=6,
+        validators=[validate_region_code],
+        db_index=True,
         help_text=_("GB/T 2260 code; county level allowed"),
     )
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
@@ -69,7 +79,9 @@ class Enterprise(models.Model):
     size_reason = models.CharField(_("size class reason"), max_length=32, blank=True, default="")
     de_codes = models.JSONField(_("digital-economy classes"), default=list, blank=True)
     de_core = models.BooleanField(_("digital-economy core industry"), default=False)
-    classified_with = models.CharField(_("classification engine version"), max_length=32, blank=True, default="")
+    classified_with = models.CharField(
+        _("classification engine version"), max_length=32, blank=True, default=""
+    )
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

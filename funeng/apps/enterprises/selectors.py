@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_prefix
+from funeng.apps.enterprises.const import SizeClass
 from funeng.apps.enterprises.models import Enterprise
 
 
@@ -19,6 +21,19 @@ class EnterpriseFilter:
     industry: str = ""
     size_class: str = ""
     q: str = ""
+    de_core: bool = False
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> EnterpriseFilter:
+        """Parse the list page's query string; unknown values are dropped, lengths are capped."""
+        size_class = query.get("size_class", "")
+        return cls(
+            region=query.get("region", "")[:6],
+            industry=query.get("industry", "")[:4],
+            size_class=size_class if size_class in SizeClass.values else "",
+            q=query.get("q", "")[:100].strip(),
+            de_core=query.get("de_core") == "1",
+        )
 
 
 def enterprise_list(queryset: QuerySet[Enterprise], filters: EnterpriseFilter) -> QuerySet[Enterprise]:
@@ -35,6 +50,8 @@ def enterprise_list(queryset: QuerySet[Enterprise], filters: EnterpriseFilter) -
             queryset = queryset.filter(industry_code__startswith=code)
     if filters.size_class:
         queryset = queryset.filter(size_class=filters.size_class)
+    if filters.de_core:
+        queryset = queryset.filter(de_core=True)
     if filters.q:
         queryset = queryset.filter(name__icontains=filters.q) | queryset.filter(credit_code=filters.q.upper())
     return queryset

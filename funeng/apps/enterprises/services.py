@@ -17,18 +17,36 @@ from funeng.apps.enterprises.models import Enterprise
 Actor = AbstractBaseUser | AnonymousUser | None
 # Fields a person may set; derived and bookkeeping fields are excluded (no mass assignment).
 EDITABLE_FIELDS = (
-    "credit_code", "name", "industry_code", "region_code", "founded_on", "employees", "revenue_cny",
-    "assets_cny", "rd_expense_cny", "invention_patents", "utility_models", "design_patents",
-    "software_copyrights", "cloud_level", "cloud_spend_cny", "revenue_prev_cny",
-    "main_business_revenue_cny", "net_profit_cny", "liabilities_cny", "rd_staff",
+    "credit_code",
+    "name",
+    "industry_code",
+    "region_code",
+    "founded_on",
+    "employees",
+    "revenue_cny",
+    "assets_cny",
+    "rd_expense_cny",
+    "invention_patents",
+    "utility_models",
+    "design_patents",
+    "software_copyrights",
+    "cloud_level",
+    "cloud_spend_cny",
+    "revenue_prev_cny",
+    "main_business_revenue_cny",
+    "net_profit_cny",
+    "liabilities_cny",
+    "rd_staff",
 )
 
 
 def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     """Editable and derived fields as JSON-ready values, for audit diffs."""
     data = model_to_dict(enterprise, fields=[*EDITABLE_FIELDS, *DERIVED_FIELDS])
-    return {key: (str(value) if value is not None and not isinstance(value, int | bool | list | str) else value)
-            for key, value in data.items()}
+    return {
+        key: (str(value) if value is not None and not isinstance(value, int | bool | list | str) else value)
+        for key, value in data.items()
+    }
 
 
 @transaction.atomic
@@ -41,8 +59,12 @@ def enterprise_create(*, acting_user: Actor, **fields: Any) -> Enterprise:
     enterprise.full_clean()
     enterprise_apply_classes(enterprise)
     enterprise.save()
-    audit_record(actor=acting_user, action=AuditAction.CREATE, obj=enterprise,
-                 changes=field_diff({}, enterprise_snapshot(enterprise)))
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=enterprise,
+        changes=field_diff({}, enterprise_snapshot(enterprise)),
+    )
     return enterprise
 
 

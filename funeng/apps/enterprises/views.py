@@ -33,21 +33,16 @@ def _region_name(code: str) -> str:
 @login_required
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     """Paginated, filterable list of the enterprises the user may see."""
-    filters = EnterpriseFilter(
-        region=request.GET.get("region", "")[:6],
-        industry=request.GET.get("industry", "")[:4],
-        size_class=request.GET.get("size_class", "") if request.GET.get("size_class") in SizeClass.values else "",
-        q=request.GET.get("q", "")[:100].strip(),
-    )
+    filters = EnterpriseFilter.from_query(request.GET)
     queryset = enterprise_list(enterprises_visible_to(request.user), filters)
-    if request.GET.get("de_core") == "1":
-        queryset = queryset.filter(de_core=True)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     industries = industry_table()
     rows = [
         {
             "enterprise": e,
-            "industry_name": industries.by_code[e.industry_code].name if e.industry_code in industries.by_code else "",
+            "industry_name": industries.by_code[e.industry_code].name
+            if e.industry_code in industries.by_code
+            else "",
             "region_name": _region_name(e.region_code),
         }
         for e in page.object_list
@@ -59,7 +54,6 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "filters": filters,
-        "de_core": request.GET.get("de_core") == "1",
         "querystring": query.urlencode(),
         "provinces": regions.provinces(),
         "prefectures": regions.prefectures(filters.region[:2] + "0000") if filters.region else [],
@@ -79,9 +73,15 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
     industry = industries.by_code.get(enterprise.industry_code)
     lineage = []
     if industry is not None:
-        lineage = [industries.by_code[industry.section], industries.by_code[industry.code[:2]],
-                   industries.by_code[industry.code[:3]], industry]
-    size = size_class(enterprise.industry_code, enterprise.employees, enterprise.revenue_cny, enterprise.assets_cny)
+        lineage = [
+            industries.by_code[industry.section],
+            industries.by_code[industry.code[:2]],
+            industries.by_code[industry.code[:3]],
+            industry,
+        ]
+    size = size_class(
+        enterprise.industry_code, enterprise.employees, enterprise.revenue_cny, enterprise.assets_cny
+    )
     context = {
         "enterprise": enterprise,
         "industry_lineage": lineage,
