@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "funeng.apps.core",
+    "funeng.apps.accounts",
+    "funeng.apps.api",
     "funeng.apps.audit",
     "funeng.apps.enterprises",
     "funeng.apps.demo",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from funeng.apps.api.urls import api
 from funeng.apps.core import views as core_views
 
 urlpatterns = [
@@ -12,5 +13,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("funeng.apps.enterprises.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

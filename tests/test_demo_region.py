@@ -16,6 +16,7 @@ from engines import ENGINE_VERSION
 from engines.reference.credit_code import is_valid_credit_code, org_code_check
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from funeng.apps.accounts.models import Membership
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.demo.generator import COLUMNS, _read_csv, demo_regions, generate_enterprises
 from funeng.apps.enterprises.models import Enterprise
@@ -198,12 +199,26 @@ def test_it_leaves_the_registry_empty_when_writing_parquet(tmp_path):
 
 @pytest.mark.django_db
 @override_settings(DEBUG=True)
-def test_it_creates_the_demo_login_when_debug_is_on():
-    output = run("--enterprises", "10")
-    user = get_user_model().objects.get(username="demo_admin")
-    assert user.is_superuser and user.is_staff
-    assert user.check_password("funeng-demo-2026")
-    assert "demo_admin / funeng-demo-2026" in output
+def test_it_creates_one_demo_login_per_role_when_debug_is_on():
+    output = run("--enterprises", "60")
+    users = get_user_model().objects
+    admin = users.get(username="demo_admin")
+    assert admin.is_superuser and admin.is_staff and admin.check_password("funeng-demo-2026")
+    roles = dict(Membership.objects.values_list("user__username", "role"))
+    assert roles == {
+        "demo_admin": "admin",
+        "demo_enterprise": "enterprise",
+        "demo_enterprise_b": "enterprise",
+        "demo_provider": "provider",
+        "demo_bank": "bank",
+        "demo_official": "official",
+        "demo_official_b": "official",
+    }
+    a = Membership.objects.get(user__username="demo_enterprise").enterprise
+    b = Membership.objects.get(user__username="demo_enterprise_b").enterprise
+    # The isolation personas: A lies in demo_official's 330100, B outside it.
+    assert a.region_code.startswith("3301") and not b.region_code.startswith("3301")
+    assert "funeng-demo-2026" in output and all(name in output for name in roles)
 
 
 @pytest.mark.django_db

@@ -8,22 +8,19 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many, field_diff
 from funeng.apps.demo.generator import MONEY_COLUMNS, generate_enterprises
+from funeng.apps.demo.users import DEMO_PASSWORD, demo_users_create
 from funeng.apps.enterprises.classification import enterprises_apply_classes
 from funeng.apps.enterprises.models import Enterprise
 
 # Same snapshot as enterprise_create, so a demo row's audit reads like any other creation.
 from funeng.apps.enterprises.services import enterprise_snapshot
 
-DEMO_USERNAME = "demo_admin"
-# Documented in the README; only ever created when DEBUG is on.
-DEMO_PASSWORD = "funeng-demo-2026"
 CHUNK = 2000
 
 
@@ -112,10 +109,8 @@ class Command(BaseCommand):
 
     def _demo_login(self) -> None:
         if not settings.DEBUG:
-            self.stdout.write("DEBUG is off: no demo login was created; use `funeng createsuperuser`.")
+            self.stdout.write("DEBUG is off: no demo logins were created; use `funeng createsuperuser`.")
             return
-        users = get_user_model()
-        if not users.objects.filter(username=DEMO_USERNAME).exists():
-            users.objects.create_superuser(DEMO_USERNAME, password=DEMO_PASSWORD)
-        self.stdout.write("logins (DEBUG only):")
-        self.stdout.write(f"  {DEMO_USERNAME} / {DEMO_PASSWORD}  (superuser, staff)")
+        self.stdout.write(f"logins (DEBUG only, password {DEMO_PASSWORD}):")
+        for login in demo_users_create():
+            self.stdout.write(f"  {login.username:<18} {login.description}")

@@ -1,0 +1,158 @@
+"""Tenants and roles: who a user acts for (an enterprise, a provider, a bank, a region)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from funeng.apps.accounts.const import Role, VettingState
+from funeng.apps.enterprises.validators import validate_region_code
+
+
+class Provider(models.Model):
+    """A digital service provider (服务商); it serves only once an official approves it."""
+
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    region_code = models.CharField(_("region code"), max_length=6, validators=[validate_region_code])
+    vetting_state = models.CharField(
+        _("vetting state"), max_length=16, choices=VettingState.choices, default=VettingState.APPLIED
+    )
+    vetting_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FinancialInstitution(models.Model):
+    """A bank or other lender that may read enterprise data under consent."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("financial institution")
+        verbose_name_plural = _("financial institutions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """The one role a user holds and the tenant it is bound to."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    is_enterprise_admin = models.BooleanField(_("enterprise administrator"), default=False)
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    institution = models.ForeignKey(
+        FinancialInstitution, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    region_code = models.CharField(
+        _("region code"),
+        max_length=6,
+        blank=True,
+        validators=[validate_region_code],
+        help_text=_("For officials: the province or prefecture they serve"),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            # Each role is bound to exactly its own kind of tenant.
+            models.CheckConstraint(
+                name="membership_tenant_matches_role",
+                condition=(
+                    models.Q(
+                        role=Role.ENTERPRISE,
+                        enterprise__isnull=False,
+                        provider__isnull=True,
+                        institution__isnull=True,
+                        region_code="",
+                    )
+                    | models.Q(
+                        role=Role.PROVIDER,
+                        provider__isnull=False,
+                        enterprise__isnull=True,
+                        institution__isnull=True,
+                        region_code="",
+                    )
+                    | models.Q(
+                        role=Role.BANK,
+                        institution__isnull=False,
+                        enterprise__isnull=True,
+                        provider__isnull=True,
+                        region_code="",
+                    )
+                    | (
+                        models.Q(
+                            role=Role.OFFICIAL,
+                            enterprise__isnull=True,
+                            provider__isnull=True,
+                            institution__isnull=True,
+                        )
+                        & ~models.Q(region_code="")
+                    )
+                    | models.Q(
+                        role=Role.ADMIN,
+                        enterprise__isnull=True,
+                        provider__isnull=True,
+                        institution__isnull=True,
+                        region_code="",
+                    )
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Consent(models.Model):
+    """An enterprise's grant (授权) to a financial institution to read named data until a date."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="consents"
+    )
+    institution = models.ForeignKey(FinancialInstitution, on_delete=models.CASCADE, related_name="consents")
+    categories = models.JSONField(_("data categories"), default=list)
+    valid_until = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-granted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.institution}"
+
+
+class ConsentRead(models.Model):
+    """One read of consented data by the grantee, shown to the enterprise."""
+
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="reads")
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+    categories = models.JSONField(_("data categories"), default=list)
+    channel = models.CharField(_("channel"), max_length=16)  # web | api | export
+
+    class Meta:
+        verbose_name = _("consented read")
+        verbose_name_plural = _("consented reads")
+        ordering = ["-read_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reader} read {self.consent} at {self.read_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,84 @@
+"""Demo logins, one per role plus a second enterprise and region for trying isolation (DEBUG only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from funeng.apps.accounts.const import Role, VettingState
+from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
+from funeng.apps.audit.services import audit_record
+from funeng.apps.enterprises.models import Enterprise
+
+# Documented in the README; demo_region creates these users only when DEBUG is on.
+DEMO_PASSWORD = "funeng-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    description: str
+
+
+def _two_enterprises() -> tuple[Enterprise, Enterprise]:
+    """A Hangzhou manufacturer (inside demo_official's 330100) and one outside Hangzhou."""
+    inside = Enterprise.objects.filter(region_code__startswith="3301").order_by("industry_code", "id")
+    first = (
+        inside.filter(industry_code__lt="4400").first()
+        or inside.first()
+        or Enterprise.objects.order_by("id").first()
+    )
+    if first is None:
+        raise LookupError("the registry is empty; load the demo region first")
+    second = Enterprise.objects.exclude(region_code__startswith=first.region_code[:4]).order_by("id").first()
+    if second is None:
+        raise LookupError("the demo region needs enterprises in two prefectures")
+    return first, second
+
+
+@transaction.atomic
+def demo_users_create() -> list[DemoLogin]:
+    """Create (or keep) the demo users and their tenants; return who logs in as what."""
+    users = get_user_model()
+    hangzhou, other = _two_enterprises()
+    provider, _ = Provider.objects.get_or_create(
+        credit_code="91330106MA2H7K1N3G",
+        defaults={
+            "name": "杭州数智云科技有限公司（演示）",
+            "region_code": "330106",
+            "vetting_state": VettingState.APPROVED,
+        },
+    )
+    bank, _ = FinancialInstitution.objects.get_or_create(name="演示银行杭州分行")
+    plan: list[tuple[str, dict[str, Any], str]] = [
+        ("demo_admin", {"role": Role.ADMIN}, "platform administrator"),
+        (
+            "demo_enterprise",
+            {"role": Role.ENTERPRISE, "enterprise": hangzhou, "is_enterprise_admin": True},
+            f"enterprise admin of {hangzhou.name} ({hangzhou.region_code})",
+        ),
+        (
+            "demo_enterprise_b",
+            {"role": Role.ENTERPRISE, "enterprise": other, "is_enterprise_admin": True},
+            f"enterprise admin of {other.name} ({other.region_code})",
+        ),
+        ("demo_provider", {"role": Role.PROVIDER, "provider": provider}, f"provider user of {provider.name}"),
+        ("demo_bank", {"role": Role.BANK, "institution": bank}, f"bank user of {bank.name}"),
+        ("demo_official", {"role": Role.OFFICIAL, "region_code": "330100"}, "official of 330100 杭州市"),
+        ("demo_official_b", {"role": Role.OFFICIAL, "region_code": "320100"}, "official of 320100 南京市"),
+    ]
+    logins = []
+    for username, membership, description in plan:
+        user = users.objects.filter(username=username).first()
+        if user is None:
+            is_admin = membership["role"] == Role.ADMIN
+            user = users.objects.create_user(
+                username, password=DEMO_PASSWORD, is_staff=is_admin, is_superuser=is_admin
+            )
+            created = Membership.objects.create(user=user, **membership)
+            audit_record(actor=None, action="create", obj=created, changes={"role": [None, created.role]})
+        logins.append(DemoLogin(username, description))
+    return logins

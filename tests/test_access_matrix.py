@@ -1,0 +1,146 @@
+"""Role × object × action: who may view, edit, export or delete an enterprise, pages and functions alike.
+
+Personas: each role, plus the cross-tenant cases (enterprise A's user on B; an official of 330100
+on an enterprise in 320100; a bank without consent).
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from funeng.apps.accounts.const import Role, VettingState
+from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
+from funeng.apps.enterprises.access import (
+    access_enterprise_by_credit_code,
+    access_enterprise_for_user,
+    can_export_enterprises,
+    can_import_enterprises,
+    enterprise_fields_writable_by,
+)
+from funeng.apps.enterprises.services import enterprise_create
+
+pytestmark = pytest.mark.django_db
+
+ALLOW, HIDE, DENY = "allow", "404", "403"
+
+
+@pytest.fixture
+def world(enterprise_fields):
+    """Enterprise A in 杭州 330106, B in 南京 320102, and one user per persona."""
+    a = enterprise_create(acting_user=None, **enterprise_fields(name="杭州甲厂", region_code="330106"))
+    b = enterprise_create(acting_user=None, **enterprise_fields(name="南京乙厂", region_code="320102"))
+    users = get_user_model().objects
+    provider = Provider.objects.create(
+        name="服务商",
+        credit_code="91330106MA2H7K1N3G",
+        region_code="330106",
+        vetting_state=VettingState.APPROVED,
+    )
+    bank = FinancialInstitution.objects.create(name="银行")
+
+    def member(username, **membership):
+        user = users.create_user(username, password="x" * 12)
+        Membership.objects.create(user=user, **membership)
+        return user
+
+    people = {
+        "admin": users.create_user("root", password="x" * 12, is_staff=True, is_superuser=True),
+        "admin_role": member("ops", role=Role.ADMIN),
+        "enterprise_a": member("ea", role=Role.ENTERPRISE, enterprise=a, is_enterprise_admin=True),
+        "enterprise_a_colleague": member("ea2", role=Role.ENTERPRISE, enterprise=a),
+        "enterprise_b": member("eb", role=Role.ENTERPRISE, enterprise=b),
+        "official_330100": member("gov_hz", role=Role.OFFICIAL, region_code="330100"),
+        "official_330000": member("gov_zj", role=Role.OFFICIAL, region_code="330000"),
+        "official_320100": member("gov_nj", role=Role.OFFICIAL, region_code="320100"),
+        "provider": member("prov", role=Role.PROVIDER, provider=provider),
+        "bank_without_consent": member("bank", role=Role.BANK, institution=bank),
+        "no_role": users.create_user("nobody", password="x" * 12),
+        "inactive_admin": users.create_user("gone", password="x" * 12, is_staff=True, is_active=False),
+    }
+    return {"a": a, "b": b, **people}
+
+
+# persona → (view A, edit A, view B, edit B, export, import)
+MATRIX = {
+    "admin": (ALLOW, ALLOW, ALLOW, ALLOW, True, True),
+    "admin_role": (ALLOW, ALLOW, ALLOW, ALLOW, True, True),
+    "enterprise_a": (ALLOW, ALLOW, HIDE, HIDE, False, False),
+    "enterprise_a_colleague": (ALLOW, ALLOW, HIDE, HIDE, False, False),
+    "enterprise_b": (HIDE, HIDE, ALLOW, ALLOW, False, False),
+    "official_330100": (ALLOW, DENY, HIDE, HIDE, True, False),
+    "official_330000": (ALLOW, DENY, HIDE, HIDE, True, False),
+    "official_320100": (HIDE, HIDE, ALLOW, DENY, True, False),
+    "provider": (HIDE, HIDE, HIDE, HIDE, False, False),
+    "bank_without_consent": (HIDE, HIDE, HIDE, HIDE, False, False),
+    "no_role": (HIDE, HIDE, HIDE, HIDE, False, False),
+    "inactive_admin": (HIDE, HIDE, HIDE, HIDE, False, False),
+}
+
+
+def _outcome(user, enterprise, *, write):
+    try:
+        access_enterprise_for_user(user, enterprise.pk, write=write)
+    except Http404:
+        return HIDE
+    except PermissionDenied:
+        return DENY
+    return ALLOW
+
+
+@pytest.mark.parametrize("persona", sorted(MATRIX))
+def test_access_functions_follow_the_matrix(world, persona):
+    user = world[persona]
+    got = (
+        _outcome(user, world["a"], write=False),
+        _outcome(user, world["a"], write=True),
+        _outcome(user, world["b"], write=False),
+        _outcome(user, world["b"], write=True),
+        can_export_enterprises(user),
+        can_import_enterprises(user),
+    )
+    assert got == MATRIX[persona]
+
+
+@pytest.mark.parametrize("persona", sorted(MATRIX))
+def test_pages_follow_the_matrix(world, persona, client):
+    client.force_login(world[persona])  # an inactive user's session is refused by the backend
+    view_a, _, view_b, _, export, importing = MATRIX[persona]
+    for enterprise, expected in ((world["a"], view_a), (world["b"], view_b)):
+        response = client.get(f"/enterprises/{enterprise.pk}/")
+        status = response.status_code
+        assert (status == 200) == (expected == ALLOW), (persona, enterprise.name, status)
+        listed = enterprise.name in client.get("/enterprises/").content.decode()
+        assert listed == (expected == ALLOW)
+    export_status = client.get("/enterprises/export.csv").status_code
+    assert (export_status == 200) == export
+    assert (client.get("/enterprises/import/").status_code == 200) == importing
+
+
+def test_an_official_export_holds_only_their_region(world, client):
+    client.force_login(world["official_330100"])
+    body = b"".join(client.get("/enterprises/export.csv").streaming_content).decode("utf-8-sig")
+    assert "杭州甲厂" in body and "南京乙厂" not in body
+
+
+def test_credit_code_lookups_obey_the_same_rules(world):
+    assert (
+        access_enterprise_by_credit_code(world["enterprise_a"], world["a"].credit_code.lower()) == world["a"]
+    )
+    with pytest.raises(Http404):
+        access_enterprise_by_credit_code(world["enterprise_a"], world["b"].credit_code)
+
+
+def test_an_enterprise_user_cannot_change_identity_or_region(world):
+    writable = enterprise_fields_writable_by(world["enterprise_a"], world["a"])
+    assert {"employees", "revenue_cny", "industry_code"} <= writable
+    assert not writable & {"region_code", "credit_code", "name", "size_class", "de_core"}
+    assert enterprise_fields_writable_by(world["enterprise_a"], world["b"]) == frozenset()
+    assert enterprise_fields_writable_by(world["official_330100"], world["a"]) == frozenset()
+
+
+def test_nobody_deletes_enterprises_through_the_admin(world, client):
+    client.force_login(world["admin"])
+    response = client.post(f"/admin/enterprises/enterprise/{world['a'].pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert type(world["a"]).objects.filter(pk=world["a"].pk).exists()
