@@ -38,7 +38,8 @@ demo: install
 	$(DEMO_ENV) $(BIN)/funeng demo_region --enterprises $(ENTERPRISES) --seed 1 --if-empty
 	@echo
 	@echo "Funeng is starting at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	@echo "Demo logins (DEBUG only, password funeng-demo-2026): demo_admin"
+	@echo "Demo logins (DEBUG only, password funeng-demo-2026): demo_admin demo_enterprise demo_enterprise_b"
+	@echo "  demo_official (330100) demo_official_b (320100) demo_provider demo_bank — see README.md"
 	$(DEMO_ENV) $(BIN)/funeng runserver $(HOST):$(PORT)
 
 lint: install-dev
