@@ -26,8 +26,10 @@ class DemoLogin:
 def _two_enterprises() -> tuple[Enterprise, Enterprise]:
     """A Hangzhou manufacturer (inside demo_official's 330100) and one outside Hangzhou."""
     inside = Enterprise.objects.filter(region_code__startswith="3301").order_by("industry_code", "id")
+    # GB/T 4754 section C (manufacturing) is divisions 13-43.
+    manufacturers = inside.filter(industry_code__gte="1300", industry_code__lt="4400")
     first = (
-        inside.filter(industry_code__lt="4400").first()
+        manufacturers.first()
         or inside.first()
         or Enterprise.objects.order_by("id").first()
     )
