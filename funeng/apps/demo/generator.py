@@ -17,43 +17,13 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS as COLUMNS
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 ZHEJIANG_FILE = "zhejiang_counties.csv"
 JIANGSU_FILE = "jiangsu_districts.csv"
 JIANGSU_SHARE = 0.05  # the slice outside the demo province, to test regional isolation
 
-COLUMNS = (
-    "credit_code",
-    "name",
-    "industry_code",
-    "region_code",
-    "founded_on",
-    "employees",
-    "revenue_cny",
-    "assets_cny",
-    "rd_expense_cny",
-    "invention_patents",
-    "utility_models",
-    "design_patents",
-    "software_copyrights",
-    "cloud_level",
-    "cloud_spend_cny",
-    "revenue_prev_cny",
-    "main_business_revenue_cny",
-    "net_profit_cny",
-    "liabilities_cny",
-    "rd_staff",
-)
-MONEY_COLUMNS = (
-    "revenue_cny",
-    "assets_cny",
-    "rd_expense_cny",
-    "cloud_spend_cny",
-    "revenue_prev_cny",
-    "main_business_revenue_cny",
-    "net_profit_cny",
-    "liabilities_cny",
-)
 CLOUD_LEVELS = ("none", "infrastructure", "platform", "business")
 
 

@@ -28,11 +28,7 @@ def _two_enterprises() -> tuple[Enterprise, Enterprise]:
     inside = Enterprise.objects.filter(region_code__startswith="3301").order_by("industry_code", "id")
     # GB/T 4754 section C (manufacturing) is divisions 13-43.
     manufacturers = inside.filter(industry_code__gte="1300", industry_code__lt="4400")
-    first = (
-        manufacturers.first()
-        or inside.first()
-        or Enterprise.objects.order_by("id").first()
-    )
+    first = manufacturers.first() or inside.first() or Enterprise.objects.order_by("id").first()
     if first is None:
         raise LookupError("the registry is empty; load the demo region first")
     second = Enterprise.objects.exclude(region_code__startswith=first.region_code[:4]).order_by("id").first()

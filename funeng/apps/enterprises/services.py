@@ -12,32 +12,10 @@ from django.forms.models import model_to_dict
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record, field_diff
 from funeng.apps.enterprises.classification import DERIVED_FIELDS, enterprise_apply_classes
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 
 Actor = AbstractBaseUser | AnonymousUser | None
-# Fields a person may set; derived and bookkeeping fields are excluded (no mass assignment).
-EDITABLE_FIELDS = (
-    "credit_code",
-    "name",
-    "industry_code",
-    "region_code",
-    "founded_on",
-    "employees",
-    "revenue_cny",
-    "assets_cny",
-    "rd_expense_cny",
-    "invention_patents",
-    "utility_models",
-    "design_patents",
-    "software_copyrights",
-    "cloud_level",
-    "cloud_spend_cny",
-    "revenue_prev_cny",
-    "main_business_revenue_cny",
-    "net_profit_cny",
-    "liabilities_cny",
-    "rd_staff",
-)
 
 
 def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:

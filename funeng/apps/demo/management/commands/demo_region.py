@@ -13,9 +13,10 @@ from django.db import transaction
 
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many, field_diff
-from funeng.apps.demo.generator import MONEY_COLUMNS, generate_enterprises
+from funeng.apps.demo.generator import generate_enterprises
 from funeng.apps.demo.users import DEMO_PASSWORD, demo_users_create
 from funeng.apps.enterprises.classification import enterprises_apply_classes
+from funeng.apps.enterprises.fields import MONEY_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 
 # Same snapshot as enterprise_create, so a demo row's audit reads like any other creation.
@@ -90,7 +91,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def _write_database(self, frame: pl.DataFrame) -> int:
         # Money goes in as Decimal with two places, exactly what the DecimalFields store.
-        frame = frame.with_columns(pl.col(c).cast(pl.Decimal(18, 2)) for c in MONEY_COLUMNS)
+        frame = frame.with_columns(pl.col(c).cast(pl.Decimal(18, 2)) for c in MONEY_FIELDS)
         written = 0
         for chunk in frame.iter_slices(CHUNK):
             # The generator builds valid codes by construction (tests check every one), so rows
