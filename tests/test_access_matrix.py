@@ -144,3 +144,22 @@ def test_nobody_deletes_enterprises_through_the_admin(world, client):
     response = client.post(f"/admin/enterprises/enterprise/{world['a'].pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert type(world["a"]).objects.filter(pk=world["a"].pk).exists()
+
+
+@pytest.mark.parametrize(
+    "membership",
+    [
+        {"role": Role.ENTERPRISE},  # no enterprise
+        {"role": Role.OFFICIAL},  # no region
+        {"role": Role.ENTERPRISE, "region_code": "330100"},  # an enterprise user posing as an official
+        {"role": Role.ADMIN, "region_code": "330100"},
+    ],
+)
+def test_the_database_refuses_a_membership_bound_to_the_wrong_tenant(membership, world):
+    from django.db import IntegrityError, transaction
+
+    user = get_user_model().objects.create_user("mismatch", password="x" * 12)
+    if membership["role"] == Role.ENTERPRISE and "region_code" in membership:
+        membership = {**membership, "enterprise": world["a"]}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(user=user, **membership)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +45,24 @@ class FinancialInstitution(models.Model):
         return self.name
 
 
+# Each role is bound to exactly its own kind of tenant; officials to a region instead.
+TENANT_OF_ROLE = {
+    Role.ENTERPRISE: "enterprise",
+    Role.PROVIDER: "provider",
+    Role.BANK: "institution",
+    Role.OFFICIAL: "region_code",
+    Role.ADMIN: None,
+}
+
+
+def _bound_only_to(role: str, tenant: str | None) -> models.Q:
+    condition = models.Q(role=role)
+    for field in ("enterprise", "provider", "institution"):
+        condition &= models.Q(**{f"{field}__isnull": field != tenant})
+    region_set = ~models.Q(region_code="")
+    return condition & (region_set if tenant == "region_code" else ~region_set)
+
+
 class Membership(models.Model):
     """The one role a user holds and the tenant it is bound to."""
 
@@ -69,47 +90,10 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            # Each role is bound to exactly its own kind of tenant.
             models.CheckConstraint(
                 name="membership_tenant_matches_role",
-                condition=(
-                    models.Q(
-                        role=Role.ENTERPRISE,
-                        enterprise__isnull=False,
-                        provider__isnull=True,
-                        institution__isnull=True,
-                        region_code="",
-                    )
-                    | models.Q(
-                        role=Role.PROVIDER,
-                        provider__isnull=False,
-                        enterprise__isnull=True,
-                        institution__isnull=True,
-                        region_code="",
-                    )
-                    | models.Q(
-                        role=Role.BANK,
-                        institution__isnull=False,
-                        enterprise__isnull=True,
-                        provider__isnull=True,
-                        region_code="",
-                    )
-                    | (
-                        models.Q(
-                            role=Role.OFFICIAL,
-                            enterprise__isnull=True,
-                            provider__isnull=True,
-                            institution__isnull=True,
-                        )
-                        & ~models.Q(region_code="")
-                    )
-                    | models.Q(
-                        role=Role.ADMIN,
-                        enterprise__isnull=True,
-                        provider__isnull=True,
-                        institution__isnull=True,
-                        region_code="",
-                    )
+                condition=reduce(
+                    operator.or_, (_bound_only_to(role, field) for role, field in TENANT_OF_ROLE.items())
                 ),
             )
         ]
