@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("enterprises/", include("funeng.apps.enterprises.urls")),
+    path("settings/tokens/", include("funeng.apps.api.page_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

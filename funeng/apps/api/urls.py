@@ -1,5 +1,101 @@
-"""The REST API under /api/v1/ (django-ninja)."""
+"""The REST API under /api/v1/ (django-ninja); funeng/urls.py mounts `api.urls`."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver, path, re_path
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
+from ninja.renderers import JSONRenderer
 
-api = NinjaAPI(title="Funeng API", version="1", urls_namespace="api")
+from funeng.apps.api.auth import API_AUTH
+from funeng.apps.api.docs import LocalSwagger, docs_asset
+from funeng.apps.api.enterprises import router as enterprises_router
+from funeng.apps.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, install_exception_handlers, problem_response
+from funeng.apps.api.schemas import Problem
+
+View = Callable[..., HttpResponseBase]
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    """Chinese names as characters rather than \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+def _not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    return problem_response(404, NOT_FOUND)
+
+
+def _problem_on_405(view: View) -> View:
+    """Ninja answers a wrong method with an empty text/html 405; answer with a problem instead."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/problem+json"
+        ):
+            return problem_response(405, METHOD_NOT_ALLOWED, headers={"Allow": response.get("Allow", "")})
+        return response
+
+    return wrapped
+
+
+class FunengAPI(NinjaAPI):
+    """NinjaAPI whose every URL, including unknown ones, answers errors as problem+json."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = [path("docs/assets/<str:name>", docs_asset, name="docs-asset")]
+        for pattern in super()._get_urls():
+            if isinstance(pattern, URLPattern) and pattern.name == "api-root":
+                # Ninja's root raises a plain Http404 naming the docs URL; keep the name, which
+                # ninja reverses to find its own prefix.
+                urls.append(path("", _not_found, name="api-root"))
+            elif isinstance(pattern, URLPattern):
+                urls.append(
+                    URLPattern(
+                        pattern.pattern, _problem_on_405(pattern.callback), pattern.default_args, pattern.name
+                    )
+                )
+            else:
+                urls.append(pattern)
+        # Without it an unknown /api/v1/… URL would get the HTML 404 page of the portal.
+        urls.append(re_path(r"^.+$", _not_found))
+        return urls
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """Ninja lists only schemas that operations return; add the problem+json one the errors use."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        return schema
+
+
+api = FunengAPI(
+    title="Funeng API",
+    version="1",
+    description=(
+        "REST API of the Funeng platform. Authenticate with a personal access token "
+        "(`Authorization: Bearer fn_…`), created on your API tokens page or with "
+        "`funeng create_token USERNAME`. Errors are application/problem+json with `detail_zh` and "
+        "`detail_en`. Money is a decimal string in CNY. Digital-economy classes are provisional."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs=LocalSwagger(),
+    docs_url="/docs",
+    auth=API_AUTH,
+    renderer=ReadableJSONRenderer(),
+)
+install_exception_handlers(api)
+api.add_router("/enterprises", enterprises_router)

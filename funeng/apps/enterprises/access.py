@@ -14,8 +14,8 @@ from django.http import Http404
 from engines.reference.regions import region_prefix
 from funeng.apps.accounts.access import is_platform_admin, membership_of
 from funeng.apps.accounts.const import Role
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS
 from funeng.apps.enterprises.models import Enterprise
-from funeng.apps.enterprises.services import EDITABLE_FIELDS
 
 User = AbstractBaseUser | AnonymousUser
 # Registration identity comes from the business licence; only operators correct it. Letting an

@@ -8,8 +8,9 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from funeng.apps.enterprises.classification import DERIVED_FIELDS
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS
 from funeng.apps.enterprises.models import Enterprise
-from funeng.apps.enterprises.services import EDITABLE_FIELDS, enterprise_create, enterprise_update
+from funeng.apps.enterprises.services import enterprise_create, enterprise_update
 
 
 @admin.register(Enterprise)

@@ -1,0 +1,223 @@
+"""/api/v1/enterprises: list, detail, update and import, through the same access functions as the pages."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+from enum import Enum
+from pathlib import Path as FilePath
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import File, Form, Path, Query, Router
+from ninja.files import UploadedFile
+
+from engines.reference.errors import UnknownCodeError
+from engines.reference.industry import industry_table
+from engines.reference.regions import region_table
+from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
+from funeng.apps.api.schemas import (
+    Code18,
+    EnterpriseFilters,
+    EnterpriseId,
+    EnterpriseOut,
+    EnterprisePage,
+    EnterprisePatch,
+    ImportReportOut,
+    PageParams,
+)
+from funeng.apps.enterprises import access
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS, MONEY_FIELDS
+from funeng.apps.enterprises.importing import enterprises_import
+from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
+from funeng.apps.enterprises.services import enterprise_update
+from funeng.apps.enterprises.views_io import MAX_UPLOAD_BYTES
+
+router = Router(tags=["enterprises"])
+
+
+def _problems(*codes: int) -> dict[str, Any]:
+    """OpenAPI entries for the problem+json errors an operation may answer."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        "responses": {
+            code: {
+                "description": f"Problem ({code})",
+                "content": {"application/problem+json": {"schema": schema}},
+            }
+            for code in codes
+        }
+    }
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _industry_name(code: str) -> str:
+    node = industry_table().by_code.get(code)
+    return node.name if node else ""
+
+
+def _region_name(code: str) -> str:
+    try:
+        return region_table().resolve(code).display_name
+    except UnknownCodeError:
+        return ""
+
+
+def enterprise_out(enterprise: Enterprise) -> dict[str, Any]:
+    """The API view of one enterprise: editable fields, derived classes, resolved names."""
+    data: dict[str, Any] = {name: getattr(enterprise, name) for name in EDITABLE_FIELDS}
+    data.update({name: _money(data[name]) for name in MONEY_FIELDS})
+    data.update(
+        id=enterprise.pk,
+        industry_name=_industry_name(enterprise.industry_code),
+        region_name=_region_name(enterprise.region_code),
+        size_class=enterprise.size_class,
+        size_reason=enterprise.size_reason,
+        de_codes=enterprise.de_codes,
+        de_core=enterprise.de_core,
+        de_provisional=True,
+        classified_with=enterprise.classified_with,
+        created_at=enterprise.created_at,
+        updated_at=enterprise.updated_at,
+    )
+    return data
+
+
+@router.get(
+    "",
+    response=EnterprisePage,
+    summary="List enterprises",
+    openapi_extra=_problems(401, 422),
+)
+def enterprises_list(
+    request: HttpRequest,
+    filters: Query[EnterpriseFilters],
+    page: Query[PageParams],
+) -> dict[str, Any]:
+    """The enterprises you may see, filtered like the list page, ordered by name."""
+    criteria = EnterpriseFilter(
+        region=filters.region,
+        industry=filters.industry,
+        size_class=filters.size_class.value if filters.size_class else "",
+        q=filters.q.strip(),
+        de_core=filters.de_core,
+    )
+    queryset = enterprise_list(access.enterprises_visible_to(request.user), criteria)
+    return {
+        "items": [enterprise_out(e) for e in queryset[page.offset : page.offset + page.limit]],
+        "count": queryset.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+# Registered before /{enterprise_id} so "import" is never read as an id.
+@router.post(
+    "/import",
+    response=ImportReportOut,
+    summary="Import enterprises from CSV or XLSX",
+    openapi_extra=_problems(401, 403, 413, 422),
+)
+def enterprises_import_file(
+    request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
+) -> dict[str, Any]:
+    """All rows or none, as on the import page; 422 with the report when any row is wrong."""
+    if not access.can_import_enterprises(request.user):
+        raise Problem(403, FORBIDDEN)
+    filename = FilePath(file.name or "").name
+    suffix = FilePath(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise Problem(
+            422,
+            INVALID_REQUEST,
+            errors=[FieldError("file", "只能导入 .csv 或 .xlsx 文件", "Choose a .csv or .xlsx file.")],
+        )
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
+        raise Problem(
+            413,
+            Text(
+                "文件超过 100 MB：请拆分成几个文件分别导入。",
+                "The file is larger than 100 MB; split it into several files.",
+            ),
+        )
+    # The importer reads the file twice (validate, then write), so it needs a real file on disk.
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=False) as handle:
+        for chunk in file.chunks():
+            handle.write(chunk)
+        temp_path = FilePath(handle.name)
+    try:
+        report = enterprises_import(
+            path=temp_path, filename=filename, acting_user=request.user, dry_run=dry_run
+        )
+    finally:
+        temp_path.unlink(missing_ok=True)
+    body = {**dataclasses.asdict(report), "ok": report.ok, "summary": report.summary()}
+    if not report.ok:
+        raise Problem(
+            422,
+            Text(
+                "文件有错误，未导入任何数据：请按 report.errors 逐条更正后重新导入。",
+                "The file has errors and nothing was imported: correct each entry of report.errors "
+                "and import it again.",
+            ),
+            extra={"report": body},
+        )
+    return body
+
+
+@router.get(
+    "/by-credit-code/{code}",
+    response=EnterpriseOut,
+    summary="Get an enterprise by unified social credit code",
+    openapi_extra=_problems(401, 404, 422),
+)
+def enterprise_by_credit_code(request: HttpRequest, code: Path[Code18]) -> dict[str, Any]:
+    """One enterprise you may see, by its 统一社会信用代码; 404 when unknown or not yours to see."""
+    return enterprise_out(access.access_enterprise_by_credit_code(request.user, code))
+
+
+@router.get(
+    "/{enterprise_id}",
+    response=EnterpriseOut,
+    summary="Get an enterprise",
+    openapi_extra=_problems(401, 404, 422),
+)
+def enterprise_detail(request: HttpRequest, enterprise_id: Path[EnterpriseId]) -> dict[str, Any]:
+    """One enterprise you may see; 404 when it does not exist or is not yours to see."""
+    return enterprise_out(access.access_enterprise_for_user(request.user, enterprise_id))
+
+
+@router.patch(
+    "/{enterprise_id}",
+    response=EnterpriseOut,
+    summary="Change editable fields of an enterprise",
+    openapi_extra=_problems(401, 403, 404, 409, 422),
+)
+def enterprise_patch(
+    request: HttpRequest, enterprise_id: Path[EnterpriseId], payload: EnterprisePatch
+) -> dict[str, Any]:
+    """Send only the fields to change; derived fields are recomputed and the change is audited."""
+    enterprise = access.access_enterprise_for_user(request.user, enterprise_id, write=True)
+    fields = {
+        name: value.value if isinstance(value, Enum) else value
+        for name, value in payload.model_dump(exclude_unset=True).items()
+    }
+    writable = access.enterprise_fields_writable_by(request.user, enterprise)
+    refused = sorted(set(fields) - set(writable))
+    if refused:
+        raise Problem(
+            403,
+            Text(f"您无权修改这些字段：{'、'.join(refused)}", f"You may not change: {', '.join(refused)}"),
+            errors=[
+                FieldError(name, "您无权修改此字段", "You may not change this field") for name in refused
+            ],
+        )
+    # Services raise plain-English msgids; errors.py translates them into both languages.
+    with translation.override("en"):
+        enterprise = enterprise_update(enterprise=enterprise, acting_user=request.user, **fields)
+    return enterprise_out(enterprise)

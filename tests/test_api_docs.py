@@ -1,0 +1,79 @@
+"""The OpenAPI document and the interactive docs page, which must work under our CSP ('self' only)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from funeng.apps.core.middleware import CONTENT_SECURITY_POLICY
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_serves_the_openapi_document_with_every_path(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    document = json.loads(response.content)
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Funeng API"
+    assert set(document["paths"]) == {
+        "/api/v1/enterprises",
+        "/api/v1/enterprises/import",
+        "/api/v1/enterprises/by-credit-code/{code}",
+        "/api/v1/enterprises/{enterprise_id}",
+    }
+    assert set(document["paths"]["/api/v1/enterprises/{enterprise_id}"]) == {"get", "patch"}
+    assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
+
+
+def test_it_documents_errors_as_problem_json(client):
+    document = client.get("/api/v1/openapi.json").json()
+    problem = document["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail_zh", "detail_en", "errors"} <= set(problem["properties"])
+    responses = document["paths"]["/api/v1/enterprises/{enterprise_id}"]["patch"]["responses"]
+    assert responses["404"]["content"]["application/problem+json"]["schema"] == {
+        "$ref": "#/components/schemas/Problem"
+    }
+    refs = re.findall(r'"\$ref": "([^"]+)"', json.dumps(document))
+    assert all(ref.split("/")[-1] in document["components"]["schemas"] for ref in refs)
+
+
+def test_it_documents_that_derived_fields_cannot_be_written(client):
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    patch = schemas["EnterprisePatch"]
+    assert patch["additionalProperties"] is False
+    assert not {"size_class", "de_codes", "de_core", "id"} & set(patch["properties"])
+    assert schemas["EnterpriseOut"]["properties"]["revenue_cny"]["anyOf"][0]["type"] == "string"
+
+
+def test_the_docs_page_loads_only_local_assets(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    # No policy of its own: the site-wide 'self'-only policy applies.
+    assert response["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    html = response.content.decode()
+    references = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(references) >= 4
+    for reference in references:
+        assert reference.startswith("/"), reference
+        assert not reference.startswith("//"), reference
+        asset = client.get(reference)
+        assert asset.status_code == 200, reference
+        assert asset.get("Content-Type", "").split(";")[0] in {
+            "text/css",
+            "text/javascript",
+            "application/javascript",
+            "image/png",
+            "image/svg+xml",
+        }
+    assert "<script>" not in html.replace(" ", "")  # no inline script: every <script> has src or is JSON
+    assert 'type="application/json"' in html
+    assert '"validatorUrl": null' in html  # the UI must not call validator.swagger.io
+
+
+def test_the_docs_assets_serve_only_the_swagger_files(client):
+    for name in ["redoc.standalone.js", "..%2F..%2Fmain.py", "__init__.py", "swagger.html"]:
+        response = client.get(f"/api/v1/docs/assets/{name}")
+        assert response.status_code == 404, name

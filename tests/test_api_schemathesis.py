@@ -1,0 +1,147 @@
+"""Property-based run of every operation in the OpenAPI document: whatever the input, never a 5xx.
+
+Schemathesis generates valid and invalid requests from /api/v1/openapi.json and sends them to the
+WSGI app with a platform administrator's token, half of them aimed at enterprises that exist so
+that updates reach the service layer.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import schemathesis
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+
+from funeng.apps.enterprises.columns import COLUMNS, Column
+from funeng.apps.enterprises.services import enterprise_create
+from tests.conftest import make_credit_code
+from tests.test_api_support import bearer
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES_PER_OPERATION = 30
+COLUMNS_ZH = [column.header_zh for column in COLUMNS]
+SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    return buffer.getvalue()
+
+
+def _strategy(operation, existing: dict[str, object]):
+    """Positive and negative cases, plus positive ones whose path names a real enterprise."""
+    strategies = [
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    ]
+    names = {parameter.name for parameter in operation.path_parameters}
+    if names:
+        strategies.append(
+            operation.as_strategy(
+                GenerationMode.POSITIVE, path_parameters={name: existing[name] for name in names}
+            )
+        )
+    return st.one_of(strategies)
+
+
+def test_the_schema_lists_every_operation():
+    assert {operation.label for operation in OPERATIONS} == {
+        "GET /api/v1/enterprises",
+        "POST /api/v1/enterprises/import",
+        "GET /api/v1/enterprises/by-credit-code/{code}",
+        "GET /api/v1/enterprises/{enterprise_id}",
+        "PATCH /api/v1/enterprises/{enterprise_id}",
+    }
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
+def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fields):
+    enterprises = [
+        enterprise_create(acting_user=None, **enterprise_fields(name=name, region_code=region))
+        for name, region in [("杭州甲厂", "330106"), ("南京乙厂", "320102"), ("成都丙厂", "510104")]
+    ]
+    existing = {"enterprise_id": enterprises[0].pk, "code": enterprises[1].credit_code}
+    headers = {"Authorization": bearer(operator)["HTTP_AUTHORIZATION"]}
+
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        database=None,  # no example database in the working tree; failures print their case
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    )
+    @given(case=_strategy(operation, existing))
+    def check(case) -> None:
+        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+    check()
+
+
+# Schemathesis cannot know that uploads must be named .csv or .xlsx, so its files stop at the
+# suffix check; this sends the importer files it will actually parse.
+_ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
+# Per column kind: a plausible value most of the time (so whole rows validate and reach the write
+# pass), otherwise something odd.
+_PLAUSIBLE = {
+    "credit_code": st.builds(make_credit_code),
+    "name": st.sampled_from(["杭州示例有限公司", "南京 软件", "<b>x</b>", "A" * 200]),
+    "industry_code": st.sampled_from(["3484", "6513", "0111", "3911"]),
+    "region_code": st.sampled_from(["330106", "320102", "110101", "330100"]),
+    "founded_on": st.sampled_from(["", "2015-03-01", "2015/3/1", "20150301"]),
+    "cloud_level": st.sampled_from(["", "none", "platform", "业务上云"]),
+}
+_BY_KIND = {
+    "int": st.sampled_from(["", "0", "120", "1,000", "2147483647"]),
+    "money": st.sampled_from(["", "0", "50000000.5", "1,234.56", "-5", "9999999999999999.99"]),
+}
+_ODD = st.sampled_from(["=SUM(A1)", "'0012", "1e9", "-5", "NaN", "１２３", "\t", "万元"]) | _ANY_TEXT
+
+
+def _cell(column: Column) -> st.SearchStrategy[str]:
+    plausible = _PLAUSIBLE.get(column.key, _BY_KIND.get(column.kind, st.just("")))
+    return st.one_of(plausible, plausible, plausible, _ODD)
+
+
+_ROW = st.tuples(*[_cell(column) for column in COLUMNS]).map(list)
+_CSV_TEXT = st.one_of(
+    st.lists(_ROW, min_size=1, max_size=4).map(lambda rows: [COLUMNS_ZH, *rows]),
+    st.lists(st.lists(_ANY_TEXT, max_size=25), max_size=5),
+).map(_csv_text)
+_UPLOADS = st.one_of(
+    st.tuples(st.just("企业.csv"), st.binary(max_size=2000)),
+    st.tuples(st.just("企业.csv"), _CSV_TEXT.map(lambda text: text.encode("utf-8"))),
+    st.tuples(st.just("企业.csv"), _CSV_TEXT.map(lambda text: text.encode("gb18030"))),
+    st.tuples(st.just("企业.xlsx"), st.binary(max_size=2000)),
+    st.tuples(st.just("企业.xlsx"), st.binary(max_size=2000).map(lambda data: b"PK\x03\x04" + data)),
+)
+
+
+def test_the_import_endpoint_never_answers_with_a_server_error(client, operator):
+    headers = bearer(operator)
+
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION * 2,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(upload=_UPLOADS, dry_run=st.booleans())
+    def check(upload, dry_run) -> None:
+        name, content = upload
+        response = client.post(
+            "/api/v1/enterprises/import",
+            {"file": SimpleUploadedFile(name, content), "dry_run": "true" if dry_run else "false"},
+            **headers,
+        )
+        assert response.status_code in (200, 413, 422), response.content.decode()[:500]
+
+    check()

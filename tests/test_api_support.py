@@ -1,0 +1,65 @@
+"""Helpers shared by the API tests (no tests here): tokens, personas, problem+json assertions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from funeng.apps.accounts.const import Role
+from funeng.apps.accounts.models import Membership
+from funeng.apps.api.services import token_create
+from funeng.apps.enterprises.services import enterprise_create
+
+
+def bearer(user) -> dict[str, str]:
+    """Test-client headers carrying a fresh token of `user`."""
+    _token, secret = token_create(user=user, name="tests")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def assert_problem(response, status: int) -> dict[str, Any]:
+    """The response is the API's one error shape with this status; return its body."""
+    assert response.status_code == status, response.content.decode()
+    assert response["Content-Type"].startswith("application/problem+json")
+    body = json.loads(response.content)
+    assert body["status"] == status
+    assert body["type"] == "about:blank"
+    assert body["title"]
+    assert body["detail_zh"] and body["detail_en"]
+    assert body["detail_zh"] != body["detail_en"]
+    assert "Traceback" not in response.content.decode()
+    return body
+
+
+def field_errors(body: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """errors[] of a problem by field name, each with both messages present."""
+    errors = {error["field"]: error for error in body.get("errors") or []}
+    for error in errors.values():
+        assert error["message_zh"] and error["message_en"]
+    return errors
+
+
+def make_world(enterprise_fields) -> dict[str, Any]:
+    """Enterprise A in 杭州 (330106), B in 南京 (320102), and the people who act on them."""
+    a = enterprise_create(
+        acting_user=None, **enterprise_fields(name="杭州甲精密机械有限公司", region_code="330106")
+    )
+    b = enterprise_create(
+        acting_user=None,
+        **enterprise_fields(name="南京乙软件有限公司", region_code="320102", industry_code="6513"),
+    )
+    users = get_user_model().objects
+
+    def member(username: str, **membership: Any):
+        user = users.create_user(username, password="x" * 12)
+        Membership.objects.create(user=user, **membership)
+        return user
+
+    return {
+        "a": a,
+        "b": b,
+        "enterprise_a": member("ea", role=Role.ENTERPRISE, enterprise=a, is_enterprise_admin=True),
+        "official_hz": member("gov_hz", role=Role.OFFICIAL, region_code="330100"),
+    }
