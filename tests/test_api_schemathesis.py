@@ -12,8 +12,10 @@ import io
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -28,6 +30,22 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES_PER_OPERATION = 30
 COLUMNS_ZH = [column.header_zh for column in COLUMNS]
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection_open():
+    """Calls go straight to the WSGI app, so detach Django's per-request connection closing.
+
+    Django's test Client does the same; without it PostgreSQL's connection would be closed
+    after the first request, inside the test's transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
 
