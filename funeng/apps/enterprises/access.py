@@ -51,15 +51,18 @@ def enterprise_fields_writable_by(user: User, enterprise: Enterprise) -> frozens
     return frozenset()
 
 
-def access_enterprise_for_user(user: User, enterprise_id: int, *, write: bool = False) -> Enterprise:
-    """Return the enterprise if the user may see it (and change it, with write=True)."""
-    try:
-        enterprise = enterprises_visible_to(user).get(pk=enterprise_id)
-    except Enterprise.DoesNotExist:
-        raise Http404 from None
+def _checked_for_write(user: User, enterprise: Enterprise, *, write: bool) -> Enterprise:
     if write and not enterprise_fields_writable_by(user, enterprise):
         raise PermissionDenied
     return enterprise
+
+
+def access_enterprise_for_user(user: User, enterprise_id: int, *, write: bool = False) -> Enterprise:
+    """Return the enterprise if the user may see it (and change it, with write=True)."""
+    enterprise = enterprises_visible_to(user).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise Http404
+    return _checked_for_write(user, enterprise, write=write)
 
 
 def access_enterprise_by_credit_code(user: User, credit_code: str, *, write: bool = False) -> Enterprise:
@@ -67,7 +70,7 @@ def access_enterprise_by_credit_code(user: User, credit_code: str, *, write: boo
     enterprise = enterprises_visible_to(user).filter(credit_code=credit_code.upper()).first()
     if enterprise is None:
         raise Http404
-    return access_enterprise_for_user(user, enterprise.pk, write=write)
+    return _checked_for_write(user, enterprise, write=write)
 
 
 def can_import_enterprises(user: User) -> bool:
