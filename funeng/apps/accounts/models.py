@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import operator
+from datetime import date
 from functools import reduce
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funeng.apps.accounts.const import Role, VettingState
@@ -102,6 +104,12 @@ class Membership(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+class ConsentQuerySet(models.QuerySet["Consent"]):
+    def active(self, today: date | None = None) -> ConsentQuerySet:
+        """Consents in force: not revoked and valid through `today` (inclusive, Asia/Shanghai date)."""
+        return self.filter(revoked_at__isnull=True, valid_until__gte=today or timezone.localdate())
+
+
 class Consent(models.Model):
     """An enterprise's grant (授权) to a financial institution to read named data until a date."""
 
@@ -115,6 +123,8 @@ class Consent(models.Model):
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -122,6 +132,10 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} → {self.institution}"
+
+    def is_active(self, today: date | None = None) -> bool:
+        """In force: not revoked and valid through `today` (inclusive)."""
+        return self.revoked_at is None and self.valid_until >= (today or timezone.localdate())
 
 
 class ConsentRead(models.Model):

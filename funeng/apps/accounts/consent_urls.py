@@ -1,0 +1,6 @@
+"""URLs — Consents (授权): grant, revoke, reads."""
+
+from django.urls import URLPattern
+
+app_name = "consents"
+urlpatterns: list[URLPattern] = []

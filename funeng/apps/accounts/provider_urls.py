@@ -1,0 +1,6 @@
+"""URLs — Provider applications and vetting."""
+
+from django.urls import URLPattern
+
+app_name = "providers"
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,6 @@
+"""URLs — Audit log browsing."""
+
+from django.urls import URLPattern
+
+app_name = "audit"
+urlpatterns: list[URLPattern] = []
