@@ -30,7 +30,7 @@ catalogs: $(VENV)/.installed
 install: $(VENV)/.installed catalogs
 
 install-dev: install $(VENV)/.installed-dev
-	bash scripts/ensure_system_packages.sh gettext
+	bash scripts/ensure_system_packages.sh gettext chromium fonts-noto-cjk
 
 demo: install
 	mkdir -p var

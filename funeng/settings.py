@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from funeng.config import ConfigError, database_config, env_bool, env_list, env_str
+from funeng.config import ConfigError, database_config, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "funeng.apps.core",
     "funeng.apps.accounts",
     "funeng.apps.api",
@@ -52,6 +54,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "funeng.apps.core.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a flagged failed login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Axes only watches login attempts and refuses locked-out ones; ModelBackend checks the password.
+# API tokens never pass through authenticate(), so token calls are neither counted nor locked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "funeng.urls"
@@ -110,6 +121,28 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# IP address, that pair is refused for the cool-off time. Keying on the pair keeps an attacker
+# from locking a colleague out from another address, and keeps one office (a shared NAT address)
+# usable while one of its users is locked.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "funeng.apps.accounts.views.lockout_response"
+# Behind a reverse proxy every request comes from the proxy's address; name how many trusted
+# proxies append to X-Forwarded-For so the client's own address is the one counted.
+_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if _PROXY_COUNT > 0:
+    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# A working day; the cookie also ends with the browser so a shared office PC does not stay signed in.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# A reset link is used right away; an hour limits the damage of a mailbox read later by someone else.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -129,6 +162,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "funeng@localhost")
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,9 @@ import pytest
 
 from engines.reference.credit_code import check_character, org_code_check
 
+# Playwright fixtures (browser, page, demo_world) for the browser tests.
+pytest_plugins = ["tests.browser_support"]
+
 _serial = itertools.count(1)
 
 

@@ -1,21 +1,26 @@
 """Role × object × action: who may view, edit, export or delete an enterprise, pages and functions alike.
 
 Personas: each role, plus the cross-tenant cases (enterprise A's user on B; an official of 330100
-on an enterprise in 320100; a bank without consent).
+on an enterprise in 320100; banks with an active, an expired, a revoked or no consent, and a bank
+whose institution holds consent on B only).
 """
+
+import datetime as dt
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils import timezone
 
 from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
+from funeng.apps.accounts.models import Consent, FinancialInstitution, Membership, Provider
 from funeng.apps.enterprises.access import (
     access_enterprise_by_credit_code,
     access_enterprise_for_user,
     can_export_enterprises,
     can_import_enterprises,
+    enterprise_categories_readable_by,
     enterprise_fields_writable_by,
 )
 from funeng.apps.enterprises.services import enterprise_create
@@ -38,11 +43,33 @@ def world(enterprise_fields):
         vetting_state=VettingState.APPROVED,
     )
     bank = FinancialInstitution.objects.create(name="银行")
+    banks = {
+        name: FinancialInstitution.objects.create(name=name)
+        for name in ("授权银行", "过期银行", "撤销银行", "乙方银行")
+    }
 
     def member(username, **membership):
         user = users.create_user(username, password="x" * 12)
         Membership.objects.create(user=user, **membership)
         return user
+
+    today = timezone.localdate()
+    granter = users.create_user("granter", password="x" * 12)
+    # Created directly: the grant service refuses past end dates, and these states must exist.
+    for institution, enterprise, valid_until, revoked in [
+        (banks["授权银行"], a, today + dt.timedelta(days=30), False),
+        (banks["过期银行"], a, today - dt.timedelta(days=1), False),
+        (banks["撤销银行"], a, today + dt.timedelta(days=30), True),
+        (banks["乙方银行"], b, today + dt.timedelta(days=30), False),
+    ]:
+        Consent.objects.create(
+            enterprise=enterprise,
+            institution=institution,
+            categories=["profile", "financials"],
+            valid_until=valid_until,
+            granted_by=granter,
+            revoked_at=timezone.now() if revoked else None,
+        )
 
     people = {
         "admin": users.create_user("root", password="x" * 12, is_staff=True, is_superuser=True),
@@ -55,6 +82,10 @@ def world(enterprise_fields):
         "official_320100": member("gov_nj", role=Role.OFFICIAL, region_code="320100"),
         "provider": member("prov", role=Role.PROVIDER, provider=provider),
         "bank_without_consent": member("bank", role=Role.BANK, institution=bank),
+        "bank_with_consent": member("bank_ok", role=Role.BANK, institution=banks["授权银行"]),
+        "bank_with_expired_consent": member("bank_old", role=Role.BANK, institution=banks["过期银行"]),
+        "bank_with_revoked_consent": member("bank_rev", role=Role.BANK, institution=banks["撤销银行"]),
+        "bank_consented_by_b_only": member("bank_b", role=Role.BANK, institution=banks["乙方银行"]),
         "no_role": users.create_user("nobody", password="x" * 12),
         "inactive_admin": users.create_user("gone", password="x" * 12, is_staff=True, is_active=False),
     }
@@ -73,6 +104,11 @@ MATRIX = {
     "official_320100": (HIDE, HIDE, ALLOW, DENY, True, False),
     "provider": (HIDE, HIDE, HIDE, HIDE, False, False),
     "bank_without_consent": (HIDE, HIDE, HIDE, HIDE, False, False),
+    # Banks read under consent and never write, export or import.
+    "bank_with_consent": (ALLOW, DENY, HIDE, HIDE, False, False),
+    "bank_with_expired_consent": (HIDE, HIDE, HIDE, HIDE, False, False),
+    "bank_with_revoked_consent": (HIDE, HIDE, HIDE, HIDE, False, False),
+    "bank_consented_by_b_only": (HIDE, HIDE, ALLOW, DENY, False, False),
     "no_role": (HIDE, HIDE, HIDE, HIDE, False, False),
     "inactive_admin": (HIDE, HIDE, HIDE, HIDE, False, False),
 }
@@ -137,6 +173,21 @@ def test_an_enterprise_user_cannot_change_identity_or_region(world):
     assert not writable & {"region_code", "credit_code", "name", "size_class", "de_core"}
     assert enterprise_fields_writable_by(world["enterprise_a"], world["b"]) == frozenset()
     assert enterprise_fields_writable_by(world["official_330100"], world["a"]) == frozenset()
+
+
+def test_a_bank_reads_only_the_consented_categories_and_no_one_else_is_limited(world):
+    assert enterprise_categories_readable_by(world["bank_with_consent"], world["a"]) == {
+        "profile",
+        "financials",
+    }
+    assert enterprise_categories_readable_by(world["bank_with_consent"], world["b"]) == frozenset()
+    assert enterprise_categories_readable_by(world["bank_with_expired_consent"], world["a"]) == frozenset()
+    assert enterprise_categories_readable_by(world["bank_with_revoked_consent"], world["a"]) == frozenset()
+    everything = {"profile", "financials", "innovation", "digital"}
+    for persona in ("admin", "admin_role", "enterprise_a", "official_330100"):
+        assert enterprise_categories_readable_by(world[persona], world["a"]) == everything, persona
+    for persona in ("enterprise_b", "official_320100", "provider", "no_role"):
+        assert enterprise_categories_readable_by(world[persona], world["a"]) == frozenset(), persona
 
 
 def test_nobody_deletes_enterprises_through_the_admin(world, client):

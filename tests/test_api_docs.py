@@ -23,6 +23,12 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "/api/v1/enterprises/import",
         "/api/v1/enterprises/by-credit-code/{code}",
         "/api/v1/enterprises/{enterprise_id}",
+        "/api/v1/consents",
+        "/api/v1/consents/{consent_id}",
+        "/api/v1/consents/{consent_id}/revoke",
+        "/api/v1/consents/{consent_id}/reads",
+        "/api/v1/audit",
+        "/api/v1/audit/{event_id}",
     }
     assert set(document["paths"]["/api/v1/enterprises/{enterprise_id}"]) == {"get", "patch"}
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}

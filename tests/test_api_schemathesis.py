@@ -8,6 +8,7 @@ that updates reach the service layer.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -16,11 +17,14 @@ from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
+from funeng.apps.accounts.models import Consent, FinancialInstitution
+from funeng.apps.audit.models import AuditEvent
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
 from tests.conftest import make_credit_code
@@ -79,6 +83,13 @@ def test_the_schema_lists_every_operation():
         "GET /api/v1/enterprises/by-credit-code/{code}",
         "GET /api/v1/enterprises/{enterprise_id}",
         "PATCH /api/v1/enterprises/{enterprise_id}",
+        "GET /api/v1/consents",
+        "POST /api/v1/consents",
+        "GET /api/v1/consents/{consent_id}",
+        "POST /api/v1/consents/{consent_id}/revoke",
+        "GET /api/v1/consents/{consent_id}/reads",
+        "GET /api/v1/audit",
+        "GET /api/v1/audit/{event_id}",
     }
 
 
@@ -88,7 +99,20 @@ def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fi
         enterprise_create(acting_user=None, **enterprise_fields(name=name, region_code=region))
         for name, region in [("杭州甲厂", "330106"), ("南京乙厂", "320102"), ("成都丙厂", "510104")]
     ]
-    existing = {"enterprise_id": enterprises[0].pk, "code": enterprises[1].credit_code}
+    institution = FinancialInstitution.objects.create(name="示例银行")
+    consent = Consent.objects.create(
+        enterprise=enterprises[0],
+        institution=institution,
+        categories=["profile"],
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+        granted_by=operator,
+    )
+    existing = {
+        "enterprise_id": enterprises[0].pk,
+        "code": enterprises[1].credit_code,
+        "consent_id": consent.pk,
+        "event_id": AuditEvent.objects.latest("id").pk,
+    }
     headers = {"Authorization": bearer(operator)["HTTP_AUTHORIZATION"]}
 
     @settings(

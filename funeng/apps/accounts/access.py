@@ -15,7 +15,8 @@ from django.http import Http404
 
 from engines.reference.regions import region_prefix
 from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Consent, Membership, Provider
+from funeng.apps.accounts.models import Consent, ConsentQuerySet, Invitation, Membership, Provider
+from funeng.apps.enterprises.models import Enterprise
 
 User = AbstractBaseUser | AnonymousUser
 _CACHE = "_funeng_membership"
@@ -103,7 +104,7 @@ def access_provider_for_user(
 # --- consents (授权) -------------------------------------------------------------------------
 
 
-def consents_visible_to(user: User) -> QuerySet[Consent]:
+def consents_visible_to(user: User) -> ConsentQuerySet:
     """Consents a user may list: the granting enterprise's users, the grantee bank's users, operators."""
     if is_platform_admin(user):
         return Consent.objects.all()
@@ -143,3 +144,41 @@ def active_consents_for(user: User, enterprise_id: int, *, today: date | None = 
     return Consent.objects.active(today).filter(
         enterprise_id=enterprise_id, institution_id=membership.institution_id
     )
+
+
+# --- colleagues and invitations ---------------------------------------------------------------
+
+
+def access_colleagues_for_user(user: User) -> Enterprise:
+    """The enterprise whose members this user manages; PermissionDenied unless its administrator."""
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.ENTERPRISE or membership.enterprise_id is None:
+        raise PermissionDenied
+    if not membership.is_enterprise_admin:
+        raise PermissionDenied
+    return Enterprise.objects.get(pk=membership.enterprise_id)
+
+
+def access_invitation_for_user(user: User, invitation_id: int) -> Invitation:
+    """An invitation of the enterprise the user administers (Http404 for any other)."""
+    enterprise = access_colleagues_for_user(user)
+    invitation = Invitation.objects.filter(pk=invitation_id, enterprise=enterprise).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def access_colleague_for_user(user: User, membership_id: int) -> Membership:
+    """A membership of the enterprise the user administers (Http404 for any other)."""
+    enterprise = access_colleagues_for_user(user)
+    membership = (
+        Membership.objects.select_related("user").filter(pk=membership_id, enterprise=enterprise).first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def can_list_providers_for_vetting(user: User) -> bool:
+    """The vetting queue is for officials (their region) and operators (all)."""
+    return is_platform_admin(user) or role_of(user) == Role.OFFICIAL

@@ -16,6 +16,10 @@ from ninja.files import UploadedFile
 from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from funeng.apps.accounts.access import active_consents_for
+from funeng.apps.accounts.consent_selectors import active_consents_read_by
+from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
+from funeng.apps.accounts.const import DataCategory
 from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
 from funeng.apps.api.schemas import (
     Code18,
@@ -28,7 +32,14 @@ from funeng.apps.api.schemas import (
     PageParams,
 )
 from funeng.apps.enterprises import access
-from funeng.apps.enterprises.fields import EDITABLE_FIELDS, MONEY_FIELDS
+from funeng.apps.enterprises.fields import (
+    ALL_CATEGORIES,
+    CATEGORY_OF_FIELD,
+    EDITABLE_FIELDS,
+    IDENTITY_FIELDS_SHOWN_UNDER_CONSENT,
+    MONEY_FIELDS,
+    PROFILE,
+)
 from funeng.apps.enterprises.importing import enterprises_import
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
@@ -38,7 +49,7 @@ from funeng.apps.enterprises.views_io import MAX_UPLOAD_BYTES
 router = Router(tags=["enterprises"])
 
 
-def _problems(*codes: int) -> dict[str, Any]:
+def problems(*codes: int) -> dict[str, Any]:
     """OpenAPI entries for the problem+json errors an operation may answer."""
     schema = {"$ref": "#/components/schemas/Problem"}
     return {
@@ -68,8 +79,11 @@ def _region_name(code: str) -> str:
         return ""
 
 
-def enterprise_out(enterprise: Enterprise) -> dict[str, Any]:
-    """The API view of one enterprise: editable fields, derived classes, resolved names."""
+def enterprise_out(enterprise: Enterprise, readable: frozenset[str] = ALL_CATEGORIES) -> dict[str, Any]:
+    """The API view of one enterprise: editable fields, derived classes, resolved names.
+
+    Fields of categories outside `readable` are null; only the identity a consent already names stays.
+    """
     data: dict[str, Any] = {name: getattr(enterprise, name) for name in EDITABLE_FIELDS}
     data.update({name: _money(data[name]) for name in MONEY_FIELDS})
     data.update(
@@ -84,15 +98,33 @@ def enterprise_out(enterprise: Enterprise) -> dict[str, Any]:
         classified_with=enterprise.classified_with,
         created_at=enterprise.created_at,
         updated_at=enterprise.updated_at,
+        shared_categories=[category for category in DataCategory.values if category in readable],
     )
+    if readable != ALL_CATEGORIES:
+        withheld = {name for name, category in CATEGORY_OF_FIELD.items() if category not in readable}
+        if PROFILE not in readable:
+            withheld |= {"industry_name", "region_name"}
+        withheld -= set(IDENTITY_FIELDS_SHOWN_UNDER_CONSENT)
+        data.update(dict.fromkeys(withheld))
     return data
+
+
+def _read_one(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+    """One enterprise as this user may see it; a bank's read is logged against the consents used."""
+    readable = access.enterprise_categories_readable_by(request.user, enterprise)
+    consents = list(active_consents_for(request.user, enterprise.pk))
+    if consents:
+        consent_reads_log(
+            reader=request.user, consents=consents, categories=readable, channel=ReadChannel.API
+        )
+    return enterprise_out(enterprise, readable)
 
 
 @router.get(
     "",
     response=EnterprisePage,
     summary="List enterprises",
-    openapi_extra=_problems(401, 422),
+    openapi_extra=problems(401, 422),
 )
 def enterprises_list(
     request: HttpRequest,
@@ -107,9 +139,22 @@ def enterprises_list(
         q=filters.q.strip(),
         de_core=filters.de_core,
     )
-    queryset = enterprise_list(access.enterprises_visible_to(request.user), criteria)
+    # Filtering by region, industry or size would reveal them to a bank that was not shown them.
+    narrows_by_profile = any((criteria.region, criteria.industry, criteria.size_class, criteria.de_core))
+    visible = (
+        access.enterprises_profile_visible_to if narrows_by_profile else access.enterprises_visible_to
+    )(request.user)
+    queryset = enterprise_list(visible, criteria)
+    enterprises = list(queryset[page.offset : page.offset + page.limit])
+    readable = access.enterprises_categories_readable_by(request.user, enterprises)
+    consents = list(active_consents_read_by(request.user, [e.pk for e in enterprises]))
+    if consents:
+        # One read per consent, with every category it shares: the page carried them all.
+        consent_reads_log(
+            reader=request.user, consents=consents, categories=ALL_CATEGORIES, channel=ReadChannel.API
+        )
     return {
-        "items": [enterprise_out(e) for e in queryset[page.offset : page.offset + page.limit]],
+        "items": [enterprise_out(e, readable.get(e.pk, frozenset())) for e in enterprises],
         "count": queryset.count(),
         "limit": page.limit,
         "offset": page.offset,
@@ -121,7 +166,7 @@ def enterprises_list(
     "/import",
     response=ImportReportOut,
     summary="Import enterprises from CSV or XLSX",
-    openapi_extra=_problems(401, 403, 413, 422),
+    openapi_extra=problems(401, 403, 413, 422),
 )
 def enterprises_import_file(
     request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
@@ -174,29 +219,29 @@ def enterprises_import_file(
     "/by-credit-code/{code}",
     response=EnterpriseOut,
     summary="Get an enterprise by unified social credit code",
-    openapi_extra=_problems(401, 404, 422),
+    openapi_extra=problems(401, 404, 422),
 )
 def enterprise_by_credit_code(request: HttpRequest, code: Path[Code18]) -> dict[str, Any]:
     """One enterprise you may see, by its 统一社会信用代码; 404 when unknown or not yours to see."""
-    return enterprise_out(access.access_enterprise_by_credit_code(request.user, code))
+    return _read_one(request, access.access_enterprise_by_credit_code(request.user, code))
 
 
 @router.get(
     "/{enterprise_id}",
     response=EnterpriseOut,
     summary="Get an enterprise",
-    openapi_extra=_problems(401, 404, 422),
+    openapi_extra=problems(401, 404, 422),
 )
 def enterprise_detail(request: HttpRequest, enterprise_id: Path[EnterpriseId]) -> dict[str, Any]:
     """One enterprise you may see; 404 when it does not exist or is not yours to see."""
-    return enterprise_out(access.access_enterprise_for_user(request.user, enterprise_id))
+    return _read_one(request, access.access_enterprise_for_user(request.user, enterprise_id))
 
 
 @router.patch(
     "/{enterprise_id}",
     response=EnterpriseOut,
     summary="Change editable fields of an enterprise",
-    openapi_extra=_problems(401, 403, 404, 409, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
 def enterprise_patch(
     request: HttpRequest, enterprise_id: Path[EnterpriseId], payload: EnterprisePatch

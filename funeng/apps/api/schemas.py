@@ -41,6 +41,8 @@ MoneyText = Annotated[
 # Default of optional-but-not-nullable PATCH fields: never validated, dropped by exclude_unset; Any so
 # that "str = NOT_SENT" type-checks without a nullable type that would let null through.
 NOT_SENT: Any = Field(None)
+# Kept in step with accounts.const.DataCategory by tests/test_api_consents.py.
+DataCategoryName = Literal["profile", "financials", "innovation", "digital"]
 # Kept in step with CloudLevel by tests/test_api_enterprises.py.
 CloudLevelIn = Literal["", "none", "infrastructure", "platform", "business"]
 
@@ -95,13 +97,19 @@ class DigitalEconomyClass(Schema):
 
 
 class EnterpriseOut(Schema):
+    """An enterprise; for a financial institution, fields outside the shared categories are null."""
+
     id: int
     credit_code: str
     name: str
-    industry_code: str
-    industry_name: str
-    region_code: str
-    region_name: str
+    shared_categories: list[DataCategoryName] = Field(
+        description="Data categories you may read; fields of other categories are null (banks read "
+        "only what an enterprise consented to share)"
+    )
+    industry_code: str | None
+    industry_name: str | None
+    region_code: str | None
+    region_name: str | None
     founded_on: dt.date | None
     employees: int | None
     revenue_cny: MoneyText | None
@@ -111,21 +119,23 @@ class EnterpriseOut(Schema):
     utility_models: int | None
     design_patents: int | None
     software_copyrights: int | None
-    cloud_level: str
+    cloud_level: str | None
     cloud_spend_cny: MoneyText | None
     revenue_prev_cny: MoneyText | None
     main_business_revenue_cny: MoneyText | None
     net_profit_cny: MoneyText | None
     liabilities_cny: MoneyText | None
     rd_staff: int | None
-    size_class: str = Field(description="Derived (GB/T size rules); read-only")
-    size_reason: str
-    de_codes: list[DigitalEconomyClass] = Field(description="Derived digital-economy classes; read-only")
-    de_core: bool
+    size_class: str | None = Field(description="Derived (GB/T size rules); read-only")
+    size_reason: str | None
+    de_codes: list[DigitalEconomyClass] | None = Field(
+        description="Derived digital-economy classes; read-only"
+    )
+    de_core: bool | None
     de_provisional: Literal[True] = Field(
         True, description="Digital-economy classes are provisional until the mapping is confirmed"
     )
-    classified_with: str
+    classified_with: str | None
     created_at: dt.datetime
     updated_at: dt.datetime
 
@@ -177,3 +187,62 @@ class Problem(Schema):
     detail_en: str
     errors: list[ProblemFieldError] | None = Field(None, description="Invalid fields (validation only)")
     report: ImportReportOut | None = Field(None, description="The import report (failed imports only)")
+
+
+# ---------------------------------------------------------------- consents (授权)
+
+ConsentStatusName = Literal["active", "expired", "revoked"]
+
+
+class ConsentFilters(Schema):
+    status: ConsentStatusName | None = Field(None, description="Only consents in this status")
+
+
+class ConsentIn(Schema):
+    """A grant by an enterprise's administrator; the bank reads only these categories until valid_until."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise_id: EnterpriseId
+    institution_id: Annotated[int, Field(ge=1, le=ID_MAX)]
+    categories: list[DataCategoryName] = Field(
+        max_length=4, description="At least one of profile, financials, innovation, digital"
+    )
+    valid_until: dt.date = Field(description="Last day of access: after today, at most one year ahead")
+
+
+class ConsentOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    institution_id: int
+    institution_name: str
+    categories: list[DataCategoryName]
+    valid_until: dt.date
+    status: ConsentStatusName
+    granted_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class ConsentPage(Schema):
+    items: list[ConsentOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class ConsentReadOut(Schema):
+    id: int
+    consent_id: int
+    read_at: dt.datetime
+    reader: str = Field(description="Username of the person who read")
+    institution_name: str
+    categories: list[DataCategoryName]
+    channel: str = Field(description="web, api or export")
+
+
+class ConsentReadPage(Schema):
+    items: list[ConsentReadOut]
+    count: int
+    limit: int
+    offset: int

@@ -10,7 +10,15 @@ from funeng.apps.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("occurred_at", "actor_label", "action", "object_type", "object_id", "object_repr")
+    list_display = (
+        "occurred_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "region_code",
+    )
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "object_repr", "actor_label")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]

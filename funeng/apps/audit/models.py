@@ -38,6 +38,12 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, db_index=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # Scope columns, copied from the object when the row is written, so that officials and
+    # enterprises can be shown their own history without joining every audited table. They
+    # record where the object was at the time: an enterprise moved by an operator to another
+    # region leaves its earlier rows in the scope of the old one.
+    region_code = models.CharField(_("region code"), max_length=6, blank=True, db_index=True)
+    enterprise_id = models.IntegerField(_("enterprise id"), null=True, blank=True, db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 

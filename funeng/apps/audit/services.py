@@ -7,9 +7,15 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db import models
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
 
-from funeng.apps.audit.models import AuditEvent
+from funeng.apps.audit.models import AuditAction, AuditEvent
+
+ENTERPRISE_LABEL = "enterprises.enterprise"
+# Related objects whose region has been looked up during one call: a bulk write of many rows that
+# point at the same enterprise or provider costs one query per tenant, not one per row.
+_RegionCache = dict[tuple[str, Any], str]
 
 
 def _actor(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Any, str]:
@@ -18,15 +24,70 @@ def _actor(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Any, str]:
     return user, user.get_username()
 
 
-def _event(user: Any, label: str, action: str, obj: models.Model, changes: dict[str, Any]) -> AuditEvent:
+def _foreign_key(obj: models.Model, name: str) -> models.ForeignKey[Any, Any] | None:
+    try:
+        field = obj._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.ForeignKey) else None
+
+
+def _region_through(obj: models.Model, name: str, cache: _RegionCache) -> str | None:
+    """The region_code of the object `obj.<name>` points at; None without such a link."""
+    field = _foreign_key(obj, name)
+    if field is None:
+        return None
+    related_id = getattr(obj, field.attname)
+    if related_id is None:
+        return None
+    if field.is_cached(obj):
+        return str(getattr(getattr(obj, name), "region_code", "") or "")
+    related = field.related_model
+    if isinstance(related, str):  # only an unresolved lazy reference; never once apps are loaded
+        return None
+    key = (related._meta.label_lower, related_id)
+    if key not in cache:
+        region = related._default_manager.filter(pk=related_id).values_list("region_code", flat=True)
+        cache[key] = str(region.first() or "")
+    return cache[key]
+
+
+def event_scope(obj: models.Model, cache: _RegionCache | None = None) -> tuple[str, int | None]:
+    """(region_code, enterprise_id) that decide who may read the audit rows of `obj`.
+
+    Region: the object's own non-blank `region_code` (enterprises, providers, officials'
+    memberships), else that of its `enterprise`, else that of its `provider`. Enterprise: the
+    enterprise itself, or the one its `enterprise` foreign key names (consents, memberships,
+    invitations).
+    """
+    cache = {} if cache is None else cache
+    if obj._meta.label_lower == ENTERPRISE_LABEL:
+        enterprise_id = obj.pk
+    else:
+        link = _foreign_key(obj, "enterprise")
+        enterprise_id = getattr(obj, link.attname) if link is not None else None
+    region = str(getattr(obj, "region_code", "") or "")
+    if not region:
+        region = _region_through(obj, "enterprise", cache) or _region_through(obj, "provider", cache) or ""
+    return region[:6], enterprise_id
+
+
+def _event(
+    user: Any, label: str, action: str, obj: models.Model, changes: dict[str, Any], cache: _RegionCache
+) -> AuditEvent:
+    # The name first: if it reads the enterprise or provider, the scope reuses what it loaded.
+    object_repr = str(obj)[:200]
+    region_code, enterprise_id = event_scope(obj, cache)
     return AuditEvent(
         actor=user,
         actor_label=label,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=object_repr,
         changes=changes,
+        region_code=region_code,
+        enterprise_id=enterprise_id,
     )
 
 
@@ -38,7 +99,7 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one audit row for a change to `obj`."""
-    event = _event(*_actor(actor), action, obj, changes or {})
+    event = _event(*_actor(actor), action, obj, changes or {}, {})
     event.save()
     return event
 
@@ -51,7 +112,8 @@ def audit_record_many(
 ) -> int:
     """Append one audit row per object in bulk (used by imports)."""
     user, label = _actor(actor)
-    rows = [_event(user, label, action, obj, changes) for obj, changes in objects]
+    cache: _RegionCache = {}
+    rows = [_event(user, label, action, obj, changes, cache) for obj, changes in objects]
     AuditEvent.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -59,3 +121,24 @@ def audit_record_many(
 def field_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for fields whose value changed."""
     return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+
+
+@transaction.atomic
+def audit_log_export_record(
+    *, acting_user: AbstractBaseUser | AnonymousUser, query: str, rows: int
+) -> AuditEvent:
+    """Record that a user downloaded audit rows, with the filters used and the number of rows.
+
+    The audit trail names people and carries before/after values of financial data, so taking a
+    copy out of the platform is itself worth a row. It is recorded against the acting user: the
+    export has no single object of its own, and such rows (no region, no enterprise) are shown
+    to platform administrators only, never to the exporters' peers.
+    """
+    if not isinstance(acting_user, models.Model) or not acting_user.is_authenticated:
+        raise ValueError("only a signed-in user can export the audit log")
+    return audit_record(
+        actor=acting_user,
+        action=AuditAction.EXPORT,
+        obj=acting_user,
+        changes={"filters": [None, query[:1000]], "rows": [None, rows]},
+    )

@@ -1,23 +1,159 @@
-"""Home page."""
+"""Home page: one overview per role (enterprise, provider, bank, official, platform administrator)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from funeng.apps.enterprises.access import enterprises_visible_to
+from engines.classify import digital_economy_class, size_class
+from engines.reference.errors import UnknownCodeError
+from engines.reference.industry import industry_table
+from engines.reference.regions import region_table
+from funeng.apps.accounts.access import (
+    access_provider_for_user,
+    consents_visible_to,
+    membership_of,
+    providers_visible_to,
+    role_of,
+)
+from funeng.apps.accounts.const import Role, VettingState
+from funeng.apps.accounts.models import Consent, ConsentRead, Membership, Provider
+from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.selectors import profile_completeness, registry_overview
+from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
+
+Context = dict[str, Any]
+EXPIRING_WITHIN = timedelta(days=30)
+
+
+def _region_name(code: str) -> str:
+    try:
+        resolved = region_table().resolve(code)
+    except UnknownCodeError:
+        return code
+    return resolved.display_name
+
+
+def _enterprise_home(request: HttpRequest) -> tuple[str, Context]:
+    membership = membership_of(request.user)
+    assert membership is not None and membership.enterprise_id is not None
+    enterprise = access_enterprise_for_user(request.user, membership.enterprise_id)
+    industry = industry_table().by_code.get(enterprise.industry_code)
+    consents = consents_visible_to(request.user)
+    context = {
+        "enterprise": enterprise,
+        "is_enterprise_admin": membership.is_enterprise_admin,
+        "industry_name": industry.name if industry is not None else "",
+        "region_name": _region_name(enterprise.region_code),
+        "size": size_class(
+            enterprise.industry_code, enterprise.employees, enterprise.revenue_cny, enterprise.assets_cny
+        ),
+        "de": digital_economy_class(enterprise.industry_code),
+        "completeness": profile_completeness(enterprise),
+        "active_consents": consents.active().select_related("institution")[:5],
+        "active_consent_count": consents.active().count(),
+        "recent_reads": ConsentRead.objects.filter(consent__in=consents)
+        .select_related("consent__institution", "reader")
+        .order_by("-read_at")[:5],
+        "colleague_count": Membership.objects.filter(enterprise_id=enterprise.pk).count(),
+    }
+    return "core/home_enterprise.html", context
+
+
+def _provider_home(request: HttpRequest) -> tuple[str, Context]:
+    membership = membership_of(request.user)
+    assert membership is not None and membership.provider_id is not None
+    provider = access_provider_for_user(request.user, membership.provider_id)
+    context = {
+        "provider": provider,
+        "region_name": _region_name(provider.region_code),
+        "colleague_count": Membership.objects.filter(provider_id=provider.pk).count(),
+        "approved_peers": Provider.objects.filter(vetting_state=VettingState.APPROVED).count(),
+    }
+    return "core/home_provider.html", context
+
+
+def _bank_home(request: HttpRequest) -> tuple[str, Context]:
+    membership = membership_of(request.user)
+    assert membership is not None
+    today = timezone.localdate()
+    active = consents_visible_to(request.user).active(today).select_related("enterprise")
+    since = timezone.now() - timedelta(days=30)
+    context = {
+        "institution": membership.institution,
+        "active_consents": active.order_by("valid_until")[:10],
+        "active_consent_count": active.count(),
+        "enterprise_count": active.values("enterprise_id").distinct().count(),
+        "expiring_count": active.filter(valid_until__lte=today + EXPIRING_WITHIN).count(),
+        "reads_30d": ConsentRead.objects.filter(
+            consent__institution_id=membership.institution_id, read_at__gte=since
+        ).count(),
+        "expiring_before": today + EXPIRING_WITHIN,
+    }
+    return "core/home_bank.html", context
+
+
+def _official_home(request: HttpRequest) -> tuple[str, Context]:
+    membership = membership_of(request.user)
+    assert membership is not None
+    pending = providers_visible_to(request.user).filter(vetting_state=VettingState.APPLIED)
+    context = {
+        "region_code": membership.region_code,
+        "region_name": _region_name(membership.region_code),
+        "overview": registry_overview(
+            enterprises_visible_to(request.user), region_code=membership.region_code
+        ),
+        "pending_providers": pending.order_by("id")[:5],
+        "pending_count": pending.count(),
+        "provider_count": providers_visible_to(request.user)
+        .filter(vetting_state=VettingState.APPROVED)
+        .count(),
+    }
+    return "core/home_official.html", context
+
+
+def _admin_home(request: HttpRequest) -> tuple[str, Context]:
+    since = timezone.now() - timedelta(days=1)
+    by_state = dict(Provider.objects.values_list("vetting_state").annotate(n=Count("id")).order_by())
+    context = {
+        "overview": registry_overview(enterprises_visible_to(request.user), region_code=None),
+        "members_by_role": [
+            (label, Membership.objects.filter(role=value).count()) for value, label in Role.choices
+        ],
+        "providers_by_state": [
+            (value, label, by_state.get(value, 0)) for value, label in VettingState.choices
+        ],
+        "active_consent_count": Consent.objects.active().count(),
+        "audit_24h": AuditEvent.objects.filter(occurred_at__gte=since).count(),
+    }
+    return "core/home_admin.html", context
+
+
+def _no_role_home(request: HttpRequest) -> tuple[str, Context]:
+    return "core/home_no_role.html", {}
+
+
+HOMES: dict[str | None, Callable[[HttpRequest], tuple[str, Context]]] = {
+    Role.ENTERPRISE: _enterprise_home,
+    Role.PROVIDER: _provider_home,
+    Role.BANK: _bank_home,
+    Role.OFFICIAL: _official_home,
+    Role.ADMIN: _admin_home,
+}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Overview of the registry the user can see."""
-    visible = enterprises_visible_to(request.user)
-    by_size = dict(visible.values_list("size_class").annotate(n=Count("id")).order_by())
-    context = {
-        "total": sum(by_size.values()),
-        "by_size": by_size,
-        "core_count": visible.filter(de_core=True).count(),
-    }
-    return render(request, "core/home.html", context)
+    """The overview for the user's role; users without a role are told how to get one."""
+    role = role_of(request.user)
+    template, context = HOMES.get(role, _no_role_home)(request)
+    context["role"] = role
+    context["role_label"] = Role(role).label if role else ""
+    return render(request, template, context)

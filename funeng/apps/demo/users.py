@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
+from funeng.apps.accounts.consents import consent_grant, consent_revoke
+from funeng.apps.accounts.const import DataCategory, Role, VettingState
+from funeng.apps.accounts.models import Consent, FinancialInstitution, Membership, Provider
 from funeng.apps.audit.services import audit_record
 from funeng.apps.enterprises.models import Enterprise
 
@@ -50,6 +53,17 @@ def demo_users_create() -> list[DemoLogin]:
             "vetting_state": VettingState.APPROVED,
         },
     )
+    # An application waiting in demo_official's queue (330100), so vetting can be tried at once.
+    applicant, applicant_is_new = Provider.objects.get_or_create(
+        credit_code="91330106MA2H8P2Q0K",
+        defaults={
+            "name": "杭州智联工业互联网服务有限公司（演示，待审核）",
+            "region_code": "330106",
+            "vetting_state": VettingState.APPLIED,
+        },
+    )
+    if applicant_is_new:
+        audit_record(actor=None, action="create", obj=applicant, changes={"vetting_state": [None, "applied"]})
     bank, _ = FinancialInstitution.objects.get_or_create(name="演示银行杭州分行")
     plan: list[tuple[str, dict[str, Any], str]] = [
         ("demo_admin", {"role": Role.ADMIN}, "platform administrator"),
@@ -79,4 +93,31 @@ def demo_users_create() -> list[DemoLogin]:
             created = Membership.objects.create(user=user, **membership)
             audit_record(actor=None, action="create", obj=created, changes={"role": [None, created.role]})
         logins.append(DemoLogin(username, description))
+    _demo_consents_create(hangzhou, other, bank)
     return logins
+
+
+def _demo_consents_create(hangzhou: Enterprise, other: Enterprise, bank: FinancialInstitution) -> None:
+    """demo_enterprise shares profile and financials with demo_bank; demo_enterprise_b's consent is revoked."""
+    if Consent.objects.filter(institution=bank).exists():
+        return
+    users = get_user_model().objects
+    today = timezone.localdate()
+    consent_grant(
+        actor=users.get(username="demo_enterprise"),
+        enterprise=hangzhou,
+        institution=bank,
+        categories=[DataCategory.PROFILE, DataCategory.FINANCIALS],
+        valid_until=today + dt.timedelta(days=182),
+        today=today,
+    )
+    enterprise_b_admin = users.get(username="demo_enterprise_b")
+    earlier = consent_grant(
+        actor=enterprise_b_admin,
+        enterprise=other,
+        institution=bank,
+        categories=[DataCategory.PROFILE],
+        valid_until=today + dt.timedelta(days=90),
+        today=today,
+    )
+    consent_revoke(actor=enterprise_b_admin, consent=earlier)

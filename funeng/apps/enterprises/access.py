@@ -5,6 +5,8 @@ Not visible → Http404 (existence is not revealed); visible but not allowed →
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,8 @@ from django.http import Http404
 from engines.reference.regions import region_prefix
 from funeng.apps.accounts.access import is_platform_admin, membership_of
 from funeng.apps.accounts.const import Role
-from funeng.apps.enterprises.fields import EDITABLE_FIELDS
+from funeng.apps.accounts.models import Consent
+from funeng.apps.enterprises.fields import ALL_CATEGORIES, EDITABLE_FIELDS, PROFILE
 from funeng.apps.enterprises.models import Enterprise
 
 User = AbstractBaseUser | AnonymousUser
@@ -34,9 +37,60 @@ def enterprises_visible_to(user: User) -> QuerySet[Enterprise]:
         return Enterprise.objects.filter(id=membership.enterprise_id)
     if membership.role == Role.OFFICIAL:
         return Enterprise.objects.filter(region_code__startswith=region_prefix(membership.region_code))
-    # Banks read only under consent, category by category, with every read logged: that path
-    # is not built yet, so banks (and providers) see no registry entries.
+    if membership.role == Role.BANK and membership.institution_id is not None:
+        # Banks read only under consent, category by category, with every read logged; an
+        # expired or revoked consent hides the enterprise at once.
+        consented = Consent.objects.active().filter(institution_id=membership.institution_id)
+        return Enterprise.objects.filter(pk__in=consented.values("enterprise_id"))
     return Enterprise.objects.none()
+
+
+def enterprises_profile_visible_to(user: User) -> QuerySet[Enterprise]:
+    """The visible enterprises whose registration profile (region, industry, size) the user may read.
+
+    Filtering a list by those fields would reveal them, so filters run over this set.
+    """
+    membership = membership_of(user)
+    if is_platform_admin(user) or membership is None or membership.role != Role.BANK:
+        return enterprises_visible_to(user)
+    consented = Consent.objects.active().filter(institution_id=membership.institution_id)
+    # Categories are a JSON list; SQLite has no JSON containment lookup, and one institution's
+    # active consents are few, so they are checked here.
+    ids = {
+        pk for pk, categories in consented.values_list("enterprise_id", "categories") if PROFILE in categories
+    }
+    return Enterprise.objects.filter(pk__in=ids)
+
+
+def enterprise_categories_readable_by(user: User, enterprise: Enterprise) -> frozenset[str]:
+    """The data categories of this enterprise the user may read (DataCategory values)."""
+    return enterprises_categories_readable_by(user, [enterprise]).get(enterprise.pk, frozenset())
+
+
+def enterprises_categories_readable_by(
+    user: User, enterprises: Iterable[Enterprise]
+) -> dict[int, frozenset[str]]:
+    """Readable categories per enterprise id, in at most one query (for list pages)."""
+    enterprises = list(enterprises)
+    if is_platform_admin(user):
+        return {e.pk: ALL_CATEGORIES for e in enterprises}
+    membership = membership_of(user)
+    if membership is None:
+        return {}
+    if membership.role == Role.ENTERPRISE:
+        return {e.pk: ALL_CATEGORIES for e in enterprises if e.pk == membership.enterprise_id}
+    if membership.role == Role.OFFICIAL:
+        prefix = region_prefix(membership.region_code)
+        return {e.pk: ALL_CATEGORIES for e in enterprises if e.region_code.startswith(prefix)}
+    if membership.role == Role.BANK and membership.institution_id is not None:
+        readable: dict[int, set[str]] = {}
+        consents = Consent.objects.active().filter(
+            institution_id=membership.institution_id, enterprise_id__in=[e.pk for e in enterprises]
+        )
+        for enterprise_id, categories in consents.values_list("enterprise_id", "categories"):
+            readable.setdefault(enterprise_id, set()).update(set(categories) & ALL_CATEGORIES)
+        return {pk: frozenset(categories) for pk, categories in readable.items()}
+    return {}
 
 
 def enterprise_fields_writable_by(user: User, enterprise: Enterprise) -> frozenset[str]:

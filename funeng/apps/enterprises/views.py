@@ -11,13 +11,20 @@ from engines.classify import digital_economy_class, size_class
 from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from funeng.apps.accounts.access import active_consents_for
+from funeng.apps.accounts.consent_selectors import active_consents_read_by, category_labels
+from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
 from funeng.apps.enterprises.access import (
     access_enterprise_for_user,
     can_export_enterprises,
     can_import_enterprises,
+    enterprise_categories_readable_by,
+    enterprises_categories_readable_by,
+    enterprises_profile_visible_to,
     enterprises_visible_to,
 )
 from funeng.apps.enterprises.const import SizeClass
+from funeng.apps.enterprises.fields import ALL_CATEGORIES, FINANCIALS, PROFILE
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
 
 PAGE_SIZE = 50
@@ -34,9 +41,14 @@ def _region_name(code: str) -> str:
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     """Paginated, filterable list of the enterprises the user may see."""
     filters = EnterpriseFilter.from_query(request.GET)
-    queryset = enterprise_list(enterprises_visible_to(request.user), filters)
+    # Filtering by region, industry or size would reveal those fields; a bank may only filter
+    # among the enterprises that shared their profile with it.
+    narrows_by_profile = any((filters.region, filters.industry, filters.size_class, filters.de_core))
+    visible = (enterprises_profile_visible_to if narrows_by_profile else enterprises_visible_to)(request.user)
+    queryset = enterprise_list(visible, filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     industries = industry_table()
+    readable = enterprises_categories_readable_by(request.user, page.object_list)
     rows = [
         {
             "enterprise": e,
@@ -44,9 +56,15 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
             if e.industry_code in industries.by_code
             else "",
             "region_name": _region_name(e.region_code),
+            "profile_shared": PROFILE in readable.get(e.pk, frozenset()),
         }
         for e in page.object_list
     ]
+    consents = list(active_consents_read_by(request.user, [e.pk for e in page.object_list]))
+    if consents:
+        consent_reads_log(
+            reader=request.user, consents=consents, categories=[PROFILE], channel=ReadChannel.WEB
+        )
     regions = region_table()
     query = request.GET.copy()
     query.pop("page", None)
@@ -67,8 +85,17 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
-    """One enterprise with its codes resolved and its derived classes explained."""
+    """One enterprise with its codes resolved and its derived classes explained.
+
+    A bank sees only the categories shared with it; each view is logged against the consents used.
+    """
     enterprise = access_enterprise_for_user(request.user, enterprise_id)
+    readable = enterprise_categories_readable_by(request.user, enterprise)
+    consents = list(active_consents_for(request.user, enterprise.pk).select_related("institution"))
+    if consents:
+        consent_reads_log(
+            reader=request.user, consents=consents, categories=readable, channel=ReadChannel.WEB
+        )
     industries = industry_table()
     industry = industries.by_code.get(enterprise.industry_code)
     lineage = []
@@ -89,5 +116,9 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         "size": size,
         "de": digital_economy_class(enterprise.industry_code),
         "stale": size.size_class != enterprise.size_class,
+        "shared": {category: category in readable for category in ALL_CATEGORIES},
+        # The size explanation quotes revenue and assets, so it needs the financials too.
+        "size_explained": PROFILE in readable and FINANCIALS in readable,
+        "consents": [{"consent": c, "categories": category_labels(c.categories)} for c in consents],
     }
     return render(request, "enterprises/detail.html", context)

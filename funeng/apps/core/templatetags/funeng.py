@@ -1,4 +1,4 @@
-"""Template filters for figures as Chinese readers expect them."""
+"""Template tags: figures as Chinese readers expect them, and the role-aware navigation."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import template
 from django.utils.translation import gettext as _
+
+from funeng.apps.core.navigation import NavItem, nav_items
 
 register = template.Library()
 
@@ -19,3 +21,13 @@ def cny(value: Decimal | int | float | None) -> str:
     if abs(amount) >= 10_000:
         return _("%(amount)s ten-thousand yuan") % {"amount": f"{amount / 10_000:,.2f}"}
     return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
+
+
+@register.simple_tag(takes_context=True)
+def main_nav(context: template.Context) -> list[tuple[NavItem, bool]]:
+    """The signed-in user's navigation as (item, is_current) pairs; empty when signed out."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None or not user.is_authenticated:
+        return []
+    return [(item, item.is_current(request.path)) for item in nav_items(user)]

@@ -1,0 +1,182 @@
+"""Writes of consents (授权): an enterprise grants or revokes a bank's access; grantee reads are logged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from funeng.apps.accounts.access import can_manage_consents
+from funeng.apps.accounts.const import DataCategory
+from funeng.apps.accounts.models import Consent, ConsentRead, FinancialInstitution
+from funeng.apps.audit.models import AuditAction
+from funeng.apps.audit.services import audit_record, field_diff
+from funeng.apps.enterprises.models import Enterprise
+
+Actor = AbstractBaseUser | AnonymousUser
+
+
+class ReadChannel(models.TextChoices):
+    """How a grantee read consented data."""
+
+    WEB = "web", _("Web page")
+    API = "api", _("REST API")
+    EXPORT = "export", _("Export")
+
+
+class ConsentAlreadyRevoked(ValidationError):
+    """Revoking a consent a second time; nothing changes."""
+
+
+def consent_latest_end(today: dt.date) -> dt.date:
+    """The last day a consent granted today may run: one year ahead (28 Feb for a 29 Feb grant)."""
+    try:
+        return today.replace(year=today.year + 1)
+    except ValueError:
+        return today.replace(year=today.year + 1, day=28)
+
+
+def _clean_categories(categories: Iterable[str]) -> list[str]:
+    chosen = set(categories)
+    if not chosen:
+        raise ValidationError(
+            {"categories": _("Choose at least one data category to share.")}, code="required"
+        )
+    unknown = sorted(chosen - set(DataCategory.values))
+    if unknown:
+        raise ValidationError(
+            {
+                "categories": ValidationError(
+                    _("Unknown data category: %(unknown)s. Choose from: %(choices)s."),
+                    code="invalid_choice",
+                    params={"unknown": ", ".join(unknown), "choices": ", ".join(DataCategory.values)},
+                )
+            }
+        )
+    # Stored in the declared order, so equal grants compare and display alike.
+    return [value for value in DataCategory.values if value in chosen]
+
+
+def _clean_valid_until(valid_until: dt.date, today: dt.date) -> None:
+    if valid_until <= today:
+        raise ValidationError(
+            {
+                "valid_until": ValidationError(
+                    _(
+                        "Choose an end date after today (%(today)s); a consent ending today or earlier grants nothing."
+                    ),
+                    code="too_early",
+                    params={"today": today.isoformat()},
+                )
+            }
+        )
+    latest = consent_latest_end(today)
+    if valid_until > latest:
+        raise ValidationError(
+            {
+                "valid_until": ValidationError(
+                    _(
+                        "A consent may last at most one year, until %(latest)s: choose that date or an "
+                        "earlier one, and grant a new consent when it ends."
+                    ),
+                    code="too_late",
+                    params={"latest": latest.isoformat()},
+                )
+            }
+        )
+
+
+def consent_snapshot(consent: Consent) -> dict[str, Any]:
+    """The consent's fields as JSON-ready values, for audit diffs."""
+    return {
+        "enterprise": consent.enterprise_id,
+        "institution": consent.institution_id,
+        "categories": list(consent.categories),
+        "valid_until": consent.valid_until.isoformat(),
+        "granted_by": consent.granted_by_id,
+        "revoked_at": consent.revoked_at.isoformat() if consent.revoked_at else None,
+    }
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    actor: Actor,
+    enterprise: Enterprise,
+    institution: FinancialInstitution,
+    categories: Iterable[str],
+    valid_until: dt.date,
+    today: dt.date | None = None,
+) -> Consent:
+    """Let `institution` read the named categories of `enterprise` data through `valid_until`; audited."""
+    if not can_manage_consents(actor, enterprise.pk) or not isinstance(actor, AbstractBaseUser):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    cleaned = _clean_categories(categories)
+    _clean_valid_until(valid_until, today)
+    consent = Consent(
+        enterprise=enterprise,
+        institution=institution,
+        categories=cleaned,
+        valid_until=valid_until,
+        granted_by_id=actor.pk,
+    )
+    consent.full_clean()
+    consent.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=consent, changes=field_diff({}, consent_snapshot(consent))
+    )
+    return consent
+
+
+@transaction.atomic
+def consent_revoke(*, actor: Actor, consent: Consent, now: dt.datetime | None = None) -> Consent:
+    """End a consent now: the bank loses access from the next request on; audited."""
+    if not can_manage_consents(actor, consent.enterprise_id):
+        raise PermissionDenied
+    # Locked so two simultaneous revokes cannot both succeed and overwrite the first time.
+    locked = Consent.objects.select_for_update().get(pk=consent.pk)
+    if locked.revoked_at is not None:
+        raise ConsentAlreadyRevoked(
+            _("This consent was already revoked on %(date)s; nothing changed."),
+            code="already_revoked",
+            params={"date": timezone.localtime(locked.revoked_at).strftime("%Y-%m-%d %H:%M")},
+        )
+    before = consent_snapshot(locked)
+    locked.revoked_at = now or timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes=field_diff(before, consent_snapshot(locked)),
+    )
+    consent.revoked_at = locked.revoked_at
+    return locked
+
+
+@transaction.atomic
+def consent_reads_log(
+    *,
+    reader: Actor,
+    consents: Iterable[Consent],
+    categories: Iterable[str],
+    channel: str,
+) -> list[ConsentRead]:
+    """Record one read per consent whose categories the response actually carried."""
+    if not isinstance(reader, AbstractBaseUser):
+        return []
+    shown = set(categories)
+    rows = []
+    for consent in consents:
+        used = [value for value in consent.categories if value in shown]
+        if used:
+            rows.append(ConsentRead(consent=consent, reader_id=reader.pk, categories=used, channel=channel))
+    return ConsentRead.objects.bulk_create(rows)

@@ -1,0 +1,342 @@
+"""Account pages: lockout, password reset and change, self-registration, colleagues and invitations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from axes.helpers import get_cool_off
+from axes.utils import reset as axes_reset
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from funeng.apps.accounts.access import (
+    access_colleague_for_user,
+    access_colleagues_for_user,
+    access_invitation_for_user,
+)
+from funeng.apps.accounts.forms import (
+    EnterpriseRegistrationForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    ProviderApplicationForm,
+)
+from funeng.apps.accounts.models import Invitation, InvitationState, Membership
+from funeng.apps.accounts.services import (
+    InvitationUnusable,
+    colleague_remove,
+    enterprise_register,
+    invitation_accept,
+    invitation_create,
+    invitation_revoke,
+    provider_apply,
+)
+from funeng.apps.audit.models import AuditAction
+from funeng.apps.audit.services import audit_record
+
+# Self-service sign-ups are logged in straight away; name the backend because two are configured.
+_LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """request.user behind login_required, typed as the user it is."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def anonymous_only(view: ViewFunc) -> ViewFunc:
+    """Sign-up pages are for people without an account: a signed-in user goes home."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            messages.info(request, _("You are already logged in; log out first to create another account."))
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _form_errors_from(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the form fields it names."""
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for field, field_messages in by_field.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+
+
+# --- login lockout ---------------------------------------------------------------------------
+
+
+def lockout_response(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The page shown instead of the login form once a username is locked out from this address.
+
+    django-axes calls this (AXES_LOCKOUT_CALLABLE). The failed attempt that triggered it has just
+    been recorded and each further attempt restarts the cool-off, so the lock ends one cool-off
+    time from now.
+    """
+    cool_off = get_cool_off(request) or dt.timedelta(0)
+    context = {
+        "retry_at": timezone.localtime() + cool_off,
+        "minutes": int(cool_off.total_seconds() // 60),
+    }
+    return render(request, "registration/lockout.html", context, status=429)
+
+
+# --- password reset and change -----------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, Any]:
+        return {"valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from the emailed link; it also lifts a login lockout on that username."""
+
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            user = form.user
+            audit_record(
+                actor=user, action=AuditAction.UPDATE, obj=user, changes={"password": [None, "reset"]}
+            )
+        # Whoever can read the account's mailbox has proven more than a password would.
+        axes_reset(username=user.get_username())
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit_record(
+                actor=form.user,
+                action=AuditAction.UPDATE,
+                obj=form.user,
+                changes={"password": [None, "changed"]},
+            )
+        return response
+
+
+# --- enterprise self-registration ------------------------------------------------------------
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@anonymous_only
+def register_enterprise_view(request: HttpRequest) -> HttpResponse:
+    """Sign up as the administrator of a new or not yet claimed enterprise."""
+    form = EnterpriseRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, enterprise = enterprise_register(
+                credit_code=data["credit_code"],
+                name=data["name"],
+                region_code=data["region_code"],
+                industry_code=data["industry_code"],
+                email=data["email"],
+                username=data["username"],
+                password=data["password"],
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            login(request, user, backend=_LOGIN_BACKEND)
+            messages.success(
+                request,
+                _("Welcome! You are the administrator of %(name)s on Funeng.") % {"name": enterprise.name},
+            )
+            return redirect("home")
+    return render(request, "accounts/register_enterprise.html", {"form": form})
+
+
+# --- colleagues and invitations --------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def colleagues_view(request: HttpRequest) -> HttpResponse:
+    """The enterprise's members and invitations; a POST invites one more colleague.
+
+    The link of a new invitation is shown on this response only (rendered, not redirected, so
+    it never passes through the messages cookie), for sites without outgoing mail.
+    """
+    enterprise = access_colleagues_for_user(request.user)
+    new_link = None
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation, new_link = invitation_create(
+                enterprise=enterprise,
+                email=form.cleaned_data["email"],
+                invited_by=_signed_in(request),
+                build_link=lambda token: request.build_absolute_uri(
+                    reverse("accounts:invite_accept", args=[token])
+                ),
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            form = InvitationForm()
+    now = timezone.now()
+    members = (
+        Membership.objects.filter(enterprise=enterprise).select_related("user").order_by("user__username")
+    )
+    invitations = [
+        (invitation, invitation.state(now))
+        for invitation in Invitation.objects.filter(enterprise=enterprise).select_related("invited_by")[:100]
+    ]
+    context = {
+        "enterprise": enterprise,
+        "members": members,
+        "invitations": invitations,
+        "form": form,
+        "new_link": new_link,
+        "pending": InvitationState.PENDING,
+        "expired": InvitationState.EXPIRED,
+    }
+    return render(request, "accounts/colleagues.html", context)
+
+
+@require_POST
+@login_required
+def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """Make a pending invitation's link stop working."""
+    invitation = access_invitation_for_user(request.user, invitation_id)
+    try:
+        invitation_revoke(invitation=invitation, acting_user=_signed_in(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Invitation to %(email)s revoked.") % {"email": invitation.email})
+    return redirect("accounts:colleagues")
+
+
+@require_POST
+@login_required
+def colleague_remove_view(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """Remove a colleague from the enterprise and deactivate their account."""
+    membership = access_colleague_for_user(request.user, membership_id)
+    username = membership.user.get_username()
+    try:
+        colleague_remove(membership=membership, acting_user=_signed_in(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(username)s was removed from the enterprise.") % {"username": username})
+    return redirect("accounts:colleagues")
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+def invite_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Join an enterprise from an invitation link by choosing a username and password."""
+    invitation = Invitation.objects.with_token(token).select_related("enterprise").first()
+    state = invitation.state() if invitation is not None else None
+    if invitation is None or state != InvitationState.PENDING:
+        return render(
+            request,
+            "accounts/invitation_unusable.html",
+            {"state": state},
+            status=404 if state is None else 410,
+        )
+    if request.user.is_authenticated:
+        # One account holds one role: joining would need a second account.
+        return render(
+            request, "accounts/invitation_unusable.html", {"state": None, "signed_in": True}, status=409
+        )
+    form = InvitationAcceptForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_accept(
+                token=token, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+            )
+        except InvitationUnusable as exc:
+            return render(request, "accounts/invitation_unusable.html", {"state": exc.state}, status=410)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            login(request, user, backend=_LOGIN_BACKEND)
+            messages.success(
+                request, _("Welcome! You have joined %(name)s.") % {"name": invitation.enterprise.name}
+            )
+            return redirect("home")
+    return render(request, "accounts/invite_accept.html", {"form": form, "invitation": invitation})
+
+
+# --- provider application ----------------------------------------------------------------------
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@anonymous_only
+def register_provider_view(request: HttpRequest) -> HttpResponse:
+    """Apply as a digital service provider; officials of the region vet the application."""
+    form = ProviderApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, provider = provider_apply(
+                name=data["name"],
+                credit_code=data["credit_code"],
+                region_code=data["region_code"],
+                email=data["email"],
+                username=data["username"],
+                password=data["password"],
+            )
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            login(request, user, backend=_LOGIN_BACKEND)
+            messages.success(
+                request,
+                _(
+                    "Application for %(name)s received. Officials of your region will review it; "
+                    "you can log in to see its state."
+                )
+                % {"name": provider.name},
+            )
+            return redirect("home")
+    return render(request, "accounts/register_provider.html", {"form": form})

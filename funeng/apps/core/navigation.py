@@ -1,0 +1,65 @@
+"""Role-aware main navigation: which portal sections a user sees in the top bar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from funeng.apps.accounts.access import is_platform_admin, membership_of, role_of
+from funeng.apps.accounts.const import Role
+from funeng.apps.audit.access import can_browse_audit
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url: str
+
+    def is_current(self, path: str) -> bool:
+        """The page is this section or below it (the overview only matches itself)."""
+        return path == self.url or (self.url != "/" and path.startswith(self.url))
+
+
+def _item(label: str | Promise, url_name: str, *args: object) -> NavItem:
+    return NavItem(label, reverse(url_name, args=args))
+
+
+def nav_items(user: object) -> list[NavItem]:
+    """The sections this user's role works in; links a role cannot use are not shown."""
+    role = role_of(user)  # type: ignore[arg-type]
+    items = [_item(_("Overview"), "home")]
+    if role == Role.ADMIN:
+        items += [
+            _item(_("Enterprises"), "enterprises:list"),
+            _item(_("Providers"), "providers:list"),
+            _item(_("Consents"), "consents:list"),
+            _item(_("Audit log"), "audit:list"),
+        ]
+        if is_platform_admin(user) and getattr(user, "is_staff", False):  # type: ignore[arg-type]
+            items.append(_item(_("Administration"), "admin:index"))
+        return items
+    membership = membership_of(user)  # type: ignore[arg-type]
+    if membership is None:
+        return items
+    if role == Role.ENTERPRISE and membership.enterprise_id is not None:
+        items.append(_item(_("My enterprise"), "enterprises:detail", membership.enterprise_id))
+        items.append(_item(_("Consents"), "consents:list"))
+        if membership.is_enterprise_admin:
+            items.append(_item(_("Colleagues"), "accounts:colleagues"))
+
+    elif role == Role.PROVIDER and membership.provider_id is not None:
+        items.append(_item(_("Provider profile"), "providers:detail", membership.provider_id))
+    elif role == Role.BANK:
+        items.append(_item(_("Consented enterprises"), "consents:list"))
+        items.append(_item(_("Enterprises"), "enterprises:list"))
+    elif role == Role.OFFICIAL:
+        items += [
+            _item(_("Enterprises"), "enterprises:list"),
+            _item(_("Provider vetting"), "providers:list"),
+        ]
+    if can_browse_audit(user):  # type: ignore[arg-type]
+        items.append(_item(_("Audit log"), "audit:list"))
+    return items

@@ -1,0 +1,50 @@
+/* Funeng charts: draw every <div class="chart" data-chart="ID"> from the JSON in <script id="ID">.
+ * The data comes from Django's json_script (type application/json, never executed), so the page
+ * needs no inline script and keeps the strict Content-Security-Policy. */
+(function () {
+  "use strict";
+  var PALETTE = ["#c2410c", "#0f766e", "#2563eb", "#7c3aed", "#b45309", "#15803d", "#be123c", "#475569"];
+
+  function option(spec) {
+    var base = { color: PALETTE, tooltip: { trigger: spec.type === "pie" ? "item" : "axis" }, animation: false };
+    if (spec.type === "pie") {
+      base.legend = { bottom: 0, type: "scroll" };
+      base.series = [{
+        type: "pie", radius: ["40%", "68%"], center: ["50%", "45%"],
+        label: { formatter: "{b}\n{c}" },
+        data: spec.labels.map(function (label, i) { return { name: label, value: spec.values[i] }; })
+      }];
+      return base;
+    }
+    var horizontal = spec.type === "hbar";
+    var category = { type: "category", data: spec.labels, axisLabel: { interval: 0, width: 120, overflow: "truncate" } };
+    var value = { type: "value", minInterval: 1 };
+    base.grid = { left: horizontal ? 130 : 48, right: 24, top: 16, bottom: horizontal ? 24 : 56, containLabel: false };
+    base.xAxis = horizontal ? value : category;
+    base.yAxis = horizontal ? Object.assign({}, category, { inverse: true }) : value;
+    if (!horizontal) { category.axisLabel.rotate = spec.labels.length > 6 ? 30 : 0; }
+    base.series = [{ type: "bar", data: spec.values, barMaxWidth: 36, label: { show: true, position: horizontal ? "right" : "top" } }];
+    return base;
+  }
+
+  function drawAll() {
+    if (typeof window.echarts === "undefined") { return; }
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-chart"));
+      if (!source) { return; }
+      var spec = JSON.parse(source.textContent);
+      var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option(spec), true);
+      el.setAttribute("data-chart-ready", "1");
+    });
+  }
+
+  window.addEventListener("resize", function () {
+    document.querySelectorAll("[data-chart-ready]").forEach(function (el) {
+      var chart = window.echarts.getInstanceByDom(el);
+      if (chart) { chart.resize(); }
+    });
+  });
+  document.addEventListener("DOMContentLoaded", drawAll);
+  document.addEventListener("htmx:afterSettle", drawAll);
+})();
