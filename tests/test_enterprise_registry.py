@@ -112,3 +112,24 @@ def test_it_sends_a_content_security_policy(client, operator):
     client.force_login(operator)
     policy = client.get("/enterprises/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
+
+
+@pytest.mark.parametrize(
+    ("code", "zh", "en"),
+    [
+        ("91110000600037341A", "校验码为 A，应为 L", "the check character is A but should be L"),
+        ("9111000060003734", "共 16 位", "it has 16 characters"),
+        ("91110000600037341O", "含有 'O'", "it contains 'O'"),
+    ],
+)
+def test_a_bad_credit_code_is_explained_in_the_users_language(code, zh, en):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from funeng.apps.enterprises.validators import validate_credit_code
+
+    for language, expected in (("zh-hans", zh), ("en", en)):
+        with translation.override(language), pytest.raises(ValidationError) as caught:
+            validate_credit_code(code)
+        with translation.override(language):
+            assert expected in caught.value.messages[0]

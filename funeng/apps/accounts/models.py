@@ -69,17 +69,34 @@ def _bound_only_to(role: str, tenant: str | None) -> models.Q:
 class Membership(models.Model):
     """The one role a user holds and the tenant it is bound to."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        "enterprises.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("enterprise"),
     )
     is_enterprise_admin = models.BooleanField(_("enterprise administrator"), default=False)
     provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("service provider"),
     )
     institution = models.ForeignKey(
-        FinancialInstitution, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+        FinancialInstitution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("financial institution"),
     )
     region_code = models.CharField(
         _("region code"),
@@ -115,12 +132,22 @@ class Consent(models.Model):
     """An enterprise's grant (授权) to a financial institution to read named data until a date."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="consents"
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("enterprise"),
     )
-    institution = models.ForeignKey(FinancialInstitution, on_delete=models.CASCADE, related_name="consents")
+    institution = models.ForeignKey(
+        FinancialInstitution,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("financial institution"),
+    )
     categories = models.JSONField(_("data categories"), default=list)
     valid_until = models.DateField(_("valid until"))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")
+    )
     granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
@@ -147,8 +174,12 @@ class Consent(models.Model):
 class ConsentRead(models.Model):
     """One read of consented data by the grantee, shown to the enterprise."""
 
-    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="reads")
-    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, related_name="reads", verbose_name=_("consent")
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reader")
+    )
     read_at = models.DateTimeField(_("read at"), auto_now_add=True)
     categories = models.JSONField(_("data categories"), default=list)
     channel = models.CharField(_("channel"), max_length=16)  # web | api | export
@@ -204,7 +235,10 @@ class Invitation(models.Model):
     """
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="invitations"
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("enterprise"),
     )
     email = models.EmailField(_("email"))
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True)

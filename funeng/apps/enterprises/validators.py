@@ -5,20 +5,34 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from engines.reference.credit_code import credit_code_problem
+from engines.reference.credit_code import VALUE, check_character, credit_code_problem
 from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 
 
+def _credit_code_reason(value: str) -> str:
+    """The engine's reason in the user's language (the engine itself speaks English only)."""
+    if len(value) != 18:
+        return _("it has %(n)s characters, a code has 18") % {"n": len(value)}
+    bad = next((char for char in value if char not in VALUE), None)
+    if bad is not None:
+        return _("it contains %(char)s; only digits and capital letters except I, O, Z, S, V are allowed") % {
+            "char": repr(bad)
+        }
+    return _("the check character is %(given)s but should be %(expected)s") % {
+        "given": value[17],
+        "expected": check_character(value[:17]),
+    }
+
+
 def validate_credit_code(value: str) -> None:
     """Reject a 统一社会信用代码 whose GB 32100-2015 check character is wrong."""
-    problem = credit_code_problem(value)
-    if problem:
+    if credit_code_problem(value):
         raise ValidationError(
             _("Invalid unified social credit code %(code)s: %(problem)s"),
             code="credit_code",
-            params={"code": value, "problem": problem},
+            params={"code": value, "problem": _credit_code_reason(value)},
         )
 
 

@@ -19,6 +19,7 @@ from funeng.apps.enterprises.access import (
     can_export_enterprises,
     can_import_enterprises,
     enterprise_categories_readable_by,
+    enterprise_fields_writable_by,
     enterprises_categories_readable_by,
     enterprises_profile_visible_to,
     enterprises_visible_to,
@@ -120,5 +121,6 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         # The size explanation quotes revenue and assets, so it needs the financials too.
         "size_explained": PROFILE in readable and FINANCIALS in readable,
         "consents": [{"consent": c, "categories": category_labels(c.categories)} for c in consents],
+        "can_edit": bool(enterprise_fields_writable_by(request.user, enterprise)),
     }
     return render(request, "enterprises/detail.html", context)
