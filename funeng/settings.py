@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "funeng.apps.audit",
     "funeng.apps.enterprises",
     "funeng.apps.demo",
+    "funeng.apps.policies",
+    "funeng.apps.assessment",
 ]
 
 MIDDLEWARE = [
