@@ -56,6 +56,7 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python benchmarks/classify.py
+	$(BIN)/python benchmarks/maturity.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
