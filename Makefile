@@ -57,6 +57,7 @@ test: lint typecheck pytest
 bench: install
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/maturity.py
+	$(BIN)/python benchmarks/policy.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

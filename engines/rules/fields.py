@@ -1,0 +1,257 @@
+"""The enterprise field dictionary the policy rules read: name, type, unit and meaning (null = unknown)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+FieldType = Literal["money", "ratio", "count", "bool", "code", "date"]
+NUMERIC_TYPES: frozenset[str] = frozenset({"money", "ratio", "count"})
+# float64 keeps 15 significant decimal digits distinct (DBL_DIG), so a decimal with at most 15 of them
+# compares the same way as Decimal and as float64: the batch path stays exact at thresholds.
+MAX_SIGNIFICANT_DIGITS = 15
+
+Value = Decimal | int | bool | str | dt.date | None
+
+
+class FieldValueError(ValueError):
+    """A value that does not fit its field's type; the message says which field and what to send."""
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One enterprise fact a rule may read."""
+
+    name: str
+    type: FieldType
+    unit: str
+    zh: str
+    en: str
+    on_model: bool  # exists on enterprises.Enterprise today
+    basis: str = ""  # for ratios: the field the ratio is a share of (used to express gaps as amounts)
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON form published by `funeng policy_fields --json`."""
+        return {
+            "name": self.name,
+            "type": self.type,
+            "unit": self.unit,
+            "zh": self.zh,
+            "en": self.en,
+            "on_model": self.on_model,
+            "basis": self.basis or None,
+        }
+
+
+def _f(
+    name: str, type_: FieldType, unit: str, zh: str, en: str, *, on_model: bool = False, basis: str = ""
+) -> Field:
+    return Field(name, type_, unit, zh, en, on_model, basis)
+
+
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        _f("region_code", "code", "GB/T 2260", "注册地行政区划代码", "region of registration", on_model=True),
+        _f(
+            "industry_code", "code", "GB/T 4754-2017", "国民经济行业小类代码", "industry class", on_model=True
+        ),
+        _f("founded_on", "date", "date", "成立（工商注册登记）日期", "registration date", on_model=True),
+        _f(
+            "size_class",
+            "code",
+            "large|medium|small|micro",
+            "企业规模（划型，工信部联企业〔2011〕300号）",
+            "size class under the 2011 SME rules",
+            on_model=True,
+        ),
+        _f("employees", "count", "persons", "从业人员数（职工总数）", "employees", on_model=True),
+        _f("revenue_cny", "money", "CNY", "上年度营业收入", "revenue, last year", on_model=True),
+        _f(
+            "revenue_prev_cny", "money", "CNY", "前年营业收入", "revenue, the year before last", on_model=True
+        ),
+        _f(
+            "main_business_revenue_cny",
+            "money",
+            "CNY",
+            "上年度主营业务收入",
+            "main-business revenue, last year",
+            on_model=True,
+        ),
+        _f("net_profit_cny", "money", "CNY", "上年度净利润", "net profit, last year", on_model=True),
+        _f("assets_cny", "money", "CNY", "上年末资产总额", "total assets at last year end", on_model=True),
+        _f(
+            "liabilities_cny", "money", "CNY", "上年末负债总额", "liabilities at last year end", on_model=True
+        ),
+        _f("rd_expense_cny", "money", "CNY", "上年度研发费用", "R&D expense, last year", on_model=True),
+        _f("rd_staff", "count", "persons", "研发及相关技术创新人员数", "R&D staff", on_model=True),
+        _f(
+            "invention_patents",
+            "count",
+            "items",
+            "有效发明专利数（含集成电路布图设计专有权）",
+            "valid invention patents (incl. IC layout designs)",
+            on_model=True,
+        ),
+        _f(
+            "utility_models",
+            "count",
+            "items",
+            "有效实用新型专利数",
+            "valid utility-model patents",
+            on_model=True,
+        ),
+        _f("design_patents", "count", "items", "有效外观设计专利数", "valid design patents", on_model=True),
+        _f("software_copyrights", "count", "items", "软件著作权数", "software copyrights", on_model=True),
+        # New fields the 专精特新 rules need (not on the Enterprise model yet).
+        _f(
+            "main_business_share",
+            "ratio",
+            "share",
+            "上年度主营业务收入占营业收入比重",
+            "main-business share of revenue, last year",
+            basis="revenue_cny",
+        ),
+        _f(
+            "main_business_growth_avg_2y",
+            "ratio",
+            "share per year",
+            "近2年主营业务收入平均增长率",
+            "average main-business revenue growth over the last 2 years",
+        ),
+        _f(
+            "net_profit_growth_avg_2y",
+            "ratio",
+            "share per year",
+            "近2年净利润平均增长率",
+            "average net-profit growth over the last 2 years",
+        ),
+        _f(
+            "revenue_growth_avg_2y",
+            "ratio",
+            "share per year",
+            "近2年营业收入平均增长率",
+            "average revenue growth over the last 2 years",
+        ),
+        _f("revenue_growth_1y", "ratio", "share", "上年度营业收入增长率", "revenue growth last year"),
+        _f("debt_ratio", "ratio", "share", "上年末资产负债率", "liabilities / assets at last year end"),
+        _f(
+            "rd_intensity_2y",
+            "ratio",
+            "share",
+            "近2年研发经费支出占营业收入比重",
+            "R&D expense / revenue over the last 2 years",
+            basis="revenue_cny",
+        ),
+        _f(
+            "rd_staff_share",
+            "ratio",
+            "share",
+            "研发及相关技术创新人员占职工总数比例",
+            "R&D staff / employees",
+            basis="employees",
+        ),
+        _f("niche_market_years", "count", "years", "从事特定细分市场年数", "years in the niche market"),
+        _f(
+            "has_rd_institution",
+            "bool",
+            "",
+            "自建或与高校、科研机构联合建立研发机构",
+            "has an own or joint R&D institution",
+        ),
+        _f(
+            "it_supported_core_processes",
+            "count",
+            "processes",
+            "采用信息系统支撑的核心业务数",
+            "core business processes supported by information systems",
+        ),
+        _f("quality_cert", "bool", "", "取得质量管理体系认证", "holds a quality-management certification"),
+        _f("own_brand", "bool", "", "拥有自主品牌", "owns a brand"),
+        _f(
+            "standards_2y",
+            "count",
+            "standards",
+            "近2年主持或参与制（修）订国际、国家、行业标准数",
+            "international/national/industry standards led or joined in the last 2 years",
+        ),
+        _f(
+            "equity_financing_2y_cny",
+            "money",
+            "CNY",
+            "近2年新增股权融资额（实缴）",
+            "new paid-in equity financing in the last 2 years",
+        ),
+        _f("rd_expense_2y_cny", "money", "CNY", "近2年研发投入经费合计", "R&D expense over the last 2 years"),
+        _f("net_profit_2y_cny", "money", "CNY", "近2年净利润累计", "net profit over the last 2 years"),
+        _f("valuation_cny", "money", "CNY", "最新一轮融资估值", "valuation at the latest funding round"),
+        _f(
+            "srdi_level",
+            "code",
+            "none|pool|municipal|provincial|national",
+            "已获“专精特新”认定或入库的最高层级",
+            "highest SRDI recognition held",
+        ),
+    )
+}
+
+SRDI_LEVELS = ("none", "pool", "municipal", "provincial", "national")
+SIZE_CLASSES = ("large", "medium", "small", "micro")
+
+
+def field(name: str) -> Field:
+    """Look a field up; the error names the unknown field and where the list is."""
+    try:
+        return FIELDS[name]
+    except KeyError:
+        raise FieldValueError(f"unknown field {name!r}; see `funeng policy_fields --json`") from None
+
+
+def _decimal(name: str, raw: object) -> Decimal:
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
+        raise FieldValueError(f"{name}: expected a number, got {raw!r}")
+    try:
+        # repr() of a float is its shortest round-trip decimal, so JSON 0.03 becomes exactly 0.03.
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    except InvalidOperation:
+        raise FieldValueError(f"{name}: expected a number, got {raw!r}") from None
+    if not value.is_finite():
+        raise FieldValueError(f"{name}: expected a finite number, got {raw!r}")
+    if len(value.normalize().as_tuple().digits) > MAX_SIGNIFICANT_DIGITS:
+        raise FieldValueError(f"{name}: at most {MAX_SIGNIFICANT_DIGITS} significant digits, got {raw!r}")
+    return value
+
+
+def coerce(name: str, raw: object) -> Value:
+    """Turn a JSON value into the field's Python type (None stays None = unknown)."""
+    spec = field(name)
+    if raw is None:
+        return None
+    if spec.type in ("money", "ratio"):
+        return _decimal(name, raw)
+    if spec.type == "count":
+        number = _decimal(name, raw)
+        if number != number.to_integral_value() or number < 0:
+            raise FieldValueError(f"{name}: expected a whole number >= 0, got {raw!r}")
+        return int(number)
+    if spec.type == "bool":
+        if not isinstance(raw, bool):
+            raise FieldValueError(f"{name}: expected true or false, got {raw!r}")
+        return raw
+    if spec.type == "date":
+        if not isinstance(raw, str):
+            raise FieldValueError(f"{name}: expected a date YYYY-MM-DD, got {raw!r}")
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            raise FieldValueError(f"{name}: expected a date YYYY-MM-DD, got {raw!r}") from None
+    if not isinstance(raw, str):
+        raise FieldValueError(f"{name}: expected a code (string), got {raw!r}")
+    return raw
+
+
+def coerce_enterprise(raw: dict[str, object]) -> dict[str, Value]:
+    """Validate a whole enterprise (field → value); unknown fields are an error, absent ones unknown."""
+    return {name: coerce(name, value) for name, value in raw.items()}

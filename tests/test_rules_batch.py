@@ -1,0 +1,279 @@
+"""Batch path = one path, on random enterprises with missing values and values exactly at thresholds."""
+
+import datetime as dt
+from decimal import Decimal
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engines.rules.batch import evaluate_frame, records_frame
+from engines.rules.evaluate import evaluate
+from engines.rules.fields import FIELDS
+from engines.rules.loader import load_programmes
+
+AS_OF = dt.date(2024, 6, 30)
+PROGRAMMES = load_programmes()
+
+
+def _thresholds(name):
+    found = set()
+    for programme in PROGRAMMES.values():
+        for leaf in programme.leaves():
+            if name in leaf.fields and leaf.threshold:
+                found.add(leaf.threshold[0].value)
+    return sorted(found)
+
+
+def _strategy(name):
+    spec = FIELDS[name]
+    at = _thresholds(name)
+    if spec.type == "ratio":
+        near = [st.sampled_from(at)] if at else []
+        base = st.one_of(*near, st.decimals(min_value=-1, max_value=2, places=4))
+    elif spec.type == "money":
+        near = [st.sampled_from(at)] if at else []
+        base = st.one_of(*near, st.integers(0, 300_000_000).map(Decimal))
+    elif spec.type == "count":
+        base = st.integers(0, 12)
+    elif spec.type == "bool":
+        base = st.booleans()
+    elif spec.type == "date":
+        base = st.one_of(
+            st.sampled_from(
+                [dt.date(2021, 6, 30), dt.date(2022, 6, 30), dt.date(2022, 7, 1), dt.date(2020, 2, 29)]
+            ),
+            st.dates(dt.date(2000, 1, 1), dt.date(2024, 6, 30)),
+        )
+    elif name == "region_code":
+        base = st.sampled_from(
+            ["110105", "310101", "440305", "441500", "330106", "120101", "370102", "130102", "430102"]
+        )
+    elif name == "industry_code":
+        base = st.sampled_from(["3911", "6510", "6311", "7310", "5211", "1311"])
+    elif name == "size_class":
+        base = st.sampled_from(["large", "medium", "small", "micro"])
+    else:
+        base = st.sampled_from(["none", "pool", "municipal", "provincial", "national"])
+    return st.one_of(st.none(), base)
+
+
+ALL_FIELDS = sorted(
+    {name for programme in PROGRAMMES.values() for name in programme.fields()} | {"revenue_cny"}
+)
+ENTERPRISE = st.fixed_dictionaries({name: _strategy(name) for name in ALL_FIELDS})
+
+
+def _json(value):
+    if isinstance(value, Decimal):
+        return float(value)  # what a JSON reader hands over; the one path takes repr(), batch takes float64
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _frame(rows):
+    return records_frame([{k: _json(v) for k, v in row.items()} for row in rows])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ENTERPRISE, min_size=1, max_size=25))
+def test_it_gives_the_same_outcome_and_reasons_in_batch_as_one_by_one(rows):
+    frame = _frame(rows)
+    for programme in PROGRAMMES.values():
+        batch = evaluate_frame(frame, programme, AS_OF).to_dicts()
+        for row, got in zip(rows, batch, strict=True):
+            one = evaluate(programme, {k: _json(v) for k, v in row.items()}, AS_OF)
+            assert got["outcome"] == one.outcome, (programme.id, row)
+            assert got["failing"] == [item["condition"] for item in one.failing]
+            assert got["unknown"] == [item["condition"] for item in one.unknown]
+            assert got["review"] == [item["condition"] for item in one.review]
+            assert got["undetermined_because"] == one.undetermined_because
+
+
+def test_it_agrees_at_exactly_three_percent_seventy_percent_and_ten_million():
+    programme = PROGRAMMES["srdi-shanghai"]
+    rows = [
+        {"region_code": "310101", "founded_on": "2015-01-01", "revenue_cny": rev, "rd_intensity_2y": rd}
+        for rev, rd in [
+            (10_000_000, 0.03),
+            (9_999_999.99, 0.03),
+            (10_000_000, 0.0299),
+            (10_000_000.01, 0.0301),
+        ]
+    ]
+    batch = evaluate_frame(
+        pl.DataFrame(rows).with_columns(pl.col("founded_on").str.to_date()), programme, AS_OF
+    )
+    states = evaluate_frame(
+        pl.DataFrame(rows).with_columns(pl.col("founded_on").str.to_date()),
+        programme,
+        AS_OF,
+        keep_states=True,
+    )
+    basic = states["__node__sh-revenue-1000"].to_list(), states["__node__sh-rd-3"].to_list()
+    assert basic == ([True, False, True, True], [True, True, False, True])
+    for row, outcome in zip(rows, batch["outcome"], strict=True):
+        assert evaluate(programme, row, AS_OF).outcome == outcome
+    national = PROGRAMMES["srdi-national-little-giant"]
+    shares = pl.DataFrame(
+        {"main_business_share": [0.7, 0.69999, 0.70001], "debt_ratio": [0.7, 0.70001, 0.69999]}
+    )
+    got = evaluate_frame(shares, national, AS_OF, keep_states=True)
+    assert got["__node__main-business-70"].to_list() == [True, False, True]
+    assert got["__node__debt-ratio"].to_list() == [True, False, True]
+    for share, debt, want_share, want_debt in [
+        (0.7, 0.7, "pass", "pass"),
+        (0.69999, 0.70001, "fail", "fail"),
+    ]:
+        one = evaluate(national, {"main_business_share": share, "debt_ratio": debt}, AS_OF)
+        assert (one.states["main-business-70"].value, one.states["debt-ratio"].value) == (
+            want_share,
+            want_debt,
+        )
+
+
+def _c(text):
+    return {"clause": "test", "quote": text}
+
+
+SYNTHETIC = {
+    "id": "synthetic",
+    "name": "全部操作符",
+    "issuing_body": "test",
+    "region_code": "330000",
+    "effective_from": "2021-01-01",
+    "version": "1",
+    "source_document": "test",
+    "conditions": {
+        "id": "root",
+        "text": "root",
+        "citation": _c("root"),
+        "all": [
+            {
+                "id": "region",
+                "text": "r",
+                "citation": _c("r"),
+                "field": "region_code",
+                "op": "region_prefix",
+                "values": ["33", "31"],
+            },
+            {
+                "id": "age",
+                "text": "a",
+                "citation": _c("a"),
+                "field": "founded_on",
+                "op": "years_at_least",
+                "threshold": 2,
+            },
+            {
+                "id": "size",
+                "text": "s",
+                "citation": _c("s"),
+                "field": "size_class",
+                "op": "in",
+                "values": ["small", "micro"],
+            },
+            {
+                "id": "pick",
+                "text": "p",
+                "citation": _c("p"),
+                "at_least": 2,
+                "of": [
+                    {
+                        "id": "rev",
+                        "text": "v",
+                        "citation": _c("v"),
+                        "field": "revenue_cny",
+                        "op": ">=",
+                        "threshold": 10000000,
+                    },
+                    {
+                        "id": "rd",
+                        "text": "d",
+                        "citation": _c("d"),
+                        "field": "rd_intensity_2y",
+                        "op": ">",
+                        "threshold": 0.03,
+                    },
+                    {
+                        "id": "debt",
+                        "text": "b",
+                        "citation": _c("b"),
+                        "field": "debt_ratio",
+                        "op": "<=",
+                        "threshold": 0.7,
+                    },
+                    {
+                        "id": "ind",
+                        "text": "i",
+                        "citation": _c("i"),
+                        "field": "industry_code",
+                        "op": "industry",
+                        "values": ["C", "65"],
+                    },
+                ],
+            },
+            {
+                "id": "either",
+                "text": "e",
+                "citation": _c("e"),
+                "any": [
+                    {"id": "brand", "text": "o", "citation": _c("o"), "field": "own_brand", "op": "is_true"},
+                    {
+                        "id": "ip",
+                        "text": "ip",
+                        "citation": _c("ip"),
+                        "fields": ["utility_models", "design_patents"],
+                        "op": ">=",
+                        "threshold": 5,
+                    },
+                    {
+                        "id": "share",
+                        "text": "sh",
+                        "citation": _c("sh"),
+                        "field": "main_business_share",
+                        "op": "<",
+                        "threshold": 0.5,
+                    },
+                ],
+            },
+        ],
+    },
+}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(ENTERPRISE, min_size=1, max_size=30))
+def test_it_agrees_on_a_programme_without_qualitative_clauses_where_every_outcome_occurs(rows):
+    from engines.rules.loader import parse_programme
+
+    programme = parse_programme(SYNTHETIC, "synthetic")
+    batch = evaluate_frame(
+        records_frame([{k: _json(v) for k, v in row.items()} for row in rows]), programme, AS_OF
+    )
+    for row, got in zip(rows, batch.to_dicts(), strict=True):
+        one = evaluate(programme, {k: _json(v) for k, v in row.items()}, AS_OF)
+        assert (got["outcome"], got["failing"], got["unknown"]) == (
+            one.outcome,
+            [item["condition"] for item in one.failing],
+            [item["condition"] for item in one.unknown],
+        )
+
+
+def test_it_reaches_every_outcome_on_the_synthetic_programme():
+    from engines.rules.loader import parse_programme
+
+    programme = parse_programme(SYNTHETIC, "synthetic")
+    good = {
+        "region_code": "330106",
+        "founded_on": "2020-01-01",
+        "size_class": "small",
+        "revenue_cny": 10_000_000,
+        "rd_intensity_2y": 0.03,
+        "debt_ratio": 0.7,
+        "own_brand": True,
+    }
+    assert evaluate(programme, good, AS_OF).outcome == "eligible"
+    assert evaluate(programme, good | {"own_brand": None}, AS_OF).outcome == "undetermined"
+    assert evaluate(programme, good | {"region_code": "110105"}, AS_OF).outcome == "not_eligible"
