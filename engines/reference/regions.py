@@ -63,6 +63,13 @@ class RegionTable:
             if r.level == "prefecture" and (province_code is None or r.parent == province_code)
         ]
 
+    def display_name(self, code: object, default: str = "") -> str:
+        """Province and prefecture names of a code, or `default` when the code is not valid."""
+        try:
+            return self.resolve(code).display_name
+        except UnknownCodeError:
+            return default
+
     def resolve(self, code: object) -> ResolvedRegion:
         """Validate a province, prefecture or county code and find what it rolls up to."""
         if not isinstance(code, str) or not _CODE.fullmatch(code):

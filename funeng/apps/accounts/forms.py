@@ -39,6 +39,23 @@ class CreditCodeField(forms.CharField):
         return str(super().to_python(value)).upper()
 
 
+class CountyRegionField(forms.CharField):
+    """The GB/T 2260 county or district of registration: officials see registrants by region prefix."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Region code"))
+        kwargs.setdefault(
+            "help_text", _("6-digit GB/T 2260 code of the county or district of registration, e.g. 330106.")
+        )
+        super().__init__(max_length=6, validators=[validate_region_code], **kwargs)
+
+    def run_validators(self, value: Any) -> None:
+        super().run_validators(value)
+        problem = county_region_problem(value)
+        if problem:
+            raise ValidationError(problem, code="not_county")
+
+
 class NewAccountForm(forms.Form):
     """Username and password twice, checked against Django's password validators."""
 
@@ -95,12 +112,7 @@ class EnterpriseRegistrationForm(NewAccountForm):
         max_length=200,
         help_text=_("Exactly as on the business licence."),
     )
-    region_code = forms.CharField(
-        label=_("Region code"),
-        max_length=6,
-        validators=[validate_region_code],
-        help_text=_("6-digit GB/T 2260 code of the county or district of registration, e.g. 330106."),
-    )
+    region_code = CountyRegionField()
     industry_code = forms.CharField(
         label=_("Industry code"),
         max_length=4,
@@ -125,25 +137,13 @@ class EnterpriseRegistrationForm(NewAccountForm):
         "password_confirm",
     ]
 
-    def clean_region_code(self) -> str:
-        code: str = self.cleaned_data["region_code"]
-        problem = county_region_problem(code)
-        if problem:
-            raise ValidationError(problem, code="not_county")
-        return code
-
 
 class ProviderApplicationForm(NewAccountForm):
     name = forms.CharField(
         label=_("Provider name"), max_length=200, help_text=_("As on the business licence.")
     )
     credit_code = CreditCodeField()
-    region_code = forms.CharField(
-        label=_("Region code"),
-        max_length=6,
-        validators=[validate_region_code],
-        help_text=_("6-digit GB/T 2260 code of the county or district of registration, e.g. 330106."),
-    )
+    region_code = CountyRegionField()
     email = forms.EmailField(
         label=_("Contact email"),
         max_length=254,
@@ -152,13 +152,6 @@ class ProviderApplicationForm(NewAccountForm):
     )
 
     field_order = ["name", "credit_code", "region_code", "email", "username", "password", "password_confirm"]
-
-    def clean_region_code(self) -> str:
-        code: str = self.cleaned_data["region_code"]
-        problem = county_region_problem(code)
-        if problem:
-            raise ValidationError(problem, code="not_county")
-        return code
 
 
 class InvitationForm(forms.Form):

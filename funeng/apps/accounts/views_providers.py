@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from engines.reference.errors import UnknownCodeError
 from engines.reference.regions import region_table
 from funeng.apps.accounts.access import (
     access_provider_for_user,
@@ -41,10 +40,7 @@ PAGE_SIZE = 50
 
 
 def _region_name(code: str) -> str:
-    try:
-        return region_table().resolve(code).display_name
-    except UnknownCodeError:
-        return ""
+    return region_table().display_name(code, default="")
 
 
 def _decisions_for(provider: Provider) -> list[tuple[str, StrOrPromise]]:

@@ -13,7 +13,6 @@ from django.utils import translation
 from ninja import File, Form, Path, Query, Router
 from ninja.files import UploadedFile
 
-from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 from funeng.apps.accounts.access import active_consents_for
@@ -73,10 +72,7 @@ def _industry_name(code: str) -> str:
 
 
 def _region_name(code: str) -> str:
-    try:
-        return region_table().resolve(code).display_name
-    except UnknownCodeError:
-        return ""
+    return region_table().display_name(code, default="")
 
 
 def enterprise_out(enterprise: Enterprise, readable: frozenset[str] = ALL_CATEGORIES) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from funeng.apps.accounts.access import is_platform_admin, membership_of, role_of
+from funeng.apps.accounts.access import User, is_platform_admin, membership_of, role_of
 from funeng.apps.accounts.const import Role
 from funeng.apps.audit.access import can_browse_audit
 
@@ -27,9 +27,9 @@ def _item(label: str | Promise, url_name: str, *args: object) -> NavItem:
     return NavItem(label, reverse(url_name, args=args))
 
 
-def nav_items(user: object) -> list[NavItem]:
+def nav_items(user: User) -> list[NavItem]:
     """The sections this user's role works in; links a role cannot use are not shown."""
-    role = role_of(user)  # type: ignore[arg-type]
+    role = role_of(user)
     items = [_item(_("Overview"), "home")]
     if role == Role.ADMIN:
         items += [
@@ -38,10 +38,10 @@ def nav_items(user: object) -> list[NavItem]:
             _item(_("Consents"), "consents:list"),
             _item(_("Audit log"), "audit:list"),
         ]
-        if is_platform_admin(user) and getattr(user, "is_staff", False):  # type: ignore[arg-type]
+        if is_platform_admin(user) and getattr(user, "is_staff", False):
             items.append(_item(_("Administration"), "admin:index"))
         return items
-    membership = membership_of(user)  # type: ignore[arg-type]
+    membership = membership_of(user)
     if membership is None:
         return items
     if role == Role.ENTERPRISE and membership.enterprise_id is not None:
@@ -60,6 +60,6 @@ def nav_items(user: object) -> list[NavItem]:
             _item(_("Enterprises"), "enterprises:list"),
             _item(_("Provider vetting"), "providers:list"),
         ]
-    if can_browse_audit(user):  # type: ignore[arg-type]
+    if can_browse_audit(user):
         items.append(_item(_("Audit log"), "audit:list"))
     return items

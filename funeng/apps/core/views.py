@@ -13,7 +13,6 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from engines.classify import digital_economy_class, size_class
-from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 from funeng.apps.accounts.access import (
@@ -34,11 +33,7 @@ EXPIRING_WITHIN = timedelta(days=30)
 
 
 def _region_name(code: str) -> str:
-    try:
-        resolved = region_table().resolve(code)
-    except UnknownCodeError:
-        return code
-    return resolved.display_name
+    return region_table().display_name(code, default=code)
 
 
 def _enterprise_home(request: HttpRequest) -> tuple[str, Context]:

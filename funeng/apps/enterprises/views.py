@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from engines.classify import digital_economy_class, size_class
-from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 from funeng.apps.accounts.access import active_consents_for
@@ -32,10 +31,7 @@ PAGE_SIZE = 50
 
 
 def _region_name(code: str) -> str:
-    try:
-        return region_table().resolve(code).display_name
-    except UnknownCodeError:
-        return code
+    return region_table().display_name(code, default=code)
 
 
 @login_required
