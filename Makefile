@@ -9,7 +9,7 @@ ENTERPRISES ?= 5000
 # The demo runs in DEBUG with the development key; production sets DEBUG=0 and SECRET_KEY itself.
 DEMO_ENV := DEBUG=1
 
-.PHONY: install install-dev demo test lint typecheck pytest bench catalogs clean
+.PHONY: system-packages install install-dev demo test lint typecheck pytest bench catalogs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Funeng needs Python 3.11"'
@@ -27,7 +27,11 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 catalogs: $(VENV)/.installed
 	$(BIN)/python -m funeng.i18n
 
-install: $(VENV)/.installed catalogs
+# WeasyPrint (PDF reports) needs pango and a CJK font from Debian.
+system-packages:
+	bash scripts/ensure_system_packages.sh libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+
+install: $(VENV)/.installed catalogs system-packages
 
 install-dev: install $(VENV)/.installed-dev
 	bash scripts/ensure_system_packages.sh gettext chromium fonts-noto-cjk

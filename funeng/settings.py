@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "funeng.apps.demo",
     "funeng.apps.policies",
     "funeng.apps.assessment",
+    "funeng.apps.matching",
 ]
 
 MIDDLEWARE = [

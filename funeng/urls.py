@@ -17,6 +17,8 @@ urlpatterns = [
     path("consents/", include("funeng.apps.accounts.consent_urls")),
     path("audit/", include("funeng.apps.audit.urls")),
     path("enterprises/", include("funeng.apps.enterprises.urls")),
+    path("assessment/", include("funeng.apps.assessment.urls")),
+    path("policies/", include("funeng.apps.policies.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

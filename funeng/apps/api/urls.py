@@ -13,12 +13,14 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.renderers import JSONRenderer
 
+from funeng.apps.api.assessment import router as assessment_router
 from funeng.apps.api.audit import router as audit_router
 from funeng.apps.api.auth import API_AUTH
 from funeng.apps.api.consents import router as consents_router
 from funeng.apps.api.docs import LocalSwagger, docs_asset
 from funeng.apps.api.enterprises import router as enterprises_router
 from funeng.apps.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, install_exception_handlers, problem_response
+from funeng.apps.api.policies import router as policies_router
 from funeng.apps.api.schemas import Problem
 
 View = Callable[..., HttpResponseBase]
@@ -103,3 +105,5 @@ install_exception_handlers(api)
 api.add_router("/enterprises", enterprises_router)
 api.add_router("/consents", consents_router)
 api.add_router("/audit", audit_router)
+api.add_router("/assessment", assessment_router)
+api.add_router("/policies", policies_router)
