@@ -99,12 +99,19 @@ def test_user_text_is_escaped_on_homes(world):
 
 
 NAV = {
-    "enterprise": {"/", "/enterprises/{hz}/", "/consents/", "/accounts/colleagues/", "/audit/"},
-    "colleague": {"/", "/enterprises/{hz}/", "/consents/"},
-    "provider_user": {"/", "/providers/{provider}/"},
+    "enterprise": {
+        "/",
+        "/enterprises/{hz}/",
+        "/policies/enterprises/{hz}/",
+        "/consents/",
+        "/accounts/colleagues/",
+        "/audit/",
+    },
+    "colleague": {"/", "/enterprises/{hz}/", "/policies/enterprises/{hz}/", "/consents/"},
+    "provider_user": {"/", "/providers/{provider}/", "/policies/programmes/"},
     "bank": {"/", "/consents/", "/enterprises/"},
-    "official": {"/", "/enterprises/", "/providers/", "/audit/"},
-    "admin": {"/", "/enterprises/", "/providers/", "/consents/", "/audit/", "/admin/"},
+    "official": {"/", "/enterprises/", "/providers/", "/policies/proactive/", "/audit/"},
+    "admin": {"/", "/enterprises/", "/providers/", "/consents/", "/policies/proactive/", "/audit/", "/admin/"},
     "nobody": {"/"},
 }
 

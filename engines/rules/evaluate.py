@@ -269,6 +269,9 @@ class Evaluation:
     unknown: list[dict[str, Any]] = field(default_factory=list)
     review: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[dict[str, Any]] = field(default_factory=list)
+    # Relative distance of the cheapest way to pass (sum over steps of distance / threshold);
+    # 0 when passing, inf when a fixed fact (region, industry, age, recognition) fails.
+    distance: float = math.inf
 
     @property
     def undetermined_because(self) -> list[str]:
@@ -336,4 +339,5 @@ def evaluate(programme: Programme, enterprise: dict[str, object], as_of: dt.date
         unknown=unknown,
         review=review,
         gaps=gaps(programme, states, data, as_of),
+        distance=_plan(programme.conditions, states, data, as_of)[0],
     )

@@ -309,8 +309,9 @@ def parse_programme(data: object, file: str) -> Programme:
         path=file,
         nodes={node.id: node for node in walk(conditions)},
     )
-    if Path(file).stem != programme.id and file.endswith(".yaml"):
-        raise boot.fail("id", f"{programme.id!r} must match the file name")
+    stem = Path(file).stem
+    if file.endswith(".yaml") and stem not in (programme.id, f"{programme.id}@{programme.version}"):
+        raise boot.fail("id", f"{programme.id!r} must match the file name (<id>.yaml or <id>@<version>.yaml)")
     return programme
 
 
@@ -325,14 +326,61 @@ def load_programme(path: Path) -> Programme:
 
 @cache
 def load_programmes(directory: Path = PROGRAMMES_DIR) -> dict[str, Programme]:
-    """All programmes in a folder, keyed by id (sorted)."""
+    """The current version of every programme in a folder, keyed by id (sorted)."""
     programmes = [load_programme(path) for path in sorted(directory.glob("*.yaml"))]
     return {programme.id: programme for programme in programmes}
 
 
-def get_programme(programme_id: str) -> Programme:
-    """One programme by id; the error lists what exists."""
-    programmes = load_programmes()
-    if programme_id not in programmes:
-        raise KeyError(f"unknown programme {programme_id!r}; known: {', '.join(programmes)}")
-    return programmes[programme_id]
+@cache
+def load_programme_versions(directory: Path = PROGRAMMES_DIR) -> dict[str, tuple[Programme, ...]]:
+    """Every version of every programme: the current file plus superseded ones under history/.
+
+    A programme changes by adding a version, never by editing one that results were stored
+    under: the old file moves to ``history/<id>@<version>.yaml`` and keeps its effective dates.
+    Versions of one programme must not overlap in time, so "as of" a date picks at most one.
+    """
+    current = load_programmes(directory)
+    history = [load_programme(path) for path in sorted((directory / "history").glob("*.yaml"))]
+    versions: dict[str, list[Programme]] = {pid: [programme] for pid, programme in current.items()}
+    for old in history:
+        if old.id not in versions:
+            raise RuleError(
+                Path(old.path).name, "id", f"no current programme {old.id!r} for this old version"
+            )
+        versions[old.id].append(old)
+    out: dict[str, tuple[Programme, ...]] = {}
+    for pid, items in versions.items():
+        items.sort(key=lambda p: p.effective_from)
+        for earlier, later in zip(items, items[1:], strict=False):
+            if earlier.version == later.version:
+                raise RuleError(Path(later.path).name, "version", f"version {later.version!r} appears twice")
+            if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
+                raise RuleError(
+                    Path(earlier.path).name,
+                    "effective_to",
+                    f"must end before version {later.version} starts ({later.effective_from.isoformat()})",
+                )
+        out[pid] = tuple(items)
+    return out
+
+
+def get_programme(
+    programme_id: str, as_of: dt.date | None = None, directory: Path = PROGRAMMES_DIR
+) -> Programme:
+    """One programme by id: the current version, or the version in force on `as_of`.
+
+    The error lists what exists, or which dates the programme's versions cover.
+    """
+    versions = load_programme_versions(directory)
+    if programme_id not in versions:
+        raise KeyError(f"unknown programme {programme_id!r}; known: {', '.join(versions)}")
+    if as_of is None:
+        return load_programmes(directory)[programme_id]
+    for programme in versions[programme_id]:
+        if programme.in_force(as_of):
+            return programme
+    spans = ", ".join(
+        f"{p.version}: {p.effective_from.isoformat()}..{p.effective_to.isoformat() if p.effective_to else ''}"
+        for p in versions[programme_id]
+    )
+    raise KeyError(f"{programme_id} has no version in force on {as_of.isoformat()} (versions {spans})")

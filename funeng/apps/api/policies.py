@@ -1,7 +1,448 @@
-"""/api/v1/policies: endpoints land here."""
+"""/api/v1/policies: programmes with clauses, one enterprise's evaluations, 免申即享 runs, review, notices."""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils import timezone, translation
+from ninja import Field, Path, Query, Router, Schema, Status
+
+from engines.rules.loader import get_programme
+from engines.rules.model import Group, Node, Programme
+from funeng.apps.accounts.access import role_of
+from funeng.apps.accounts.const import Role
+from funeng.apps.api.enterprises import problems
+from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
+from funeng.apps.api.schemas import EnterpriseId, PageParams
+from funeng.apps.enterprises.access import access_enterprise_for_user
+from funeng.apps.policies.access import (
+    access_policy_notice_for_user,
+    access_policy_result_for_user,
+    access_policy_run_for_user,
+    can_run_policies,
+    policy_notices_visible_to,
+    policy_runs_visible_to,
+)
+from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
+from funeng.apps.policies.selectors import enterprise_evaluations, programmes_in_force, run_results
+from funeng.apps.policies.services import (
+    policy_notice_mark_read,
+    policy_notices_send,
+    policy_run_create,
+    review_decide,
+)
 
 router = Router(tags=["policies"])
+ObjectId = EnterpriseId  # the same BigAutoField bounds
+ProgrammeId = Field(..., min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
+TrackName = Literal["eligible", "review", "missing", "not_eligible"]
+
+
+class ProgrammeOut(Schema):
+    id: str
+    name: str
+    name_en: str
+    issuing_body: str
+    region_code: str
+    version: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    source_document: str
+    fields: list[str]
+
+
+class ProgrammeDetail(ProgrammeOut):
+    notes: list[str]
+    conditions: dict[str, Any]
+
+
+class AsOf(Schema):
+    as_of: dt.date | None = Field(
+        None, description="Evaluate with the rule version and thresholds in force on this date"
+    )
+
+
+class EvaluationOut(Schema):
+    programme: str
+    version: str
+    as_of: dt.date
+    outcome: str
+    track: str
+    applies_to_region: bool
+    undetermined_because: list[str]
+    failing: list[dict[str, Any]]
+    unknown: list[dict[str, Any]]
+    review: list[dict[str, Any]]
+    gaps: list[dict[str, Any]]
+    review_decision: str | None
+
+
+class RunIn(Schema):
+    programme: str = ProgrammeId
+    as_of: dt.date | None = None
+
+
+class RunOut(Schema):
+    id: int
+    programme: str
+    version: str
+    as_of: dt.date
+    region_code: str
+    created_at: dt.datetime
+    enterprises: int
+    eligible: int
+    review: int
+    missing: int
+    not_eligible: int
+    duration_ms: int
+
+
+class RunPage(Schema):
+    items: list[RunOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class ResultOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    credit_code: str
+    outcome: str
+    track: str
+    failing: list[str]
+    unknown: list[str]
+    review: list[str]
+
+
+class ResultPage(Schema):
+    items: list[ResultOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class ResultFilters(Schema):
+    track: TrackName | None = None
+
+
+class NotifyIn(Schema):
+    tracks: list[Literal["eligible", "review", "missing"]] = Field(..., min_length=1, max_length=3)
+
+
+class NotifyOut(Schema):
+    sent: int
+
+
+class DecisionIn(Schema):
+    decision: Literal["approved", "rejected"]
+    reason: str = Field(..., min_length=1, max_length=2000)
+
+
+class DecisionOut(Schema):
+    id: int
+    result_id: int
+    enterprise_id: int
+    programme: str
+    version: str
+    decision: str
+    reason: str
+    decided_at: dt.datetime
+
+
+class NoticeOut(Schema):
+    id: int
+    enterprise_id: int
+    programme: str
+    kind: str
+    message: str
+    sent_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class NoticePage(Schema):
+    items: list[NoticeOut]
+    count: int
+    limit: int
+    offset: int
+
+
+def _node(node: Node, as_of: dt.date) -> dict[str, Any]:
+    base: dict[str, Any] = {"id": node.id, "text": node.text, "citation": node.citation.as_dict()}
+    if node.reading is not None:
+        base["reading"] = {"chosen": node.reading.chosen, "alternative": node.reading.alternative}
+    if isinstance(node, Group):
+        return base | {
+            "kind": node.kind,
+            "n": node.n or None,
+            "children": [_node(child, as_of) for child in node.children],
+        }
+    return base | {
+        "op": node.op,
+        "fields": list(node.fields),
+        "threshold": str(node.threshold_on(as_of)) if node.threshold else None,
+        "values": list(node.values) or None,
+    }
+
+
+def _programme_out(programme: Programme) -> dict[str, Any]:
+    return {
+        "id": programme.id,
+        "name": programme.name,
+        "name_en": programme.name_en,
+        "issuing_body": programme.issuing_body,
+        "region_code": programme.region_code,
+        "version": programme.version,
+        "effective_from": programme.effective_from,
+        "effective_to": programme.effective_to,
+        "source_document": programme.source_document,
+        "fields": programme.fields(),
+    }
+
+
+def _run_out(run: PolicyRun) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "programme": run.programme_id,
+        "version": run.programme_version,
+        "as_of": run.as_of,
+        "region_code": run.region_code,
+        "created_at": run.created_at,
+        "enterprises": run.enterprises,
+        "eligible": run.eligible,
+        "review": run.review,
+        "missing": run.missing,
+        "not_eligible": run.not_eligible,
+        "duration_ms": run.duration_ms,
+    }
+
+
+def _result_out(result: PolicyResult) -> dict[str, Any]:
+    return {
+        "id": result.pk,
+        "enterprise_id": result.enterprise_id,
+        "enterprise_name": result.enterprise.name,
+        "credit_code": result.enterprise.credit_code,
+        "outcome": result.outcome,
+        "track": result.track,
+        "failing": result.failing,
+        "unknown": result.unknown,
+        "review": result.review,
+    }
+
+
+def _notice_out(notice: PolicyNotice) -> dict[str, Any]:
+    return {
+        "id": notice.pk,
+        "enterprise_id": notice.enterprise_id,
+        "programme": notice.programme_id,
+        "kind": notice.kind,
+        "message": notice.message,
+        "sent_at": notice.sent_at,
+        "read_at": notice.read_at,
+    }
+
+
+def _not_in_force(programme_id: str, as_of: dt.date) -> Problem:
+    return Problem(
+        422,
+        INVALID_REQUEST,
+        errors=[
+            FieldError(
+                "as_of",
+                f"{programme_id} 在 {as_of.isoformat()} 没有生效的版本",
+                f"{programme_id} has no version in force on {as_of.isoformat()}",
+            )
+        ],
+    )
+
+
+@router.get(
+    "/programmes",
+    response=list[ProgrammeOut],
+    summary="List programmes in force",
+    openapi_extra=problems(401, 422),
+)
+def programmes_list(request: HttpRequest, query: Query[AsOf]) -> list[dict[str, Any]]:
+    """The version of every programme in force on `as_of` (default today)."""
+    as_of = query.as_of or timezone.localdate()
+    return [_programme_out(p) for p in programmes_in_force(as_of)]
+
+
+@router.get(
+    "/programmes/{programme_id}",
+    response=ProgrammeDetail,
+    summary="Get a programme with its condition tree and citations",
+    openapi_extra=problems(401, 404, 422),
+)
+def programme_detail(request: HttpRequest, programme_id: Path[str], query: Query[AsOf]) -> dict[str, Any]:
+    """Every condition with its clause, quoted text, reading and the threshold in force on `as_of`."""
+    as_of = query.as_of or timezone.localdate()
+    try:
+        programme = get_programme(programme_id, as_of)
+    except KeyError:
+        raise Http404("no such programme") from None
+    return _programme_out(programme) | {
+        "notes": list(programme.notes),
+        "conditions": _node(programme.conditions, as_of),
+    }
+
+
+@router.get(
+    "/enterprises/{enterprise_id}/evaluations",
+    response=list[EvaluationOut],
+    summary="Evaluate every programme for one enterprise",
+    openapi_extra=problems(401, 403, 404, 422),
+)
+def enterprise_evaluations_endpoint(
+    request: HttpRequest, enterprise_id: Path[EnterpriseId], query: Query[AsOf]
+) -> list[dict[str, Any]]:
+    """Outcome, track, failing conditions, missing data, clauses for review and gaps, per programme."""
+    enterprise = access_enterprise_for_user(request.user, enterprise_id)
+    if role_of(request.user) == Role.BANK:
+        raise PermissionDenied
+    as_of = query.as_of or timezone.localdate()
+    out = []
+    for item in enterprise_evaluations(enterprise, as_of):
+        data = item.evaluation.as_dict()
+        data.pop("as_of")
+        out.append(
+            data
+            | {
+                "as_of": as_of,
+                "track": item.track.value,
+                "applies_to_region": item.applies,
+                "review_decision": item.decision.decision if item.decision else None,
+            }
+        )
+    return out
+
+
+@router.get("/runs", response=RunPage, summary="List stored runs", openapi_extra=problems(401, 422))
+def runs_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Runs over your region (officials) or all (operators); newest first."""
+    runs = policy_runs_visible_to(request.user)
+    return {
+        "items": [_run_out(r) for r in runs[page.offset : page.offset + page.limit]],
+        "count": runs.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.post(
+    "/runs",
+    response={201: RunOut},
+    summary="Evaluate a programme over your region (who qualifies)",
+    openapi_extra=problems(401, 403, 422),
+)
+def runs_create(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
+    """One batch pass over every enterprise of your region; the results are stored with the rule version."""
+    if not can_run_policies(request.user):
+        raise PermissionDenied
+    as_of = payload.as_of or timezone.localdate()
+    try:
+        get_programme(payload.programme, as_of)
+    except KeyError:
+        raise _not_in_force(payload.programme, as_of) from None
+    with translation.override("en"):
+        run = policy_run_create(programme_id=payload.programme, as_of=as_of, acting_user=request.user)
+    return Status(201, _run_out(run))
+
+
+@router.get(
+    "/runs/{run_id}", response=RunOut, summary="Get a stored run", openapi_extra=problems(401, 404, 422)
+)
+def run_detail(request: HttpRequest, run_id: Path[ObjectId]) -> dict[str, Any]:
+    return _run_out(access_policy_run_for_user(request.user, run_id))
+
+
+@router.get(
+    "/runs/{run_id}/results",
+    response=ResultPage,
+    summary="List a run's results",
+    openapi_extra=problems(401, 404, 422),
+)
+def run_results_list(
+    request: HttpRequest, run_id: Path[ObjectId], filters: Query[ResultFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """One row per enterprise: outcome, track and the ids of the conditions behind it."""
+    run = access_policy_run_for_user(request.user, run_id)
+    results = run_results(run, filters.track or "")
+    return {
+        "items": [_result_out(r) for r in results[page.offset : page.offset + page.limit]],
+        "count": results.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.post(
+    "/runs/{run_id}/notify",
+    response=NotifyOut,
+    summary="Notify a run's enterprises in-app",
+    openapi_extra=problems(401, 403, 404, 422),
+)
+def run_notify(request: HttpRequest, run_id: Path[ObjectId], payload: NotifyIn) -> dict[str, Any]:
+    """Once per run and kind: repeating the call sends nothing new."""
+    run = access_policy_run_for_user(request.user, run_id)
+    with translation.override("en"):
+        sent = policy_notices_send(run=run, tracks=payload.tracks, acting_user=request.user)
+    return {"sent": sent}
+
+
+@router.post(
+    "/results/{result_id}/decision",
+    response={201: DecisionOut},
+    summary="Record a review decision (快申快享)",
+    openapi_extra=problems(401, 403, 404, 422),
+)
+def result_decide(
+    request: HttpRequest, result_id: Path[ObjectId], payload: DecisionIn
+) -> Status[dict[str, Any]]:
+    """Approve or reject a case whose measurable conditions are met; the reason is required and audited."""
+    result = access_policy_result_for_user(request.user, result_id, write=True)
+    with translation.override("en"):
+        made: ReviewDecision = review_decide(
+            result=result, decision=payload.decision, reason=payload.reason, acting_user=request.user
+        )
+    return Status(
+        201,
+        {
+            "id": made.pk,
+            "result_id": result.pk,
+            "enterprise_id": made.enterprise_id,
+            "programme": made.programme_id,
+            "version": made.programme_version,
+            "decision": made.decision,
+            "reason": made.reason,
+            "decided_at": made.decided_at,
+        },
+    )
+
+
+@router.get("/notices", response=NoticePage, summary="List policy notices", openapi_extra=problems(401, 422))
+def notices_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+    """Your enterprise's notices (enterprise users) or those in your region (officials); newest first."""
+    notices = policy_notices_visible_to(request.user)
+    return {
+        "items": [_notice_out(n) for n in notices[page.offset : page.offset + page.limit]],
+        "count": notices.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.post(
+    "/notices/{notice_id}/read",
+    response=NoticeOut,
+    summary="Mark a notice as read",
+    openapi_extra=problems(401, 403, 404, 422),
+)
+def notice_read(request: HttpRequest, notice_id: Path[ObjectId]) -> dict[str, Any]:
+    notice = access_policy_notice_for_user(request.user, notice_id, write=True)
+    return _notice_out(policy_notice_mark_read(notice=notice, acting_user=request.user))

@@ -27,6 +27,7 @@ from funeng.apps.accounts.models import Consent, ConsentRead, Membership, Provid
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.core.selectors import profile_completeness, registry_overview
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
+from funeng.apps.policies.access import policy_notices_visible_to, policy_runs_visible_to
 
 Context = dict[str, Any]
 EXPIRING_WITHIN = timedelta(days=30)
@@ -58,6 +59,7 @@ def _enterprise_home(request: HttpRequest) -> tuple[str, Context]:
         .select_related("consent__institution", "reader")
         .order_by("-read_at")[:5],
         "colleague_count": Membership.objects.filter(enterprise_id=enterprise.pk).count(),
+        "policy_notices": policy_notices_visible_to(request.user).filter(read_at__isnull=True)[:3],
     }
     return "core/home_enterprise.html", context
 
@@ -107,6 +109,7 @@ def _official_home(request: HttpRequest) -> tuple[str, Context]:
         ),
         "pending_providers": pending.order_by("id")[:5],
         "pending_count": pending.count(),
+        "policy_runs": policy_runs_visible_to(request.user)[:3],
         "provider_count": providers_visible_to(request.user)
         .filter(vetting_state=VettingState.APPROVED)
         .count(),

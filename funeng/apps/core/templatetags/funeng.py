@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from engines.reference.regions import region_table
 from funeng.apps.core.navigation import NavItem, nav_items
 
 register = template.Library()
@@ -31,3 +32,13 @@ def main_nav(context: template.Context) -> list[tuple[NavItem, bool]]:
     if request is None or user is None or not user.is_authenticated:
         return []
     return [(item, item.is_current(request.path)) for item in nav_items(user)]
+
+
+@register.filter
+def region_name(code: str | None) -> str:
+    """A GB/T 2260 code as its name (全国 for 000000); the code itself when unknown."""
+    if not code:
+        return ""
+    if code == "000000":
+        return _("Nationwide")
+    return region_table().display_name(code, code)

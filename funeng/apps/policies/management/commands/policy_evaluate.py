@@ -41,17 +41,16 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            programme = get_programme(options["programme"])
+            as_of = dt.date.fromisoformat(options["as_of"]) if options["as_of"] else dt.date.today()
+        except ValueError:
+            fail_usage(f"--as-of {options['as_of']!r} is not a date YYYY-MM-DD")
+        try:
+            # The version in force on the date: results always name the version that produced them.
+            programme = get_programme(options["programme"], as_of)
         except KeyError as exc:
             fail_usage(str(exc.args[0]))
         except RuleError as exc:
             fail_usage(str(exc))
-        try:
-            as_of = dt.date.fromisoformat(options["as_of"]) if options["as_of"] else dt.date.today()
-        except ValueError:
-            fail_usage(f"--as-of {options['as_of']!r} is not a date YYYY-MM-DD")
-        if not programme.in_force(as_of):
-            fail_usage(f"{programme.id} is not in force on {as_of.isoformat()}")
         path = Path(options["input"])
         try:
             text = path.read_text(encoding="utf-8")

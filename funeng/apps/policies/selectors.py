@@ -1,0 +1,203 @@
+"""Reads of the policy app: programmes in force, one enterprise's evaluations, condition trees, runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+
+from engines.reference.regions import region_contains
+from engines.rules.evaluate import Evaluation, State, evaluate, fmt
+from engines.rules.fields import FIELDS
+from engines.rules.loader import load_programme_versions, load_programmes
+from engines.rules.model import Group, Leaf, Node, Programme
+from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.enterprises.policy_record import enterprise_policy_record, inputs_for
+from funeng.apps.policies.const import ALMOST_DISTANCE, Track
+from funeng.apps.policies.models import PolicyResult, PolicyRun, ReviewDecision
+
+NATIONAL = "000000"
+TRACK_ORDER = [Track.ELIGIBLE, Track.REVIEW, Track.MISSING, Track.ALMOST, Track.NOT_ELIGIBLE]
+
+
+def programme_applies_to(programme: Programme, region_code: str) -> bool:
+    """True when the programme's region covers the code, or the code's region covers the programme."""
+    if programme.region_code == NATIONAL or not region_code:
+        return True
+    return region_contains(programme.region_code, region_code) or region_contains(
+        region_code, programme.region_code
+    )
+
+
+def programmes_in_force(as_of: dt.date) -> list[Programme]:
+    """The version of each programme in force on the date (programmes not in force are left out)."""
+    out = []
+    for versions in load_programme_versions().values():
+        out += [programme for programme in versions if programme.in_force(as_of)]
+    return sorted(out, key=lambda p: (p.region_code != NATIONAL, p.region_code, p.id))
+
+
+def programmes_for_region(region_code: str, as_of: dt.date) -> list[Programme]:
+    """Programmes an official of this region would run: national ones and those of the region."""
+    return [p for p in programmes_in_force(as_of) if programme_applies_to(p, region_code)]
+
+
+def track_of(evaluation: Evaluation) -> Track:
+    """Eligible / review only / data missing / almost / not eligible, for one evaluation."""
+    if evaluation.outcome == "eligible":
+        return Track.ELIGIBLE
+    if evaluation.outcome == "undetermined":
+        return Track.MISSING if evaluation.unknown else Track.REVIEW
+    return Track.ALMOST if evaluation.distance <= ALMOST_DISTANCE else Track.NOT_ELIGIBLE
+
+
+def track_of_batch(outcome: str, unknown: list[str]) -> Track:
+    """The same tracks from stored batch columns (batch results keep no distance, so no 'almost')."""
+    if outcome == "eligible":
+        return Track.ELIGIBLE
+    if outcome == "undetermined":
+        return Track.MISSING if unknown else Track.REVIEW
+    return Track.NOT_ELIGIBLE
+
+
+@dataclass(frozen=True)
+class ConditionRow:
+    """One node of a condition tree, flattened for display (depth gives the indentation)."""
+
+    node: Node
+    depth: int
+    state: str | None  # pass / fail / unknown, or None when no enterprise is evaluated
+    threshold: str
+    is_leaf: bool
+    kind: str  # all / any / at_least / leaf op
+
+    @property
+    def citation(self) -> Any:
+        return self.node.citation
+
+    @property
+    def reading(self) -> Any:
+        return self.node.reading
+
+
+SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "in": "∈"}
+
+
+def _threshold_text(leaf: Leaf, as_of: dt.date) -> str:
+    """The condition's bar as a person reads it: "≥ 3%", "≥ ¥1000 万", "≥ 3 年", "∈ medium, small"."""
+    if leaf.op == "years_at_least":
+        return f"≥ {leaf.threshold_on(as_of)} 年"
+    if leaf.threshold:
+        return f"{SYMBOL.get(leaf.op, leaf.op)} {fmt(leaf.fields[0], leaf.threshold_on(as_of))}"
+    if leaf.values and leaf.op in ("in", "=="):
+        return f"{SYMBOL[leaf.op]} {', '.join(leaf.values)}"
+    if leaf.values:
+        return ", ".join(leaf.values[:8]) + (" …" if len(leaf.values) > 8 else "")
+    return ""
+
+
+def condition_rows(
+    programme: Programme, as_of: dt.date, states: dict[str, State] | None = None
+) -> list[ConditionRow]:
+    """The programme's condition tree, depth first, with the thresholds in force and states if given."""
+    rows: list[ConditionRow] = []
+
+    def visit(node: Node, depth: int) -> None:
+        state = states[node.id].value if states is not None else None
+        if isinstance(node, Group):
+            rows.append(ConditionRow(node, depth, state, "", False, node.kind))
+            for child in node.children:
+                visit(child, depth + 1)
+        else:
+            rows.append(ConditionRow(node, depth, state, _threshold_text(node, as_of), True, node.op))
+
+    visit(programme.conditions, 0)
+    return rows
+
+
+@dataclass
+class EnterpriseEvaluation:
+    """One programme's answer for one enterprise, with its track and display rows."""
+
+    programme: Programme
+    evaluation: Evaluation
+    track: Track
+    applies: bool
+    rows: list[ConditionRow] = field(default_factory=list)
+    decision: ReviewDecision | None = None
+
+    @property
+    def missing_fields(self) -> list[str]:
+        return sorted({name for item in self.evaluation.unknown for name in item.get("missing", [])})
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
+
+
+def enterprise_evaluations(enterprise: Enterprise, as_of: dt.date) -> list[EnterpriseEvaluation]:
+    """Every programme in force, evaluated for one enterprise on the one path (with explanations)."""
+    record = {name: _json_value(value) for name, value in enterprise_policy_record(enterprise).items()}
+    decisions: dict[str, ReviewDecision] = {}
+    for decision in ReviewDecision.objects.filter(enterprise=enterprise).order_by("decided_at", "id"):
+        decisions[decision.programme_id] = decision  # the latest decision wins
+    out = []
+    for programme in programmes_in_force(as_of):
+        evaluation = evaluate(programme, record, as_of)
+        out.append(
+            EnterpriseEvaluation(
+                programme=programme,
+                evaluation=evaluation,
+                track=track_of(evaluation),
+                applies=programme_applies_to(programme, enterprise.region_code),
+                rows=condition_rows(programme, as_of, evaluation.states),
+                decision=decisions.get(programme.id),
+            )
+        )
+    out.sort(key=lambda e: (not e.applies, TRACK_ORDER.index(e.track), e.programme.id))
+    return out
+
+
+def model_fields_missing(enterprise: Enterprise, evaluations: list[EnterpriseEvaluation]) -> list[str]:
+    """The empty profile fields to fill so that programmes of the enterprise's region can be decided.
+
+    A derived fact (e.g. main-business share) is unknown when any input is empty; only the empty
+    inputs are asked for, so the inline form never shows, and never blanks, a value already stored.
+    """
+    names: dict[str, None] = {}
+    for item in evaluations:
+        if item.applies and item.track == Track.MISSING:
+            for name in item.missing_fields:
+                for model_field in inputs_for(name):
+                    if getattr(enterprise, model_field, None) in (None, ""):
+                        names.setdefault(model_field, None)
+    return list(names)
+
+
+def field_label(name: str) -> str:
+    """The Chinese name of a dictionary field (rule texts are Chinese government wording)."""
+    return FIELDS[name].zh if name in FIELDS else name
+
+
+def current_programmes() -> dict[str, Programme]:
+    return load_programmes()
+
+
+def run_results(run: PolicyRun, track: str = "") -> QuerySet[PolicyResult]:
+    """A run's stored results, optionally of one track, with the enterprise loaded."""
+    results = run.results.select_related("enterprise").order_by("enterprise__name", "id")
+    return results.filter(track=track) if track else results
+
+
+def latest_decisions(results: list[PolicyResult]) -> dict[int, ReviewDecision]:
+    """The latest review decision per result id, in one query."""
+    out: dict[int, ReviewDecision] = {}
+    for decision in ReviewDecision.objects.filter(result__in=results).order_by("decided_at", "id"):
+        out[decision.result_id] = decision
+    return out

@@ -1,0 +1,244 @@
+"""Writes of the policy app: batch runs, in-app notices, review decisions (快申快享); all audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from engines.rules.batch import evaluate_frame
+from engines.rules.loader import get_programme
+from engines.rules.model import Programme
+from funeng.apps.accounts.access import User
+from funeng.apps.audit.models import AuditAction
+from funeng.apps.audit.services import audit_record, audit_record_many, field_diff
+from funeng.apps.enterprises.access import enterprises_visible_to
+from funeng.apps.enterprises.policy_record import enterprises_policy_frame
+from funeng.apps.policies.access import policy_scope_of
+from funeng.apps.policies.const import Decision, NoticeKind, Track
+from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
+from funeng.apps.policies.selectors import field_label, track_of_batch
+
+BATCH = 2000
+MIN_REASON_LENGTH = 4
+
+
+def _programme(programme_id: str, as_of: dt.date) -> Programme:
+    try:
+        return get_programme(programme_id, as_of)
+    except KeyError:
+        raise ValidationError(
+            _("No version of programme %(programme)s is in force on %(date)s."),
+            params={"programme": programme_id, "date": as_of.isoformat()},
+            code="not_in_force",
+        ) from None
+
+
+@transaction.atomic
+def policy_run_create(*, programme_id: str, as_of: dt.date, acting_user: User) -> PolicyRun:
+    """Evaluate a programme for every enterprise in the user's region in one batch pass; store the results."""
+    scope = policy_scope_of(acting_user)
+    if scope is None:
+        raise ValidationError(
+            _("Only officials and platform operators evaluate programmes."), code="forbidden"
+        )
+    programme = _programme(programme_id, as_of)
+    started = time.perf_counter()
+    enterprises = enterprises_visible_to(acting_user)
+    frame = enterprises_policy_frame(enterprises)
+    evaluated = evaluate_frame(frame, programme, as_of)
+    run = PolicyRun.objects.create(
+        programme_id=programme.id,
+        programme_version=programme.version,
+        as_of=as_of,
+        region_code=scope,
+        started_by_id=acting_user.pk,
+    )
+    results = [
+        PolicyResult(
+            run=run,
+            enterprise_id=enterprise_id,
+            outcome=outcome,
+            track=track_of_batch(outcome, unknown),
+            failing=failing,
+            unknown=unknown,
+            review=review,
+        )
+        for enterprise_id, outcome, failing, unknown, review in zip(
+            frame["enterprise_id"].to_list(),
+            evaluated["outcome"].to_list(),
+            evaluated["failing"].to_list(),
+            evaluated["unknown"].to_list(),
+            evaluated["review"].to_list(),
+            strict=True,
+        )
+    ]
+    PolicyResult.objects.bulk_create(results, batch_size=BATCH)
+    counts = Counter(result.track for result in results)
+    run.enterprises = len(results)
+    run.eligible = counts[Track.ELIGIBLE]
+    run.review = counts[Track.REVIEW]
+    run.missing = counts[Track.MISSING]
+    run.not_eligible = counts[Track.NOT_ELIGIBLE]
+    run.duration_ms = round((time.perf_counter() - started) * 1000)
+    run.save(update_fields=["enterprises", "eligible", "review", "missing", "not_eligible", "duration_ms"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=run,
+        changes=field_diff(
+            {},
+            {
+                "programme": programme.id,
+                "version": programme.version,
+                "as_of": as_of.isoformat(),
+                "enterprises": run.enterprises,
+                "eligible": run.eligible,
+                "review": run.review,
+                "missing": run.missing,
+                "not_eligible": run.not_eligible,
+            },
+        ),
+    )
+    return run
+
+
+NOTICE_KIND = {
+    Track.ELIGIBLE: NoticeKind.ELIGIBLE,
+    Track.REVIEW: NoticeKind.REVIEW,
+    Track.MISSING: NoticeKind.MISSING,
+}
+NOTIFIABLE_TRACKS = tuple(NOTICE_KIND)
+
+
+def notice_text(kind: str, programme: Programme, run: PolicyRun, result: PolicyResult | None = None) -> str:
+    """The message stored in the log, in Chinese like the programmes it names."""
+    name = programme.name
+    if kind == NoticeKind.ELIGIBLE:
+        return (
+            f"按{run.as_of:%Y年%m月%d日}的数据评估，贵企业符合「{name}」（规则版本 {run.programme_version}）的全部条件，"
+            "无需申请，主管部门将主动兑现。"
+        )
+    if kind == NoticeKind.REVIEW:
+        return (
+            f"贵企业已满足「{name}」的全部量化条件；其余定性条件需人工审核。"
+            "可在“我的政策”页查看条款，通过快申快享提交说明材料。"
+        )
+    missing = sorted({label for label in (field_label(f) for f in _missing_fields(result))})
+    listed = "、".join(missing[:6]) + ("等" if len(missing) > 6 else "")
+    return f"评估「{name}」还缺少数据：{listed}。请在“我的政策”页补充，系统将立即重新评估。"
+
+
+def _missing_fields(result: PolicyResult | None) -> list[str]:
+    if result is None:
+        return []
+    programme = get_programme(result.run.programme_id, result.run.as_of)
+    fields: list[str] = []
+    for node_id in result.unknown:
+        node = programme.nodes.get(node_id)
+        fields += list(getattr(node, "fields", ()))
+    return fields
+
+
+@transaction.atomic
+def policy_notices_send(*, run: PolicyRun, tracks: Iterable[str], acting_user: User) -> int:
+    """Notify every enterprise of the run in the given tracks in-app, once per run and kind."""
+    wanted = [Track(track) for track in tracks if track in NOTIFIABLE_TRACKS]
+    if not wanted:
+        raise ValidationError(_("Choose whom to notify: eligible, review or data missing."), code="no_tracks")
+    programme = get_programme(run.programme_id, run.as_of)
+    already = set(PolicyNotice.objects.filter(run=run).values_list("enterprise_id", "kind"))
+    notices = []
+    for result in run.results.filter(track__in=wanted).select_related("run"):
+        kind = NOTICE_KIND[Track(result.track)]
+        if (result.enterprise_id, kind) in already:
+            continue
+        notices.append(
+            PolicyNotice(
+                enterprise_id=result.enterprise_id,
+                programme_id=run.programme_id,
+                kind=kind,
+                run=run,
+                message=notice_text(kind, programme, run, result),
+                sent_by_id=acting_user.pk,
+            )
+        )
+    PolicyNotice.objects.bulk_create(notices, batch_size=BATCH)
+    if any(notice.pk is None for notice in notices):  # both supported databases return keys
+        raise RuntimeError("the database did not return primary keys for bulk inserts; cannot audit")
+    audit_record_many(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        objects=((n, {"kind": [None, n.kind], "programme": [None, n.programme_id]}) for n in notices),
+    )
+    return len(notices)
+
+
+@transaction.atomic
+def review_decide(*, result: PolicyResult, decision: str, reason: str, acting_user: User) -> ReviewDecision:
+    """Record an official's decision on a case routed to review; the enterprise is told in-app."""
+    reason = (reason or "").strip()
+    errors: dict[str, ValidationError] = {}
+    if decision not in Decision.values:
+        errors["decision"] = ValidationError(_("Choose approve or reject."), code="invalid")
+    if len(reason) < MIN_REASON_LENGTH:
+        errors["reason"] = ValidationError(
+            _("Give the reason for the decision (at least %(count)d characters)."),
+            params={"count": MIN_REASON_LENGTH},
+            code="too_short",
+        )
+    if result.track != Track.REVIEW:
+        errors["decision"] = ValidationError(
+            _("Only cases whose measurable conditions are all met go to review; this one is not."),
+            code="not_review",
+        )
+    if errors:
+        raise ValidationError(errors)
+    run = result.run
+    made = ReviewDecision.objects.create(
+        result=result,
+        enterprise_id=result.enterprise_id,
+        programme_id=run.programme_id,
+        programme_version=run.programme_version,
+        decision=decision,
+        reason=reason,
+        decided_by_id=acting_user.pk,
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=made,
+        changes=field_diff({}, {"decision": decision, "reason": reason, "programme": run.programme_id}),
+    )
+    programme = get_programme(run.programme_id, run.as_of)
+    verdict = "通过" if decision == Decision.APPROVED else "未通过"
+    notice = PolicyNotice.objects.create(
+        enterprise_id=result.enterprise_id,
+        programme_id=run.programme_id,
+        kind=NoticeKind.DECISION,
+        run=None,
+        message=f"「{programme.name}」人工审核{verdict}。理由：{reason}",
+        sent_by_id=acting_user.pk,
+    )
+    audit_record(
+        actor=acting_user, action=AuditAction.CREATE, obj=notice, changes={"kind": [None, notice.kind]}
+    )
+    return made
+
+
+@transaction.atomic
+def policy_notice_mark_read(*, notice: PolicyNotice, acting_user: User) -> PolicyNotice:
+    """The enterprise has read the notice (idempotent)."""
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+        audit_record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=notice, changes={"read_at": [None, "read"]}
+        )
+    return notice
