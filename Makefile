@@ -60,7 +60,8 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python benchmarks/classify.py
-	$(BIN)/python benchmarks/maturity.py
+	$(BIN)/python benchmarks/assessment.py
+	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/policy.py
 
 clean:

@@ -119,6 +119,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
+# Uploaded files (assessment evidence) live outside the package and outside git (var/ is ignored);
+# there is no MEDIA_URL: files are served only by access-checked views, never as static files.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,9 +1,12 @@
 """Settings for the test suite: development defaults, a throwaway database unless DATABASE_URL is set."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "funeng-test-key-" + "x" * 32)
+# Uploaded evidence goes to a throwaway folder, never into the developer's var/media.
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="funeng-test-media-"))
 
 from funeng.settings import *  # noqa: E402,F403
 

@@ -448,6 +448,18 @@ def _contribution(framework: Framework, q: Question, points: float) -> float:
     return points * dimension.weight / dimension.points
 
 
+def question_contributions(framework: Framework, points: Mapping[str, float]) -> dict[str, float]:
+    """What each answered question adds to the total score.
+
+    Stored with a result, these let a report recompute the verified share when an official checks
+    evidence later, without rescoring (the stored result itself never changes).
+    """
+    return {
+        q_id: round(_contribution(framework, framework.question(q_id), earned), ROUND_DIGITS)
+        for q_id, earned in points.items()
+    }
+
+
 def score_response(
     framework: Framework,
     answers: Mapping[str, object],

@@ -1,7 +1,443 @@
-"""/api/v1/assessment: endpoints land here."""
+"""/api/v1/assessment: frameworks and their questionnaires, start a round, save answers, submit, read results.
+
+Answers take the engine's JSON shape: question id → option id, list of option ids, number,
+{"before": x, "after": y} or scenario level 0-4; null clears an answer. Invalid answers are a 422
+whose errors name `answers.<question id>` in Chinese and English; nothing is written then.
+"""
 
 from __future__ import annotations
 
-from ninja import Router
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils import translation
+from ninja import Path, Query, Router, Schema, Status
+from pydantic import ConfigDict, Field, StringConstraints
+
+from engines.maturity import shipped_frameworks
+from engines.maturity.analysis import roadmap
+from engines.maturity.template import framework_summary, framework_template
+from funeng.apps.accounts.access import active_consents_for, role_of
+from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
+from funeng.apps.accounts.const import DataCategory, Role
+from funeng.apps.api.enterprises import problems
+from funeng.apps.api.errors import INVALID_REQUEST, NOT_FOUND, FieldError, Problem, Text
+from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, PageParams
+from funeng.apps.assessment.access import access_assessment_for_user, assessments_visible_to, can_see_answers
+from funeng.apps.assessment.models import Assessment
+from funeng.apps.assessment.selectors import evidence_shares, report_of
+from funeng.apps.assessment.services import (
+    AnswersInvalid,
+    assessment_answers_save,
+    assessment_start,
+    assessment_submit,
+)
+from funeng.apps.enterprises.access import access_enterprise_for_user
 
 router = Router(tags=["assessment"])
+
+AssessmentId = EnterpriseId  # the same BigAutoField bounds
+FrameworkId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_CONTROL)]
+QuestionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=NO_CONTROL)]
+# Beyond these sizes an answer cannot be valid for any framework; refuse before the engine sees it.
+MAX_ANSWERS = 300
+MAX_NUMBER = 1e15
+MAX_CHOICES = 50
+MAX_TEXT = 64
+
+DRAFT_OPEN = Text(
+    "该评测系列已有未提交的草稿：请继续填写或先提交，再开始新一轮。",
+    "A draft round of this framework is open: continue or submit it before starting a new round.",
+)
+NOT_DRAFT = Text(
+    "该评测已提交，答案不能再修改。如需衡量进步，请开始复评。",
+    "This assessment is submitted; its answers can no longer change. Start a re-assessment to measure progress.",
+)
+NO_RESULT = Text(
+    "该评测尚未提交，还没有结果。",
+    "This assessment is not submitted yet, so it has no result.",
+)
+
+
+class FrameworkOut(Schema):
+    id: str
+    name: str
+    name_en: str
+    version: str
+    sector: str | None
+    effective: str
+
+
+class AssessmentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise_id: EnterpriseId
+    framework_id: FrameworkId = Field(
+        description="A framework id from /frameworks, e.g. miit-2024-manufacturing"
+    )
+
+
+class AnswersIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answers: dict[QuestionId, Any] = Field(
+        description="Question id → answer (option id, list of option ids, number, "
+        '{"before": x, "after": y}, or scenario level 0-4); null clears an answer'
+    )
+
+
+class AssessmentOut(Schema):
+    id: int
+    enterprise_id: int
+    enterprise_name: str
+    framework_id: str
+    framework_family: str
+    framework_version: str
+    engine_version: str
+    round: str = Field(description="T0, T1, T2 …")
+    status: Literal["draft", "submitted"]
+    started_at: dt.datetime
+    submitted_at: dt.datetime | None
+    answered: int
+    total: int
+    answers: dict[str, Any] | None = Field(description="Saved answers (null for financial institutions)")
+    evidence: dict[str, str] | None = Field(description="Evidence state per answered question")
+
+
+class AssessmentPage(Schema):
+    items: list[AssessmentOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class AssessmentFilters(Schema):
+    enterprise_id: EnterpriseId | None = None
+    status: Literal["draft", "submitted"] | None = None
+
+
+class PreviousRound(Schema):
+    assessment_id: int
+    round: str
+    score_delta: float
+    level_delta: int
+    same_framework_version: bool
+
+
+class Peers(Schema):
+    count: int = Field(description="Assessed enterprises in the same GB/T 4754 division and province")
+    score_percentile: float | None = Field(description="Shown from 5 peers on")
+
+
+class ResultOut(Schema):
+    assessment_id: int
+    round: str
+    framework_id: str
+    framework_version: str
+    engine_version: str
+    score: float
+    max_score: float
+    level: int = Field(description="0 = below level 1")
+    level_name: dict[str, str]
+    dimensions: dict[str, Any]
+    scenarios: dict[str, Any]
+    explanation: list[str]
+    explanation_en: list[str]
+    next_level: dict[str, Any] | None
+    provisional_rules: bool
+    verified_share: float = Field(
+        description="Share of the score backed by answers an official verified, today"
+    )
+    evidence_shares: dict[str, float]
+    previous: PreviousRound | None
+    peers: Peers
+    roadmap: list[dict[str, Any]] = Field(
+        description="Scenarios to raise and items with the most points per effort; solutions are "
+        "ids of the solution-scenario taxonomy shared with matchmaking"
+    )
+    scored_at: dt.datetime
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _plain(value: object, depth: int = 0) -> bool:
+    """A JSON value of a shape an answer can have, small enough to store."""
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) <= MAX_NUMBER
+    if isinstance(value, list) and depth == 0:
+        return len(value) <= MAX_CHOICES and all(isinstance(v, str) and len(v) <= MAX_TEXT for v in value)
+    if isinstance(value, dict) and depth == 0:
+        return len(value) <= 2 and all(isinstance(k, str) and _plain(v, 1) for k, v in value.items())
+    return False
+
+
+def _assessment_out(assessment: Assessment, user: Any) -> dict[str, Any]:
+    framework = shipped_frameworks().get(assessment.framework_id)
+    rows = list(
+        assessment.answers.exclude(value__isnull=True).values_list("question_id", "value", "evidence_state")
+    )
+    show = can_see_answers(user, assessment)
+    return {
+        "id": assessment.pk,
+        "enterprise_id": assessment.enterprise_id,
+        "enterprise_name": assessment.enterprise.name,
+        "framework_id": assessment.framework_id,
+        "framework_family": assessment.framework_family,
+        "framework_version": assessment.framework_version,
+        "engine_version": assessment.engine_version,
+        "round": assessment.round_label,
+        "status": assessment.status,
+        "started_at": assessment.started_at,
+        "submitted_at": assessment.submitted_at,
+        "answered": len(rows),
+        "total": 0 if framework is None else len(framework.questions),
+        "answers": {q: v for q, v, _s in rows} if show else None,
+        "evidence": {q: s for q, _v, s in rows} if show else None,
+    }
+
+
+def _invalid(error: AnswersInvalid) -> Problem:
+    return Problem(
+        422,
+        INVALID_REQUEST,
+        errors=[FieldError(f"answers.{e.question_id}", e.reason_zh, e.reason) for e in error.errors],
+    )
+
+
+def _conflict(error: ValidationError) -> Problem | None:
+    code = getattr(error, "code", None)
+    if code == "draft_open":
+        return Problem(409, DRAFT_OPEN)
+    if code == "not_draft":
+        return Problem(409, NOT_DRAFT)
+    return None
+
+
+def _log_bank_read(request: HttpRequest, assessment: Assessment) -> None:
+    if role_of(request.user) == Role.BANK:
+        consent_reads_log(
+            reader=request.user,
+            consents=active_consents_for(request.user, assessment.enterprise_id),
+            categories=[DataCategory.DIGITAL],
+            channel=ReadChannel.API,
+        )
+
+
+# ---------------------------------------------------------------- frameworks
+
+
+@router.get(
+    "/frameworks", response=list[FrameworkOut], summary="List frameworks", openapi_extra=problems(401)
+)
+def frameworks_list(request: HttpRequest) -> list[dict[str, Any]]:
+    """Every assessment framework this instance ships (id, name, version)."""
+    return [framework_summary(f) for f in shipped_frameworks().values()]
+
+
+@router.get(
+    "/frameworks/{framework_id}",
+    response=dict[str, Any],
+    summary="Questionnaire of a framework",
+    openapi_extra=problems(401, 404, 422),
+)
+def framework_detail(request: HttpRequest, framework_id: Path[FrameworkId]) -> dict[str, Any]:
+    """All questions with dimensions, options and scores or bands, scenario descriptors, and the level rules."""
+    framework = shipped_frameworks().get(framework_id)
+    if framework is None:
+        raise Problem(404, NOT_FOUND)
+    return framework_template(framework)
+
+
+# ---------------------------------------------------------------- assessments
+
+
+@router.get(
+    "/assessments", response=AssessmentPage, summary="List assessments", openapi_extra=problems(401, 422)
+)
+def assessments_list(
+    request: HttpRequest, filters: Query[AssessmentFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Assessments you may see: your enterprise's, your region's, or (banks) consented submitted ones."""
+    queryset = assessments_visible_to(request.user).select_related("enterprise").order_by("id")
+    if filters.enterprise_id is not None:
+        queryset = queryset.filter(enterprise_id=filters.enterprise_id)
+    if filters.status is not None:
+        queryset = queryset.filter(status=filters.status)
+    return {
+        "items": [_assessment_out(a, request.user) for a in queryset[page.offset : page.offset + page.limit]],
+        "count": queryset.count(),
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.post(
+    "/assessments",
+    response={201: AssessmentOut},
+    summary="Start an assessment",
+    openapi_extra=problems(401, 403, 404, 409, 422),
+)
+def assessments_start(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
+    """Start T0, or the next round after a submitted one (prefilled with its answers); enterprise users only."""
+    enterprise = access_enterprise_for_user(request.user, payload.enterprise_id)
+    try:
+        with translation.override("en"):
+            assessment = assessment_start(
+                enterprise=enterprise, framework_id=payload.framework_id, acting_user=request.user
+            )
+    except ValidationError as error:
+        raise _conflict(error) or error from None
+    return Status(201, _assessment_out(assessment, request.user))
+
+
+@router.get(
+    "/assessments/{assessment_id}",
+    response=AssessmentOut,
+    summary="Get an assessment",
+    openapi_extra=problems(401, 404, 422),
+)
+def assessment_detail(request: HttpRequest, assessment_id: Path[AssessmentId]) -> dict[str, Any]:
+    """One assessment with its answers and evidence states (answers are hidden from banks)."""
+    assessment = access_assessment_for_user(request.user, assessment_id)
+    return _assessment_out(assessment, request.user)
+
+
+@router.patch(
+    "/assessments/{assessment_id}/answers",
+    response=AssessmentOut,
+    summary="Save answers (partial)",
+    openapi_extra=problems(401, 403, 404, 409, 422),
+)
+def assessment_answers(
+    request: HttpRequest, assessment_id: Path[AssessmentId], payload: AnswersIn
+) -> dict[str, Any]:
+    """Save some answers of a draft; all are checked first and none is written if any is invalid."""
+    assessment = access_assessment_for_user(request.user, assessment_id, write=True)
+    unusable = [key for key, value in payload.answers.items() if not _plain(value)]
+    if len(payload.answers) > MAX_ANSWERS or unusable:
+        raise Problem(
+            422,
+            INVALID_REQUEST,
+            errors=[
+                FieldError(
+                    f"answers.{key}",
+                    "答案格式不对：应为选项编号、选项编号列表、数字、{before, after} 或 0-4 级",
+                    "Not an answer: give an option id, a list of option ids, a number, {before, after} or a level 0-4",
+                )
+                for key in unusable[:50]
+            ]
+            or [
+                FieldError(
+                    "answers", f"一次最多 {MAX_ANSWERS} 个答案", f"At most {MAX_ANSWERS} answers at once"
+                )
+            ],
+        )
+    try:
+        with translation.override("en"):
+            assessment_answers_save(assessment=assessment, answers=payload.answers, acting_user=request.user)
+    except AnswersInvalid as error:
+        raise _invalid(error) from None
+    except ValidationError as error:
+        raise _conflict(error) or error from None
+    return _assessment_out(assessment, request.user)
+
+
+def _result_out(assessment: Assessment, language: str) -> dict[str, Any]:
+    report = report_of(assessment, language, with_answers=False)
+    result = report.result
+    states = dict(assessment.answers.values_list("question_id", "evidence_state"))
+    previous = None
+    if report.previous is not None and report.score_delta is not None and report.level_delta is not None:
+        previous = {
+            "assessment_id": report.previous.pk,
+            "round": report.previous.round_label,
+            "score_delta": report.score_delta,
+            "level_delta": report.level_delta,
+            "same_framework_version": report.same_version,
+        }
+    payload = result.payload
+    return {
+        "assessment_id": assessment.pk,
+        "round": assessment.round_label,
+        "framework_id": result.framework_id,
+        "framework_version": result.framework_version,
+        "engine_version": result.engine_version,
+        "score": result.score,
+        "max_score": result.max_score,
+        "level": result.level,
+        "level_name": {"zh": result.level_name_zh, "en": result.level_name_en},
+        "dimensions": result.dimensions,
+        "scenarios": result.scenarios,
+        "explanation": result.explanation,
+        "explanation_en": result.explanation_en,
+        "next_level": result.next_level,
+        "provisional_rules": bool(payload.get("provisional_rules", False)),
+        "verified_share": report.verified_share,
+        "evidence_shares": evidence_shares(result, states),
+        "previous": previous,
+        "peers": {
+            "count": report.peers.count,
+            "score_percentile": report.peers.score_pct if report.peers.shown else None,
+        },
+        "roadmap": []
+        if report.framework is None
+        else [
+            {
+                "kind": step.kind,
+                "id": step.id,
+                "name": {"zh": step.name_zh, "en": step.name_en},
+                "current": step.current,
+                "target": step.target,
+                "points_per_effort": step.points_per_effort,
+                "mandatory": step.mandatory,
+                "solutions": list(step.solutions),
+            }
+            for step in roadmap(report.framework, report.engine)
+        ],
+        "scored_at": result.scored_at,
+    }
+
+
+@router.post(
+    "/assessments/{assessment_id}/submit",
+    response=ResultOut,
+    summary="Submit and score",
+    openapi_extra=problems(401, 403, 404, 409, 422),
+)
+def assessment_submit_endpoint(request: HttpRequest, assessment_id: Path[AssessmentId]) -> dict[str, Any]:
+    """Score a complete draft with the engine and store the result for good; 422 names each unanswered question."""
+    assessment = access_assessment_for_user(request.user, assessment_id, write=True)
+    try:
+        with translation.override("en"):
+            assessment_submit(assessment=assessment, acting_user=request.user)
+    except AnswersInvalid as error:
+        raise _invalid(error) from None
+    except ValidationError as error:
+        raise _conflict(error) or error from None
+    assessment.refresh_from_db()
+    return _result_out(assessment, "zh-hans")
+
+
+@router.get(
+    "/assessments/{assessment_id}/result",
+    response=ResultOut,
+    summary="Read the result",
+    openapi_extra=problems(401, 404, 409, 422),
+)
+def assessment_result(request: HttpRequest, assessment_id: Path[AssessmentId]) -> dict[str, Any]:
+    """The stored result, today's verified share, the change since the previous round, peers and the roadmap."""
+    assessment = access_assessment_for_user(request.user, assessment_id)
+    if assessment.is_draft:
+        raise Problem(409, NO_RESULT)
+    _log_bank_read(request, assessment)
+    return _result_out(assessment, "zh-hans")

@@ -7,6 +7,23 @@
 
   function option(spec) {
     var base = { color: PALETTE, tooltip: { trigger: spec.type === "pie" ? "item" : "axis" }, animation: false };
+    if (spec.type === "radar") {
+      // {labels, max (one per axis), series: [{name, values}]}: e.g. dimension scores of T1 over T0
+      base.tooltip = { trigger: "item" };
+      base.legend = { bottom: 0, data: spec.series.map(function (s) { return s.name; }) };
+      base.radar = {
+        center: ["50%", "48%"], radius: "62%",
+        indicator: spec.labels.map(function (label, i) { return { name: label, max: spec.max[i] }; }),
+        axisName: { color: "#1f2933" }
+      };
+      base.series = [{
+        type: "radar", symbolSize: 5,
+        data: spec.series.map(function (s, i) {
+          return { name: s.name, value: s.values, areaStyle: { opacity: i === 0 ? 0.25 : 0.08 }, lineStyle: { type: i === 0 ? "solid" : "dashed" } };
+        })
+      }];
+      return base;
+    }
     if (spec.type === "pie") {
       base.legend = { bottom: 0, type: "scroll" };
       base.series = [{

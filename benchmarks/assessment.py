@@ -1,6 +1,6 @@
-"""Benchmark the maturity engine: batch-score 1,000,000 responses from Parquet, loop the one path on 20,000.
+"""Benchmark assessment scoring: batch-score 1,000,000 responses from Parquet, loop the one path on 20,000.
 
-Run: .venv/bin/python benchmarks/maturity.py [--rows 1000000] [--loop-rows 20000] [--framework ID]
+Run: .venv/bin/python benchmarks/assessment.py [--rows 1000000] [--loop-rows 20000] [--framework ID]
 
 Targets (issue 4): 1M responses in under 10 s with the batch path, and at least 50x the per-response loop.
 Responses are random but valid (numpy, seed 1), about 5 % of answers missing; the Parquet file is
