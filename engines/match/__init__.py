@@ -1,0 +1,46 @@
+"""Matchmaking engine: explained ranking of solutions for needs (lexical + scenarios + structural fit).
+
+One need: `rank_need(build_index(solutions), need)`; many needs: `rank_needs`; quality against graded
+judgments and the plain BM25 baseline: `metrics.evaluate`; interchange files: `io.read_*`.
+"""
+
+from engines.match.classifier import Classification, classify, evaluate_classifier, labelled_sentences
+from engines.match.index import SolutionIndex, build_index
+from engines.match.io import InputProblem, MatchInputError, read_needs, read_qrels, read_solutions
+from engines.match.model import Enterprise, Need, ProviderQuality, Solution
+from engines.match.rank import (
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    Match,
+    Ranking,
+    RankingWeights,
+    feature_frame,
+    rank_need,
+    rank_needs,
+)
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "FEATURES",
+    "Classification",
+    "Enterprise",
+    "InputProblem",
+    "Match",
+    "MatchInputError",
+    "Need",
+    "ProviderQuality",
+    "Ranking",
+    "RankingWeights",
+    "Solution",
+    "SolutionIndex",
+    "build_index",
+    "classify",
+    "evaluate_classifier",
+    "feature_frame",
+    "labelled_sentences",
+    "rank_need",
+    "rank_needs",
+    "read_needs",
+    "read_qrels",
+    "read_solutions",
+]
