@@ -19,6 +19,7 @@ urlpatterns = [
     path("enterprises/", include("funeng.apps.enterprises.urls")),
     path("assessment/", include("funeng.apps.assessment.urls")),
     path("policies/", include("funeng.apps.policies.urls")),
+    path("matching/", include("funeng.apps.matching.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

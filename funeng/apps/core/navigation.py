@@ -38,7 +38,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Consents"), "consents:list"),
             _item(_("Digital maturity"), "assessment:region"),
             _item(_("Proactive benefits"), "policies:proactive"),
-            _item(_("Matchmaking"), "matching:home"),
+            _item(_("Matchmaking"), "matching:gaps"),
             _item(_("Audit log"), "audit:list"),
         ]
         if is_platform_admin(user) and getattr(user, "is_staff", False):
@@ -51,14 +51,14 @@ def nav_items(user: User) -> list[NavItem]:
         items.append(_item(_("My enterprise"), "enterprises:detail", membership.enterprise_id))
         items.append(_item(_("Assessment"), "assessment:home"))
         items.append(_item(_("My policies"), "policies:enterprise", membership.enterprise_id))
-        items.append(_item(_("Matchmaking"), "matching:home"))
+        items.append(_item(_("Matchmaking"), "matching:needs"))
         items.append(_item(_("Consents"), "consents:list"))
         if membership.is_enterprise_admin:
             items.append(_item(_("Colleagues"), "accounts:colleagues"))
 
     elif role == Role.PROVIDER and membership.provider_id is not None:
         items.append(_item(_("Provider profile"), "providers:detail", membership.provider_id))
-        items.append(_item(_("Matchmaking"), "matching:home"))
+        items.append(_item(_("Matchmaking"), "matching:inbox"))
         items.append(_item(_("Policy programmes"), "policies:programmes"))
     elif role == Role.BANK:
         items.append(_item(_("Consented enterprises"), "consents:list"))
@@ -69,7 +69,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Provider vetting"), "providers:list"),
             _item(_("Digital maturity"), "assessment:region"),
             _item(_("Proactive benefits"), "policies:proactive"),
-            _item(_("Matchmaking"), "matching:home"),
+            _item(_("Matchmaking"), "matching:gaps"),
         ]
     if can_browse_audit(user):
         items.append(_item(_("Audit log"), "audit:list"))

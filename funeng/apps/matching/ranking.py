@@ -1,0 +1,249 @@
+"""Ranking service: database objects → the engine's plain inputs, stored matches and logged impressions.
+
+The engine index of the catalogue is built once per process and rebuilt when the catalogue key
+changes: the count and latest change of matchable solutions, plus the reviews and finished deals
+that feed provider quality. Ranking one need uses the engine's one path (with explanations);
+re-ranking all open needs uses its batch path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from engines.match import model as engine
+from engines.match.classifier import classify, lexicon
+from engines.match.index import SolutionIndex, build_index
+from engines.match.rank import Ranking, rank_need, rank_needs
+from funeng.apps.accounts.access import User
+from funeng.apps.matching.access import solutions_matchable
+from funeng.apps.matching.const import MATCHES_KEPT, DealStatus, MatchEventKind, NeedStatus
+from funeng.apps.matching.models import Deal, Match, MatchEvent, Need, Review, Solution
+from funeng.apps.matching.selectors import trust_inputs
+
+ENGINE_VETTING = {
+    "approved": "vetted",
+    "applied": "pending",
+    "rejected": "suspended",
+    "suspended": "suspended",
+}
+BATCH = 500
+STORED = ["matched_at", "matched_catalogue", "detected_scenarios", "best_score", "best_scenario_fit"]
+
+
+def engine_solution(solution: Solution) -> engine.Solution:
+    """A stored solution as the engine's input (provider named by id: names are not unique)."""
+    price = solution.price_cny_per_year
+    return engine.Solution(
+        id=str(solution.pk),
+        provider=str(solution.provider_id),
+        title=solution.title,
+        description=solution.description,
+        scenarios=tuple(solution.scenarios or ()),
+        industries=tuple(solution.industries or ()),
+        regions=tuple(code[:2] for code in solution.regions or ()),
+        price_cny_per_year=None if price is None else float(price),
+        deployment=solution.deployment or None,
+        min_employees=solution.min_employees,
+        max_employees=solution.max_employees,
+    )
+
+
+def engine_need(need: Need) -> engine.Need:
+    """A stored need, with the profile copied when it was posted, as the engine's input."""
+    return engine.Need(
+        id=str(need.pk),
+        title=need.title,
+        description=need.description,
+        enterprise=engine.Enterprise(
+            industry_code=need.industry_code or None,
+            province=need.region_code[:2] or None,
+            employees=need.employees,
+            revenue_cny=None if need.revenue_cny is None else float(need.revenue_cny),
+        ),
+        budget_cny_per_year=None if need.budget_cny_per_year is None else float(need.budget_cny_per_year),
+        scenarios=tuple(need.scenarios or ()),
+    )
+
+
+def catalogue_key() -> str:
+    """A short fingerprint of everything the index is built from (three small aggregate queries)."""
+    solutions = solutions_matchable().aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
+    reviews = Review.objects.aggregate(n=Count("pk"), top=Max("pk"))
+    deals = Deal.objects.exclude(status=DealStatus.ACTIVE).aggregate(n=Count("pk"), top=Max("pk"))
+    raw = f"{solutions}|{reviews}|{deals}|{lexicon().version}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _quality() -> dict[str, engine.ProviderQuality]:
+    provider_ids = solutions_matchable().values_list("provider_id", flat=True).distinct()
+    result = {}
+    for pk, inputs in trust_inputs(provider_ids).items():
+        result[str(pk)] = engine.ProviderQuality(
+            rating=inputs.mean_rating,
+            reviews=inputs.reviews,
+            uplift=inputs.mean_outcome,
+            uplift_clients=inputs.outcome_clients,
+            vetting=ENGINE_VETTING.get(inputs.vetting_state, "unknown"),
+        )
+    return result
+
+
+def _usage() -> dict[str, dict[str, int]]:
+    """Solution id → industry division of the client → deals (the engine's "used by peers")."""
+    usage: dict[str, dict[str, int]] = defaultdict(dict)
+    rows = (
+        Deal.objects.exclude(status=DealStatus.CANCELLED)
+        .values_list("solution_id", "enterprise__industry_code")
+        .annotate(n=Count("pk"))
+    )
+    for solution_id, industry, n in rows:
+        if industry:
+            division = industry[:2]
+            usage[str(solution_id)][division] = usage[str(solution_id)].get(division, 0) + n
+    return usage
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    key: str
+    index: SolutionIndex | None  # None when nothing is published
+
+
+_lock = threading.Lock()
+_current: Catalogue | None = None
+
+
+def catalogue() -> Catalogue:
+    """The engine index of the matchable catalogue, rebuilt only when the catalogue key changed."""
+    global _current
+    key = catalogue_key()
+    current = _current
+    if current is not None and current.key == key:
+        return current
+    with _lock:
+        if _current is not None and _current.key == key:
+            return _current
+        solutions = [engine_solution(s) for s in solutions_matchable().order_by("pk")]
+        index = build_index(solutions, quality=_quality(), usage=_usage()) if solutions else None
+        _current = Catalogue(key, index)
+        return _current
+
+
+def forget_catalogue() -> None:
+    """Drop the cached index (tests; after a bulk import in the same process the key changes anyway)."""
+    global _current
+    with _lock:
+        _current = None
+
+
+# --- storing matches -----------------------------------------------------------------------------
+
+
+def _store(needs: Sequence[Need], rankings: Sequence[Ranking], key: str) -> None:
+    now = timezone.now()
+    Match.objects.filter(need__in=[n.pk for n in needs]).delete()
+    rows = []
+    for need, ranking in zip(needs, rankings, strict=True):
+        for match in ranking.matches:
+            rows.append(
+                Match(
+                    need=need,
+                    solution_id=int(match.solution_id),
+                    rank=match.rank,
+                    score=match.score,
+                    reasons=[r.as_dict() for r in match.reasons],
+                    features={k: round(v, 6) for k, v in match.features.items()},
+                )
+            )
+        need.matched_at = now
+        need.matched_catalogue = key
+        need.detected_scenarios = [ident for ident, _score, _cues in ranking.scenarios]
+        best = ranking.matches[0] if ranking.matches else None
+        need.best_score = None if best is None else best.score
+        need.best_scenario_fit = None if best is None else best.features.get("scenario", 0.0)
+    Match.objects.bulk_create(rows, batch_size=2000)
+    Need.objects.bulk_update(needs, STORED, batch_size=BATCH)
+
+
+@transaction.atomic
+def need_matches_refresh(need: Need, *, k: int = MATCHES_KEPT) -> Ranking | None:
+    """Rank the catalogue for one need (engine one path) and store its top k; None when nothing is published."""
+    current = catalogue()
+    if current.index is None:
+        Match.objects.filter(need=need).delete()
+        need.best_score = need.best_scenario_fit = None
+        need.save(update_fields=["best_score", "best_scenario_fit"])
+        return None
+    ranking = rank_need(current.index, engine_need(need), k)
+    _store([need], [ranking], current.key)
+    return ranking
+
+
+def need_matches_current(need: Need) -> None:
+    """Re-rank an open need whose stored matches were computed for an older catalogue."""
+    if need.status == NeedStatus.OPEN and need.matched_catalogue != catalogue().key:
+        need_matches_refresh(need)
+
+
+def needs_rank_all(needs: Iterable[Need] | None = None, *, k: int = MATCHES_KEPT) -> int:
+    """Re-rank many needs (default: all open ones) with the engine's batch path; returns how many."""
+    current = catalogue()
+    if current.index is None:
+        return 0
+    selected = (
+        list(needs) if needs is not None else list(Need.objects.filter(status=NeedStatus.OPEN).order_by("pk"))
+    )
+    for start in range(0, len(selected), BATCH):
+        part = selected[start : start + BATCH]
+        rankings = rank_needs(current.index, [engine_need(n) for n in part], k)
+        with transaction.atomic():
+            _store(part, rankings, current.key)
+    return len(selected)
+
+
+# --- what the pages show -----------------------------------------------------------------------------
+
+
+def matches_shown(need: Need, user: User, *, log: bool) -> list[Match]:
+    """The stored matches of a need, best first; logs one impression each when `log` (the enterprise's view)."""
+    matches = list(
+        Match.objects.filter(need=need)
+        .filter(Q(solution__in=solutions_matchable()) | Q(solution__proposals__need=need))
+        .select_related("solution", "solution__provider")
+        .distinct()
+        .order_by("rank")
+    )
+    if log and matches:
+        now = timezone.now()
+        MatchEvent.objects.bulk_create(
+            MatchEvent(
+                need=need,
+                solution=m.solution,
+                kind=MatchEventKind.IMPRESSION,
+                position=m.rank,
+                score=m.score,
+                user=user if getattr(user, "is_authenticated", False) else None,  # type: ignore[misc]
+                at=now,
+            )
+            for m in matches
+        )
+    return matches
+
+
+def suggest_scenarios(text: str, *, limit: int = 4) -> list[tuple[str, float, tuple[str, ...]]]:
+    """Scenarios the engine's classifier reads in a draft need (id, share of the best, cue words)."""
+    if not text.strip():
+        return []
+    result = classify(text[:2000])
+    if not result.scores:
+        return []
+    best = result.scores[0].score
+    return [(s.id, s.score / best, s.cues) for s in result.scores[:limit]]

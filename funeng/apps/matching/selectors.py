@@ -1,0 +1,234 @@
+"""Reads of matchmaking: trust inputs, supply/demand gaps, lists for the portals."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.apps import apps
+from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Value, When
+from django.urls import NoReverseMatch, reverse
+
+from engines.maturity.framework import scenario_taxonomy, solution_categories
+from funeng.apps.accounts.models import Provider
+from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
+from funeng.apps.matching.models import Complaint, Deal, Need, Review
+from funeng.apps.matching.trust import (
+    DeliveredDeal,
+    RoundResult,
+    TrustInputs,
+    TrustScore,
+    provider_outcomes,
+    trust_score,
+)
+
+
+@cache
+def assessment_scenarios_of() -> dict[str, frozenset[str]]:
+    """Solution category → the assessment scenarios it serves (from scenarios.yaml `solutions`)."""
+    served: dict[str, set[str]] = defaultdict(set)
+    for scenario in scenario_taxonomy().values():
+        for category in scenario.solutions:
+            served[category].add(scenario.id)
+    return {category: frozenset(ids) for category, ids in served.items()}
+
+
+def _rounds_of(enterprise_ids: Iterable[int]) -> list[RoundResult]:
+    """Submitted assessment rounds with stored results of these enterprises ([] without the assessment app)."""
+    try:
+        result_model = apps.get_model("assessment", "AssessmentResult")
+    except LookupError:
+        return []
+    rows = result_model.objects.filter(
+        assessment__enterprise_id__in=list(enterprise_ids), assessment__submitted_at__isnull=False
+    ).values_list(
+        "assessment__enterprise_id",
+        "assessment__framework_family",
+        "assessment__round_index",
+        "assessment__submitted_at",
+        "score",
+        "max_score",
+        "scenarios",
+    )
+    rounds = []
+    for enterprise_id, family, round_index, submitted_at, score, max_score, scenarios in rows:
+        levels = {
+            ident: int(value.get("level", 0))
+            for ident, value in (scenarios or {}).items()
+            if isinstance(value, dict) and value.get("answered")
+        }
+        share = 100.0 * score / max_score if max_score else 0.0
+        rounds.append(RoundResult(enterprise_id, family, round_index, submitted_at, share, levels))
+    return rounds
+
+
+def trust_inputs(provider_ids: Iterable[int] | None = None) -> dict[int, TrustInputs]:
+    """Track record per provider id, in a fixed number of queries (all providers when ids is None)."""
+    providers = Provider.objects.all()
+    if provider_ids is not None:
+        providers = providers.filter(pk__in=list(provider_ids))
+    states = dict(providers.values_list("pk", "vetting_state"))
+    ids = list(states)
+    reviews = {
+        row["provider_id"]: (row["n"], float(row["total"] or 0))
+        for row in Review.objects.filter(provider_id__in=ids)
+        .values("provider_id")
+        .annotate(n=Count("id"), total=Sum("rating"))
+    }
+    deals: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in (
+        Deal.objects.filter(provider_id__in=ids).values("provider_id", "status").annotate(n=Count("id"))
+    ):
+        deals[row["provider_id"]][row["status"]] = row["n"]
+    upheld = dict(
+        Complaint.objects.filter(provider_id__in=ids, status=ComplaintStatus.UPHELD)
+        .values("provider_id")
+        .annotate(n=Count("id"))
+        .values_list("provider_id", "n")
+    )
+    delivered_rows = list(
+        Deal.objects.filter(
+            provider_id__in=ids, status=DealStatus.DELIVERED, delivered_at__isnull=False
+        ).values_list("provider_id", "enterprise_id", "created_at", "delivered_at", "scenarios")
+    )
+    served = assessment_scenarios_of()
+    delivered = [
+        DeliveredDeal(
+            provider_id,
+            enterprise_id,
+            agreed,
+            done,  # type: ignore[arg-type]  # filtered on delivered_at__isnull=False
+            frozenset(s for category in (scenarios or []) for s in served.get(category, ())),
+        )
+        for provider_id, enterprise_id, agreed, done, scenarios in delivered_rows
+    ]
+    outcomes = (
+        provider_outcomes(delivered, _rounds_of({d.enterprise_id for d in delivered})) if delivered else {}
+    )
+    result = {}
+    for pk in ids:
+        n_reviews, rating_sum = reviews.get(pk, (0, 0.0))
+        counts = deals.get(pk, {})
+        clients, outcome_sum, on_scenarios = outcomes.get(pk, (0, 0.0, 0))
+        result[pk] = TrustInputs(
+            vetting_state=states[pk],
+            reviews=n_reviews,
+            rating_sum=rating_sum,
+            delivered=counts.get(DealStatus.DELIVERED, 0),
+            cancelled=counts.get(DealStatus.CANCELLED, 0),
+            active=counts.get(DealStatus.ACTIVE, 0),
+            complaints_upheld=upheld.get(pk, 0),
+            outcome_clients=clients,
+            outcome_sum=outcome_sum,
+            outcome_scenario_clients=on_scenarios,
+        )
+    return result
+
+
+def trust_scores(provider_ids: Iterable[int] | None = None) -> dict[int, TrustScore]:
+    """The trusted-provider score per provider id."""
+    return {pk: trust_score(inputs) for pk, inputs in trust_inputs(provider_ids).items()}
+
+
+def provider_trust(provider: Provider) -> TrustScore:
+    """One provider's score."""
+    return trust_scores([provider.pk])[provider.pk]
+
+
+@dataclass(frozen=True)
+class TrustRow:
+    provider: Provider
+    trust: TrustScore
+    solutions: int
+
+
+def trust_table(providers: QuerySet[Provider]) -> list[TrustRow]:
+    """Providers with their score and published solutions, best first (for officials)."""
+    providers = providers.annotate(published=Count("solutions", filter=Q(solutions__status="published")))
+    rows = list(providers)
+    scores = trust_scores([p.pk for p in rows])
+    table = [TrustRow(p, scores[p.pk], getattr(p, "published", 0)) for p in rows]
+    table.sort(key=lambda r: (-r.trust.score, r.provider.name))
+    return table
+
+
+# --- supply and demand gaps ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GapCell:
+    scenario: str
+    province: str
+    open_needs: int
+    unmatched: int  # open needs whose best match scores under GAP_SCORE (or that have none)
+
+
+def _gap_condition(threshold: float) -> Q:
+    return (
+        Q(best_score__isnull=True) | Q(best_score__lt=threshold) | Q(best_scenario_fit__lt=GAP_SCENARIO_FIT)
+    )
+
+
+def gap_rows(needs: QuerySet[Need], *, threshold: float = GAP_SCORE) -> list[GapCell]:
+    """Open needs and those without a good match, by scenario and province.
+
+    A need counts under the scenarios its enterprise chose, else under the strongest scenario the
+    engine read from its text, else under "unclassified" ("").
+    """
+    open_needs = needs.filter(status=NeedStatus.OPEN).annotate(
+        gap=Case(
+            When(_gap_condition(threshold), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+    rows = list(open_needs.values_list("scenarios", "detected_scenarios", "region_code", "gap"))
+    cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for scenarios, detected, region, gap in rows:
+        for scenario in list(scenarios or []) or list(detected or [])[:1] or [""]:
+            cell = cells[scenario, (region or "")[:2]]
+            cell[0] += 1
+            cell[1] += int(gap)
+    result = [GapCell(s, p, n, u) for (s, p), (n, u) in cells.items()]
+    result.sort(key=lambda c: (-c.unmatched, -c.open_needs, c.scenario, c.province))
+    return result
+
+
+def unmatched_needs(needs: QuerySet[Need], *, threshold: float = GAP_SCORE) -> QuerySet[Need]:
+    """Open needs without a good match: best score under the threshold, off-scenario, or no match at all."""
+    return (
+        needs.filter(status=NeedStatus.OPEN)
+        .filter(_gap_condition(threshold))
+        .order_by(F("best_score").asc(nulls_first=True), "-created_at")
+    )
+
+
+def scenario_label(ident: str, language: str) -> str:
+    """The taxonomy name of a solution category in the language ('' → unclassified)."""
+    category = solution_categories().get(ident)
+    if category is None:
+        return "—"
+    return category.name.en if language.startswith("en") else category.name.zh
+
+
+def scenario_choices(language: str) -> list[tuple[str, str]]:
+    """(id, name) of every solution category, in taxonomy order."""
+    return [
+        (c.id, c.name.en if language.startswith("en") else c.name.zh) for c in solution_categories().values()
+    ]
+
+
+def reassessment_url() -> str | None:
+    """Where an enterprise starts its next (T1) assessment round, if the assessment app offers it."""
+    try:
+        return reverse("assessment:home")
+    except NoReverseMatch:
+        return None
+
+
+def counts_by_status(queryset: QuerySet[Any], field: str = "status") -> dict[str, int]:
+    """{status: count} of a queryset."""
+    return dict(queryset.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))

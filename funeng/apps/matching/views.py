@@ -1,0 +1,811 @@
+"""Matchmaking pages: enterprise (needs, ranked matches, proposals, deals, reviews), provider (catalogue,
+inbox, proposals, trust score) and official (gaps, trust table, complaints). Every object goes through
+access.py; every change through services.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from engines.reference.regions import region_table
+from funeng.apps.accounts.access import is_platform_admin, membership_of, providers_visible_to, role_of
+from funeng.apps.accounts.const import Role
+from funeng.apps.accounts.models import Provider
+from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.matching import services
+from funeng.apps.matching.access import (
+    access_complaint_for_user,
+    access_deal_for_user,
+    access_need_for_user,
+    access_proposal_for_user,
+    access_solution_for_user,
+    can_edit_need,
+    can_manage_solutions,
+    can_oversee_matching,
+    can_post_needs,
+    complaints_visible_to,
+    deals_visible_to,
+    enterprise_id_of,
+    needs_visible_to,
+    official_prefix_of,
+    proposals_visible_to,
+    provider_id_of,
+)
+from funeng.apps.matching.const import (
+    GAP_SCORE,
+    ComplaintStatus,
+    DealStatus,
+    MatchEventKind,
+    NeedStatus,
+    ProposalStatus,
+)
+from funeng.apps.matching.forms import (
+    CancelForm,
+    ComplaintDecisionForm,
+    ComplaintForm,
+    NeedForm,
+    ProposalRequestForm,
+    ProposalSubmitForm,
+    ReviewForm,
+    SolutionForm,
+    apply_errors,
+)
+from funeng.apps.matching.models import Deal, Match, Need, Review, Solution
+from funeng.apps.matching.ranking import matches_shown, need_matches_current, suggest_scenarios
+from funeng.apps.matching.selectors import (
+    counts_by_status,
+    gap_rows,
+    provider_trust,
+    reassessment_url,
+    scenario_label,
+    trust_scores,
+    trust_table,
+    unmatched_needs,
+)
+from funeng.apps.matching.trust import WEIGHTS
+
+PAGE_SIZE = 25
+
+
+def _language() -> str:
+    return translation.get_language() or "zh-hans"
+
+
+def _english() -> bool:
+    return _language().startswith("en")
+
+
+def _reasons(reasons: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The engine's reasons in the page language: [{text, effect}]."""
+    key = "en" if _english() else "zh"
+    return [{"text": r.get(key, ""), "effect": r.get("effect", "+")} for r in reasons]
+
+
+def _scenarios(ids: list[str]) -> list[str]:
+    return [scenario_label(i, _language()) for i in ids]
+
+
+def _region(code: str) -> str:
+    return region_table().display_name(code, default=code) if code else "—"
+
+
+def _page(request: HttpRequest, queryset: Any) -> Any:
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _fail(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
+    """Run a service; show its success message, or its validation errors as messages."""
+    try:
+        result = action()
+    except ValidationError as error:
+        _fail(request, error)
+        return None
+    messages.success(request, success)
+    return result
+
+
+# --- entry ---------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Matchmaking's front door: each role lands on its own list."""
+    if can_post_needs(request.user):
+        return redirect("matching:needs")
+    if can_manage_solutions(request.user):
+        return redirect("matching:inbox")
+    if can_oversee_matching(request.user):
+        return redirect("matching:gaps")
+    raise PermissionDenied
+
+
+# --- needs (enterprise) --------------------------------------------------------------------------
+
+
+@login_required
+def need_list(request: HttpRequest) -> HttpResponse:
+    """The enterprise's needs; officials their region's; operators all."""
+    if not (can_post_needs(request.user) or can_oversee_matching(request.user)):
+        raise PermissionDenied
+    needs = (
+        needs_visible_to(request.user)
+        .select_related("enterprise")
+        .annotate(
+            proposal_count=Count("proposals", distinct=True),
+            submitted_count=Count(
+                "proposals", filter=Q(proposals__status=ProposalStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+    status = request.GET.get("status", "")
+    if status in NeedStatus.values:
+        needs = needs.filter(status=status)
+    return render(
+        request,
+        "matching/need_list.html",
+        {
+            "page": _page(request, needs),
+            "status": status,
+            "status_choices": NeedStatus.choices,
+            "can_post": can_post_needs(request.user),
+        },
+    )
+
+
+@login_required
+def need_create(request: HttpRequest) -> HttpResponse:
+    """Post a need; scenarios suggested as the enterprise types (htmx → need_suggest)."""
+    enterprise_id = enterprise_id_of(request.user)
+    if enterprise_id is None:
+        raise PermissionDenied
+    enterprise = Enterprise.objects.get(pk=enterprise_id)
+    form = NeedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            need = services.need_create(enterprise=enterprise, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Your need is posted; here are the solutions that fit it best."))
+            return redirect("matching:need", need.pk)
+    return render(request, "matching/need_form.html", {"form": form, "enterprise": enterprise})
+
+
+@login_required
+@require_GET
+def need_suggest(request: HttpRequest) -> HttpResponse:
+    """htmx partial: the scenarios the engine's classifier reads in the text typed so far."""
+    if not can_post_needs(request.user):
+        raise PermissionDenied
+    text = f"{request.GET.get('title', '')}。{request.GET.get('description', '')}"[:2000]
+    suggestions = [
+        {"id": ident, "label": scenario_label(ident, _language()), "share": round(share * 100), "cues": cues}
+        for ident, share, cues in suggest_scenarios(text)
+    ]
+    return render(request, "matching/_suggestions.html", {"suggestions": suggestions})
+
+
+def _match_rows(need: Need, matches: list[Match]) -> list[dict[str, Any]]:
+    proposals = {p.solution_id: p for p in need.proposals.all()}
+    scores = trust_scores({m.solution.provider_id for m in matches}) if matches else {}
+    return [
+        {
+            "match": m,
+            "solution": m.solution,
+            "reasons": _reasons(m.reasons),
+            "scenarios": _scenarios(m.solution.scenarios),
+            "proposal": proposals.get(m.solution_id),
+            "trust": scores.get(m.solution.provider_id),
+        }
+        for m in matches
+    ]
+
+
+@login_required
+def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
+    """A need with its ranked solutions and their reasons, and the proposals it received."""
+    need = access_need_for_user(request.user, need_id)
+    is_owner = need.enterprise_id is not None and enterprise_id_of(request.user) == need.enterprise_id
+    provider_id = provider_id_of(request.user)
+    if is_owner:
+        need_matches_current(need)
+    matches = matches_shown(need, request.user, log=is_owner)
+    if provider_id is not None:
+        # A provider sees its own place in the ranking, not its competitors.
+        matches = [m for m in matches if m.solution.provider_id == provider_id]
+    proposals = list(
+        need.proposals.select_related("solution", "provider").order_by("status", "-submitted_at")
+    )
+    if provider_id is not None:
+        proposals = [p for p in proposals if p.provider_id == provider_id]
+    context = {
+        "need": need,
+        "is_owner": is_owner,
+        "can_edit": can_edit_need(request.user, need) and need.status != NeedStatus.CLOSED,
+        "rows": _match_rows(need, matches),
+        "proposals": proposals,
+        "submitted": sum(1 for p in proposals if p.status == ProposalStatus.SUBMITTED),
+        "scenario_labels": _scenarios(need.scenarios),
+        "detected_labels": _scenarios(need.detected_scenarios[:3]),
+        "region_name": _region(need.region_code),
+        "request_form": ProposalRequestForm(),
+        "deals": list(need.deals.select_related("provider", "solution")),
+    }
+    return render(request, "matching/need_detail.html", context)
+
+
+@login_required
+@require_POST
+def need_close(request: HttpRequest, need_id: int) -> HttpResponse:
+    need = access_need_for_user(request.user, need_id, write=True)
+    _attempt(
+        request,
+        lambda: services.need_close(need=need, acting_user=request.user),
+        _("The need is closed; providers no longer see it."),
+    )
+    return redirect("matching:need", need.pk)
+
+
+@login_required
+@require_POST
+def proposal_request(request: HttpRequest, need_id: int, solution_id: int) -> HttpResponse:
+    """The enterprise asks the provider of a ranked solution for a proposal."""
+    need = access_need_for_user(request.user, need_id, write=True)
+    solution = access_solution_for_user(request.user, solution_id)
+    form = ProposalRequestForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    _attempt(
+        request,
+        lambda: services.proposal_request(need=need, solution=solution, acting_user=request.user, note=note),
+        _("Proposal requested from %(provider)s.") % {"provider": solution.provider.name},
+    )
+    return redirect("matching:need", need.pk)
+
+
+@login_required
+def need_compare(request: HttpRequest, need_id: int) -> HttpResponse:
+    """Submitted proposals of a need side by side, with each provider's trust score."""
+    need = access_need_for_user(request.user, need_id)
+    if not (
+        is_platform_admin(request.user)
+        or can_edit_need(request.user, need)
+        or official_prefix_of(request.user)
+    ):
+        raise PermissionDenied
+    proposals = list(
+        need.proposals.filter(status__in=(ProposalStatus.SUBMITTED, ProposalStatus.ACCEPTED))
+        .select_related("solution", "provider")
+        .order_by("price_cny")
+    )
+    scores = trust_scores({p.provider_id for p in proposals}) if proposals else {}
+    ranks = dict(Match.objects.filter(need=need).values_list("solution_id", "rank"))
+    columns = [
+        {
+            "proposal": p,
+            "trust": scores.get(p.provider_id),
+            "rank": ranks.get(p.solution_id),
+            "scenarios": _scenarios(p.solution.scenarios),
+            "over_budget": need.budget_cny_per_year is not None
+            and p.price_cny is not None
+            and p.price_cny > need.budget_cny_per_year,
+        }
+        for p in proposals
+    ]
+    return render(
+        request,
+        "matching/compare.html",
+        {
+            "need": need,
+            "columns": columns,
+            "can_accept": can_edit_need(request.user, need) and need.status == NeedStatus.OPEN,
+        },
+    )
+
+
+# --- proposals ------------------------------------------------------------------------------------
+
+
+@login_required
+def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    """A proposal: the provider answers it, the enterprise accepts or declines it."""
+    proposal = access_proposal_for_user(request.user, proposal_id)
+    is_provider = provider_id_of(request.user) == proposal.provider_id
+    is_enterprise = enterprise_id_of(request.user) == proposal.enterprise_id
+    waiting = proposal.status in (ProposalStatus.REQUESTED, ProposalStatus.SUBMITTED)
+    form = None
+    if is_provider and waiting and proposal.need.status == NeedStatus.OPEN:
+        initial = {
+            "price_cny": proposal.price_cny,
+            "delivery_plan": proposal.delivery_plan,
+            "delivery_weeks": proposal.delivery_weeks,
+        }
+        form = ProposalSubmitForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.proposal_submit(proposal=proposal, acting_user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Proposal sent; the enterprise can now compare and accept it."))
+                return redirect("matching:proposal", proposal.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    match = Match.objects.filter(need=proposal.need, solution=proposal.solution).first()
+    context = {
+        "proposal": proposal,
+        "need": proposal.need,
+        "form": form,
+        "is_provider": is_provider,
+        "is_enterprise": is_enterprise,
+        "waiting": waiting,
+        "match_reasons": _reasons(match.reasons) if match else [],
+        "region_name": _region(proposal.need.region_code),
+        "deal": Deal.objects.filter(proposal=proposal).first(),
+    }
+    return render(request, "matching/proposal_detail.html", context)
+
+
+@login_required
+@require_POST
+def proposal_accept(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = access_proposal_for_user(request.user, proposal_id, write=True)
+    deal = _attempt(
+        request,
+        lambda: services.proposal_accept(proposal=proposal, acting_user=request.user),
+        _("Deal made with %(provider)s. The other proposals were declined.")
+        % {"provider": proposal.provider.name},
+    )
+    return redirect("matching:deal", deal.pk) if deal else redirect("matching:compare", proposal.need_id)
+
+
+@login_required
+@require_POST
+def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = access_proposal_for_user(request.user, proposal_id, write=True)
+    _attempt(
+        request,
+        lambda: services.proposal_decline(proposal=proposal, acting_user=request.user),
+        _("Proposal declined."),
+    )
+    return redirect("matching:need", proposal.need_id)
+
+
+@login_required
+@require_POST
+def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
+    proposal = access_proposal_for_user(request.user, proposal_id, write=True)
+    _attempt(
+        request,
+        lambda: services.proposal_withdraw(proposal=proposal, acting_user=request.user),
+        _("You withdrew from this request."),
+    )
+    return redirect("matching:inbox")
+
+
+# --- deals, reviews, complaints --------------------------------------------------------------------
+
+
+@login_required
+def deal_list(request: HttpRequest) -> HttpResponse:
+    """Deals of the enterprise or provider; officials their region's."""
+    if role_of(request.user) not in (Role.ENTERPRISE, Role.PROVIDER, Role.OFFICIAL, Role.ADMIN):
+        raise PermissionDenied
+    deals = (
+        deals_visible_to(request.user)
+        .select_related("enterprise", "provider", "solution", "review")
+        .order_by("-created_at", "-id")
+    )
+    status = request.GET.get("status", "")
+    if status in DealStatus.values:
+        deals = deals.filter(status=status)
+    return render(
+        request,
+        "matching/deal_list.html",
+        {
+            "page": _page(request, deals),
+            "status": status,
+            "status_choices": DealStatus.choices,
+            "role": role_of(request.user),
+        },
+    )
+
+
+@login_required
+def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
+    """A deal: the enterprise marks it received, reviews it, may complain; either side may cancel."""
+    deal = access_deal_for_user(request.user, deal_id)
+    is_enterprise = enterprise_id_of(request.user) == deal.enterprise_id
+    is_provider = provider_id_of(request.user) == deal.provider_id
+    review = getattr(deal, "review", None) if hasattr(deal, "review") else None
+    complaints = list(deal.complaints.order_by("-created_at"))
+    context = {
+        "deal": deal,
+        "is_enterprise": is_enterprise,
+        "is_provider": is_provider,
+        "review": review,
+        "complaints": complaints,
+        "scenario_labels": _scenarios(deal.scenarios),
+        "review_form": ReviewForm()
+        if is_enterprise and deal.status == DealStatus.DELIVERED and review is None
+        else None,
+        "complaint_form": ComplaintForm()
+        if is_enterprise and not any(c.status == ComplaintStatus.OPEN for c in complaints)
+        else None,
+        "cancel_form": CancelForm()
+        if (is_enterprise or is_provider) and deal.status == DealStatus.ACTIVE
+        else None,
+        "reassess_url": reassessment_url() if is_enterprise and review is not None else None,
+    }
+    return render(request, "matching/deal_detail.html", context)
+
+
+@login_required
+@require_POST
+def deal_deliver(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = access_deal_for_user(request.user, deal_id, write=True)
+    _attempt(
+        request,
+        lambda: services.deal_deliver(deal=deal, acting_user=request.user),
+        _("Marked as received. Please review the provider: it helps other enterprises choose."),
+    )
+    return redirect("matching:deal", deal.pk)
+
+
+@login_required
+@require_POST
+def deal_cancel(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = access_deal_for_user(request.user, deal_id, write=True)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for cancelling the deal."))
+        return redirect("matching:deal", deal.pk)
+    _attempt(
+        request,
+        lambda: services.deal_cancel(deal=deal, acting_user=request.user, reason=form.cleaned_data["reason"]),
+        _("The deal is cancelled."),
+    )
+    return redirect("matching:deal", deal.pk)
+
+
+@login_required
+@require_POST
+def review_create(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = access_deal_for_user(request.user, deal_id, write=True)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a rating from 1 to 5 stars."))
+        return redirect("matching:deal", deal.pk)
+    review = _attempt(
+        request,
+        lambda: services.review_create(deal=deal, acting_user=request.user, **form.cleaned_data),
+        _("Thank you for your review."),
+    )
+    if review is not None and reassessment_url():
+        messages.info(
+            request,
+            _(
+                "Measure what the project changed: start your next assessment round (T1) from the assessment page."
+            ),
+        )
+    return redirect("matching:deal", deal.pk)
+
+
+@login_required
+@require_POST
+def complaint_create(request: HttpRequest, deal_id: int) -> HttpResponse:
+    deal = access_deal_for_user(request.user, deal_id, write=True)
+    form = ComplaintForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Describe what went wrong."))
+        return redirect("matching:deal", deal.pk)
+    _attempt(
+        request,
+        lambda: services.complaint_create(
+            deal=deal, acting_user=request.user, text=form.cleaned_data["text"]
+        ),
+        _("Your complaint was sent to the officials of your region."),
+    )
+    return redirect("matching:deal", deal.pk)
+
+
+@login_required
+def complaint_list(request: HttpRequest) -> HttpResponse:
+    """Complaints: officials decide those of their region; parties see their own."""
+    if role_of(request.user) not in (Role.ENTERPRISE, Role.PROVIDER, Role.OFFICIAL, Role.ADMIN):
+        raise PermissionDenied
+    complaints = complaints_visible_to(request.user).select_related(
+        "enterprise", "provider", "deal__solution"
+    )
+    status = request.GET.get("status", ComplaintStatus.OPEN if can_oversee_matching(request.user) else "")
+    if status in ComplaintStatus.values:
+        complaints = complaints.filter(status=status)
+    return render(
+        request,
+        "matching/complaint_list.html",
+        {
+            "page": _page(request, complaints.order_by("-created_at", "-id")),
+            "status": status,
+            "status_choices": ComplaintStatus.choices,
+            "can_decide": can_oversee_matching(request.user),
+            "form": ComplaintDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def complaint_decide(request: HttpRequest, complaint_id: int) -> HttpResponse:
+    complaint = access_complaint_for_user(request.user, complaint_id, write=True)
+    form = ComplaintDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision and give a reason."))
+        return redirect("matching:complaints")
+    _attempt(
+        request,
+        lambda: services.complaint_decide(complaint=complaint, acting_user=request.user, **form.cleaned_data),
+        _("Decision recorded."),
+    )
+    return redirect("matching:complaints")
+
+
+# --- solutions (provider) --------------------------------------------------------------------------
+
+
+@login_required
+def solution_list(request: HttpRequest) -> HttpResponse:
+    """The provider's own catalogue, all states."""
+    provider_id = provider_id_of(request.user)
+    if provider_id is None:
+        raise PermissionDenied
+    provider = Provider.objects.get(pk=provider_id)
+    solutions = (
+        Solution.objects.filter(provider_id=provider_id)
+        .annotate(
+            shown=Count("matches", distinct=True),
+            requests=Count("proposals", distinct=True),
+        )
+        .order_by("status", "-updated_at")
+    )
+    return render(
+        request,
+        "matching/solution_list.html",
+        {
+            "provider": provider,
+            "page": _page(request, solutions),
+            "counts": counts_by_status(Solution.objects.filter(provider_id=provider_id)),
+        },
+    )
+
+
+@login_required
+def solution_create(request: HttpRequest) -> HttpResponse:
+    provider_id = provider_id_of(request.user)
+    if provider_id is None:
+        raise PermissionDenied
+    provider = Provider.objects.get(pk=provider_id)
+    form = SolutionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            solution = services.solution_create(
+                provider=provider, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Saved as a draft. Publish it to put it in the catalogue."))
+            return redirect("matching:solution", solution.pk)
+    return render(
+        request, "matching/solution_form.html", {"form": form, "provider": provider, "solution": None}
+    )
+
+
+@login_required
+def solution_edit(request: HttpRequest, solution_id: int) -> HttpResponse:
+    solution = access_solution_for_user(request.user, solution_id, write=True)
+    form = SolutionForm(request.POST or None, initial=SolutionForm.initial_from(solution))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.solution_update(solution=solution, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("matching:solution", solution.pk)
+    return render(
+        request,
+        "matching/solution_form.html",
+        {"form": form, "provider": solution.provider, "solution": solution},
+    )
+
+
+@login_required
+def solution_detail(request: HttpRequest, solution_id: int) -> HttpResponse:
+    """A solution; opened from a need's ranking (?need=) it logs a click for learning to rank."""
+    solution = access_solution_for_user(request.user, solution_id)
+    need_id = request.GET.get("need", "")
+    need = None
+    if need_id.isdigit():
+        need = needs_visible_to(request.user).filter(pk=int(need_id)).first()
+        if need is not None and enterprise_id_of(request.user) == need.enterprise_id:
+            services.match_event_record(
+                need=need, solution=solution, kind=MatchEventKind.CLICK, acting_user=request.user
+            )
+    regions = [_region(code) for code in solution.regions]
+    context = {
+        "solution": solution,
+        "need": need,
+        "can_edit": provider_id_of(request.user) == solution.provider_id or is_platform_admin(request.user),
+        "scenario_labels": _scenarios(solution.scenarios),
+        "region_names": regions,
+        "trust": provider_trust(solution.provider),
+        "weights": WEIGHTS,
+    }
+    return render(request, "matching/solution_detail.html", context)
+
+
+@login_required
+@require_POST
+def solution_publish(request: HttpRequest, solution_id: int) -> HttpResponse:
+    solution = access_solution_for_user(request.user, solution_id, write=True)
+    _attempt(
+        request,
+        lambda: services.solution_publish(solution=solution, acting_user=request.user),
+        _("Published: the solution is now matched to enterprises' needs."),
+    )
+    return redirect("matching:solution", solution.pk)
+
+
+@login_required
+@require_POST
+def solution_withdraw(request: HttpRequest, solution_id: int) -> HttpResponse:
+    solution = access_solution_for_user(request.user, solution_id, write=True)
+    _attempt(
+        request,
+        lambda: services.solution_withdraw(solution=solution, acting_user=request.user),
+        _("Withdrawn: the solution is no longer matched. Running proposals and deals are not affected."),
+    )
+    return redirect("matching:solution", solution.pk)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The provider's inbox: proposal requests to answer, and open needs its solutions were ranked for."""
+    provider_id = provider_id_of(request.user)
+    if provider_id is None:
+        raise PermissionDenied
+    requests = list(
+        proposals_visible_to(request.user)
+        .filter(status__in=(ProposalStatus.REQUESTED, ProposalStatus.SUBMITTED))
+        .select_related("need", "solution", "enterprise")
+        .order_by("status", "-requested_at")[:100]
+    )
+    matched = (
+        Match.objects.filter(solution__provider_id=provider_id, need__status=NeedStatus.OPEN)
+        .select_related("need", "solution")
+        .order_by("-need__created_at", "rank")
+    )
+    page = _page(request, matched)
+    rows = [
+        {
+            "match": m,
+            "need": m.need,
+            "region": _region(m.need.region_code),
+            "reasons": _reasons(m.reasons)[:3],
+        }
+        for m in page.object_list
+    ]
+    return render(
+        request,
+        "matching/inbox.html",
+        {"requests": requests, "page": page, "rows": rows, "trust_url_provider": provider_id},
+    )
+
+
+# --- trust and oversight -------------------------------------------------------------------------
+
+
+@login_required
+def provider_trust_view(request: HttpRequest, provider_id: int) -> HttpResponse:
+    """One provider's trusted-provider score with every component, its sample size and the formula."""
+    provider = providers_visible_to(request.user).filter(pk=provider_id).first()
+    if provider is None:
+        raise Http404
+    if role_of(request.user) == Role.BANK:
+        raise PermissionDenied
+    trust = provider_trust(provider)
+    reviews = list(
+        Review.objects.filter(provider=provider).select_related("enterprise").order_by("-created_at")[:20]
+    )
+    deals = counts_by_status(Deal.objects.filter(provider=provider))
+    return render(
+        request,
+        "matching/trust.html",
+        {
+            "provider": provider,
+            "trust": trust,
+            "weights": WEIGHTS,
+            "reviews": reviews,
+            "deals": deals,
+            "is_own": provider_id_of(request.user) == provider.pk,
+            "can_vet": can_oversee_matching(request.user),
+        },
+    )
+
+
+def _oversight_scope(request: HttpRequest) -> tuple[Any, Any]:
+    """(needs, providers) an official or operator oversees."""
+    if not can_oversee_matching(request.user):
+        raise PermissionDenied
+    return needs_visible_to(request.user), providers_visible_to(request.user)
+
+
+@login_required
+def gaps(request: HttpRequest) -> HttpResponse:
+    """Supply/demand gaps: open needs by scenario and province, and those with no good match."""
+    needs, _providers = _oversight_scope(request)
+    cells = gap_rows(needs)
+    by_scenario: dict[str, list[int]] = {}
+    for cell in cells:
+        total = by_scenario.setdefault(cell.scenario, [0, 0])
+        total[0] += cell.open_needs
+        total[1] += cell.unmatched
+    # Only scenarios with unmatched needs: the chart answers "where is supply missing".
+    ordered = sorted(((s, v) for s, v in by_scenario.items() if v[1]), key=lambda kv: (-kv[1][1], -kv[1][0]))
+    chart = {
+        "type": "hbar",
+        "labels": [scenario_label(s, _language()) if s else _("Unclassified") for s, _v in ordered][::-1],
+        "values": [v[1] for _s, v in ordered][::-1],
+    }
+    rows = [
+        {
+            "scenario": scenario_label(c.scenario, _language()) if c.scenario else _("Unclassified"),
+            "province": _region(f"{c.province}0000") if c.province else "—",
+            "open": c.open_needs,
+            "unmatched": c.unmatched,
+            "share": round(100 * c.unmatched / c.open_needs) if c.open_needs else 0,
+        }
+        for c in cells[:60]
+    ]
+    weak = unmatched_needs(needs).select_related("enterprise")[:30]
+    totals = counts_by_status(needs)
+    membership = membership_of(request.user)
+    return render(
+        request,
+        "matching/gaps.html",
+        {
+            "rows": rows,
+            "chart": chart,
+            "weak": weak,
+            "threshold": GAP_SCORE,
+            "totals": totals,
+            "open_total": totals.get(NeedStatus.OPEN, 0),
+            "unmatched_total": unmatched_needs(needs).count(),
+            "region_name": _region(membership.region_code) if membership and membership.region_code else "",
+        },
+    )
+
+
+@login_required
+def trust_list(request: HttpRequest) -> HttpResponse:
+    """Provider trust table of the official's region, with links to the vetting page (suspend)."""
+    _needs, providers = _oversight_scope(request)
+    table = trust_table(providers.order_by("name"))
+    page = Paginator(table, 50).get_page(request.GET.get("page"))
+    return render(request, "matching/trust_list.html", {"page": page, "weights": WEIGHTS})
