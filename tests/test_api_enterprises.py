@@ -8,9 +8,10 @@ import typing
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from funeng.apps.api.schemas import CloudLevelIn
+from engines.rules.fields import SRDI_LEVELS
+from funeng.apps.api.schemas import CloudLevelIn, SrdiLevelIn
 from funeng.apps.audit.models import AuditAction, AuditEvent
-from funeng.apps.enterprises.const import CloudLevel
+from funeng.apps.enterprises.const import CloudLevel, SrdiLevel
 from funeng.apps.enterprises.exporting import enterprise_template
 from funeng.apps.enterprises.fields import EDITABLE_FIELDS
 from funeng.apps.enterprises.models import Enterprise
@@ -281,6 +282,14 @@ def test_it_refuses_a_credit_code_already_in_use(client, operator, world):
         {"founded_on": "2024-13-01"},
         {"cloud_level": "everything"},
         {"name": "a\x00b"},
+        {"main_business_growth_avg_2y": "-1.5"},
+        {"revenue_growth_avg_2y": "0.1234567"},
+        {"net_profit_growth_avg_2y": 101},
+        {"srdi_level": None},
+        {"srdi_level": "county"},
+        {"has_rd_institution": "perhaps"},
+        {"valuation_cny": "-1.00"},
+        {"standards_2y": -1},
     ],
 )
 def test_it_refuses_malformed_values_with_422(client, operator, world, data):
@@ -314,6 +323,61 @@ def test_it_answers_unknown_urls_and_methods_as_problems(client, operator):
 
 def test_it_keeps_the_cloud_level_choices_in_step_with_the_model():
     assert set(typing.get_args(CloudLevelIn)) == {"", *CloudLevel.values}
+
+
+def test_it_keeps_the_srdi_levels_in_step_with_the_model_and_the_rules():
+    assert typing.get_args(SrdiLevelIn) == ("", *SrdiLevel.values) == ("", *SRDI_LEVELS)
+
+
+# ---------------------------------------------------------------- the fields the policy rules read
+
+
+def test_it_updates_the_policy_fields_and_sends_ratios_as_six_place_strings(client, world):
+    a = world["a"]
+    data = {
+        "main_business_growth_avg_2y": "0.05",
+        "net_profit_growth_avg_2y": -0.125,
+        "revenue_growth_avg_2y": None,
+        "revenue_prev_cny": "40000000.00",
+        "main_business_revenue_cny": "35000000.00",
+        "liabilities_cny": "56000000.00",
+        "rd_expense_2y_cny": "2700000.00",
+        "rd_staff": 35,
+        "net_profit_2y_cny": "-100.50",
+        "has_rd_institution": True,
+        "quality_cert": False,
+        "standards_2y": 1,
+        "niche_market_years": 4,
+        "srdi_level": "pool",
+        "it_supported_core_processes": 2,
+    }
+    response = patch(client, f"{URL}/{a.pk}", data, bearer(world["enterprise_a"]))
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["main_business_growth_avg_2y"] == "0.050000"
+    assert body["net_profit_growth_avg_2y"] == "-0.125000"
+    assert body["revenue_growth_avg_2y"] is None
+    assert (body["has_rd_institution"], body["quality_cert"], body["own_brand"]) == (True, False, None)
+    assert (body["srdi_level"], body["niche_market_years"], body["net_profit_2y_cny"]) == (
+        "pool",
+        4,
+        "-100.50",
+    )
+    # Derived from the amounts (revenue 5000万, previous year 4000万, assets 8000万, 350 employees).
+    assert body["main_business_share"] == "0.700000"
+    assert body["debt_ratio"] == "0.700000"
+    assert body["revenue_growth_1y"] == "0.250000"
+    assert body["rd_intensity_2y"] == "0.030000"
+    assert body["rd_staff_share"] == "0.100000"
+    event = AuditEvent.objects.get(object_id=str(a.pk), action=AuditAction.UPDATE)
+    assert event.changes["srdi_level"] == ["", "pool"]
+    assert event.changes["main_business_growth_avg_2y"] == [None, "0.05"]
+
+
+def test_it_refuses_to_set_a_derived_ratio_directly(client, operator, world):
+    for field in ("debt_ratio", "main_business_share", "rd_intensity_2y"):
+        body = assert_problem(patch(client, f"{URL}/{world['a'].pk}", {field: "0.5"}, bearer(operator)), 422)
+        assert field in field_errors(body)
 
 
 # ---------------------------------------------------------------- import

@@ -23,10 +23,12 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from funeng.apps.accounts.models import Consent, FinancialInstitution
+from funeng.apps.accounts.models import Consent, FinancialInstitution, Provider
+from funeng.apps.assessment.models import Assessment
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.matching.models import Deal, Need, Proposal, Solution
 from tests.conftest import make_credit_code
 from tests.test_api_support import bearer
 
@@ -76,6 +78,37 @@ def _strategy(operation, existing: dict[str, object]):
     return st.one_of(strategies)
 
 
+def _matching_objects(enterprise, operator) -> dict[str, int]:
+    """A provider with a published solution, a need, an accepted proposal and its deal (matchmaking paths)."""
+    provider = Provider.objects.create(
+        name="示例服务商",
+        credit_code=make_credit_code("330106"),
+        region_code="330106",
+        vetting_state="approved",
+    )
+    solution = Solution.objects.create(provider=provider, title="示例方案", status="published")
+    need = Need.objects.create(enterprise=enterprise, title="示例需求", region_code=enterprise.region_code)
+    proposal = Proposal.objects.create(
+        need=need,
+        solution=solution,
+        enterprise=enterprise,
+        provider=provider,
+        status="accepted",
+        price_cny=1000,
+        requested_by=operator,
+    )
+    deal = Deal.objects.create(
+        proposal=proposal,
+        need=need,
+        enterprise=enterprise,
+        provider=provider,
+        solution=solution,
+        amount_cny=1000,
+    )
+    ids = {"provider_id": provider.pk, "solution_id": solution.pk, "need_id": need.pk}
+    return ids | {"proposal_id": proposal.pk, "deal_id": deal.pk}
+
+
 def test_the_schema_lists_every_operation():
     assert {operation.label for operation in OPERATIONS} == {
         "GET /api/v1/enterprises",
@@ -90,6 +123,41 @@ def test_the_schema_lists_every_operation():
         "GET /api/v1/consents/{consent_id}/reads",
         "GET /api/v1/audit",
         "GET /api/v1/audit/{event_id}",
+        "GET /api/v1/matching/solutions",
+        "POST /api/v1/matching/solutions",
+        "GET /api/v1/matching/solutions/{solution_id}",
+        "PATCH /api/v1/matching/solutions/{solution_id}",
+        "POST /api/v1/matching/solutions/{solution_id}/publish",
+        "POST /api/v1/matching/solutions/{solution_id}/withdraw",
+        "GET /api/v1/matching/needs",
+        "POST /api/v1/matching/needs",
+        "GET /api/v1/matching/needs/{need_id}",
+        "POST /api/v1/matching/needs/{need_id}/close",
+        "GET /api/v1/matching/needs/{need_id}/matches",
+        "POST /api/v1/matching/needs/{need_id}/proposals",
+        "GET /api/v1/matching/proposals",
+        "GET /api/v1/matching/proposals/{proposal_id}",
+        "POST /api/v1/matching/proposals/{proposal_id}/submit",
+        "POST /api/v1/matching/proposals/{proposal_id}/accept",
+        "POST /api/v1/matching/proposals/{proposal_id}/decline",
+        "POST /api/v1/matching/proposals/{proposal_id}/withdraw",
+        "GET /api/v1/matching/deals",
+        "GET /api/v1/matching/deals/{deal_id}",
+        "POST /api/v1/matching/deals/{deal_id}/deliver",
+        "POST /api/v1/matching/deals/{deal_id}/cancel",
+        "POST /api/v1/matching/deals/{deal_id}/review",
+        "POST /api/v1/matching/deals/{deal_id}/complaints",
+        "GET /api/v1/matching/reviews",
+        "GET /api/v1/matching/complaints",
+        "GET /api/v1/matching/providers/{provider_id}/trust",
+        "GET /api/v1/assessment/frameworks",
+        "GET /api/v1/assessment/frameworks/{framework_id}",
+        "GET /api/v1/assessment/assessments",
+        "POST /api/v1/assessment/assessments",
+        "GET /api/v1/assessment/assessments/{assessment_id}",
+        "PATCH /api/v1/assessment/assessments/{assessment_id}/answers",
+        "POST /api/v1/assessment/assessments/{assessment_id}/submit",
+        "GET /api/v1/assessment/assessments/{assessment_id}/result",
     }
 
 
@@ -107,11 +175,23 @@ def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fi
         valid_until=timezone.localdate() + dt.timedelta(days=30),
         granted_by=operator,
     )
+    assessment = Assessment.objects.create(
+        enterprise=enterprises[0],
+        framework_id="miit-2024-manufacturing",
+        framework_family="miit-2024",
+        framework_version="2024.1-funeng.1",
+        engine_version="test",
+        round_index=0,
+    )
+    matching = _matching_objects(enterprises[0], operator)
     existing = {
+        **matching,
         "enterprise_id": enterprises[0].pk,
         "code": enterprises[1].credit_code,
         "consent_id": consent.pk,
         "event_id": AuditEvent.objects.latest("id").pk,
+        "assessment_id": assessment.pk,
+        "framework_id": "miit-2024-manufacturing",
     }
     headers = {"Authorization": bearer(operator)["HTTP_AUTHORIZATION"]}
 

@@ -363,7 +363,8 @@ def test_a_bank_sees_only_the_consented_categories_and_its_read_is_logged(client
     assert "2011-04-05" in page  # founding date, profile
     assert "777.78" not in page and ">41<" not in page  # R&D expense and staff are withheld
     assert "555,555.00" not in page and "55.56" not in page  # cloud spend is withheld
-    assert page.count('class="muted not-shared"') == 8  # 6 innovation fields + 2 digital fields
+    # 6 innovation fields + one row for the two-year R&D, standards and the like; 3 digital fields
+    assert page.count('class="muted not-shared"') == 10
     assert "甲银行杭州分行" in page and consent.valid_until.isoformat() in page
     read = ConsentRead.objects.get()
     assert (read.consent, read.reader, read.channel) == (consent, world["banker"], ReadChannel.WEB)

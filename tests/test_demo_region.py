@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from decimal import Decimal
 from io import StringIO
 
 import polars as pl
@@ -18,7 +19,13 @@ from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 from funeng.apps.accounts.models import Membership
 from funeng.apps.audit.models import AuditEvent
-from funeng.apps.demo.generator import COLUMNS, _read_csv, demo_regions, generate_enterprises
+from funeng.apps.demo.generator import (
+    COLUMNS,
+    SNAPSHOT_DATE,
+    _read_csv,
+    demo_regions,
+    generate_enterprises,
+)
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import EDITABLE_FIELDS
 
@@ -131,6 +138,57 @@ def test_it_keeps_money_and_ratios_in_range(region):
     assert intensity.drop_nulls().is_between(0.004, 0.081).all()
 
 
+RECOGNISED = ["pool", "municipal", "provincial", "national"]
+
+
+def test_it_recognises_a_few_percent_as_srdi_mostly_bigger_firms_doing_rd(region):
+    recognised = region.filter(pl.col("srdi_level").is_in(RECOGNISED))
+    assert 0.01 <= recognised.height / region.height <= 0.05
+    levels = dict(recognised.group_by("srdi_level").len().iter_rows())
+    assert levels.get("national", 0) < levels["provincial"] and levels["pool"] > levels.get("national", 0)
+    assert (recognised.get_column("rd_expense_cny") > 0).mean() >= 0.9
+    assert recognised.get_column("employees").median() > 2 * region.get_column("employees").median()
+    assert set(region.get_column("srdi_level").unique()) <= {"", "none", *RECOGNISED}
+    # Recognised firms answer the questions the criteria ask; others often leave them blank.
+    assert recognised.get_column("quality_cert").null_count() == 0
+    assert recognised.get_column("quality_cert").mean() > region.get_column("quality_cert").mean()
+
+
+def test_it_leaves_more_policy_fields_blank_in_small_firms(region):
+    small = region.filter(pl.col("employees") < 10)
+    large = region.filter(pl.col("employees") >= 100)
+    for column in ("main_business_growth_avg_2y", "quality_cert", "niche_market_years", "standards_2y"):
+        small_blank = small.get_column(column).null_count() / small.height
+        large_blank = large.get_column(column).null_count() / large.height
+        assert small_blank > large_blank + 0.2, column
+    assert 0.3 <= region.get_column("srdi_level").eq("").mean() <= 0.8  # "" is unknown
+
+
+def test_it_keeps_the_policy_fields_within_the_model_bounds(region):
+    checks = [
+        pl.col("main_business_growth_avg_2y").is_between(-1, 100).all(),
+        pl.col("revenue_growth_avg_2y").is_between(-1, 100).all(),
+        pl.col("net_profit_growth_avg_2y").is_between(-100, 100).all(),
+        (pl.col("rd_expense_2y_cny") >= pl.col("rd_expense_cny")).all(),
+        (pl.col("valuation_cny").is_null() | (pl.col("equity_financing_2y_cny") > 0)).all(),
+        (pl.col("valuation_cny") >= pl.col("equity_financing_2y_cny")).all(),
+        *(
+            pl.col(c).min() >= 0
+            for c in ("standards_2y", "niche_market_years", "it_supported_core_processes")
+        ),
+    ]
+    assert region.select(check.alias(str(i)) for i, check in enumerate(checks)).row(0) == (True,) * len(
+        checks
+    )
+    # Stored ratios carry at most six decimals (DecimalField(decimal_places=6)).
+    for column in ("main_business_growth_avg_2y", "net_profit_growth_avg_2y", "revenue_growth_avg_2y"):
+        exponents = {Decimal(repr(v)).as_tuple().exponent for v in region.get_column(column).drop_nulls()}
+        assert min(exponents) >= -6, column  # type: ignore[operator]
+    # A firm has been in its niche no longer than it exists.
+    age = (pl.lit(SNAPSHOT_DATE) - pl.col("founded_on")).dt.total_days() / 365.25
+    assert region.select((pl.col("niche_market_years") <= age.ceil()).all()).item()
+
+
 def test_the_generator_never_imports_django():
     code = "import sys, funeng.apps.demo.generator as g; g.generate_enterprises(10, 1); print('django' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -153,9 +211,10 @@ def test_it_writes_enterprises_with_classes_and_one_audit_row_each():
     assert set(events.values_list("object_id", flat=True)) == {
         str(pk) for pk in Enterprise.objects.values_list("pk", flat=True)
     }
-    sample = Enterprise.objects.order_by("pk").first()
-    assert sample is not None
-    sample.full_clean()  # rows skip full_clean on the bulk path; prove they would pass it
+    # Rows skip full_clean on the bulk path; prove they would pass it, policy fields included.
+    for sample in Enterprise.objects.exclude(srdi_level="").order_by("pk")[:25]:
+        sample.full_clean()
+    assert Enterprise.objects.filter(main_business_growth_avg_2y__isnull=False).exists()
     assert f"wrote {N} enterprises" in output
 
 
@@ -170,9 +229,10 @@ def test_it_refuses_to_fill_a_registry_that_already_has_enterprises():
 @pytest.mark.django_db
 def test_it_does_nothing_with_if_empty_when_enterprises_exist():
     run("--enterprises", "20")
+    events = AuditEvent.objects.count()  # enterprises and whatever else the demo writes
     assert run("--enterprises", "50", "--if-empty") == ""
     assert Enterprise.objects.count() == 20
-    assert AuditEvent.objects.count() == 20
+    assert AuditEvent.objects.count() == events
 
 
 @pytest.mark.django_db

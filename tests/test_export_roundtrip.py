@@ -47,6 +47,20 @@ def _varied_enterprises() -> None:
         net_profit_cny=Decimal("-3500000.75"),
         liabilities_cny=Decimal("0.00"),
         rd_staff=40,
+        main_business_growth_avg_2y=Decimal("0.123456"),
+        net_profit_growth_avg_2y=Decimal("-1.5"),  # profit turned into a loss
+        revenue_growth_avg_2y=Decimal("0"),
+        net_profit_2y_cny=Decimal("-2000000.01"),
+        equity_financing_2y_cny=Decimal("0.00"),
+        valuation_cny=Decimal("300000000.00"),
+        rd_expense_2y_cny=Decimal("2400000.99"),
+        has_rd_institution=True,
+        standards_2y=0,
+        quality_cert=False,
+        own_brand=True,
+        niche_market_years=12,
+        srdi_level="municipal",
+        it_supported_core_processes=4,
     )
     # Leading zeros in the industry code, a municipality district, nulls everywhere else.
     enterprise_create(
@@ -67,6 +81,9 @@ def _varied_enterprises() -> None:
         revenue_cny=Decimal("0"),
         cloud_level="none",
         founded_on=dt.date(2024, 2, 29),
+        srdi_level="none",
+        has_rd_institution=False,
+        revenue_growth_avg_2y=Decimal("100"),  # the upper bound, 10000%
     )
 
 
@@ -126,6 +143,17 @@ def test_it_writes_xlsx_codes_as_text_and_money_as_numbers(tmp_path):
     stored = Enterprise.objects.get(name="杭州全字段精密机械有限公司").revenue_prev_cny
     assert Decimal(str(full[header.index("上年营业收入（元）")])) == stored
     assert full[header.index("上云层级")] == "基础设施上云"
+    # Ratios are numbers shown as percentages; flags and the SRDI level are Chinese words.
+    growth = header.index("近2年主营业务收入平均增长率")
+    assert full[growth] == pytest.approx(0.123456)
+    assert (
+        sheet.cell(row=2 + list(rows).index("杭州全字段精密机械有限公司"), column=growth + 1).number_format
+        == "0.0000%"
+    )
+    assert full[header.index("自建或联建研发机构")] == "是" and full[header.index("质量管理体系认证")] == "否"
+    assert full[header.index("专精特新认定层级")] == "市级"
+    assert full[header.index("主营业务收入占营业收入比重（系统计算）")] == pytest.approx(0.98)
+    assert farm[header.index("资产负债率（系统计算）")] is None
     assert sheet.cell(row=2, column=1).data_type == "s"
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 

@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl.utils import get_column_letter
 
 from funeng.apps.audit.models import AuditAction, AuditEvent
 from funeng.apps.enterprises.columns import COLUMN_BY_KEY, COLUMNS
@@ -258,7 +259,7 @@ def test_it_rejects_unknown_columns_naming_them(tmp_path, unchanged):
 
     assert code == 1
     line = assert_reported(err, row=1, column="备注", key="header.unknown")
-    assert f"({chr(ord('A') + len(HEADER))}1)" in line
+    assert f"({get_column_letter(len(HEADER) + 1)}1)" in line
     assert_reported(err, row=1, column="Fax", key="header.unknown")
 
 

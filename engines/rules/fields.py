@@ -12,6 +12,9 @@ NUMERIC_TYPES: frozenset[str] = frozenset({"money", "ratio", "count"})
 # float64 keeps 15 significant decimal digits distinct (DBL_DIG), so a decimal with at most 15 of them
 # compares the same way as Decimal and as float64: the batch path stays exact at thresholds.
 MAX_SIGNIFICANT_DIGITS = 15
+# Ratios carry at most this many decimal places: stored ones as DecimalField(decimal_places=6), derived
+# ones rounded half to even to it (engines.rules.derive explains why both paths then agree exactly).
+RATIO_PLACES = 6
 
 Value = Decimal | int | bool | str | dt.date | None
 
@@ -29,8 +32,11 @@ class Field:
     unit: str
     zh: str
     en: str
-    on_model: bool  # exists on enterprises.Enterprise today
+    on_model: bool  # a column of enterprises.Enterprise
     basis: str = ""  # for ratios: the field the ratio is a share of (used to express gaps as amounts)
+    # Computed from these stored fields (engines.rules.derive), never stored itself; () when stored.
+    derived_from: tuple[str, ...] = ()
+    formula: str = ""  # how, for people reading the dictionary
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form published by `funeng policy_fields --json`."""
@@ -42,13 +48,27 @@ class Field:
             "en": self.en,
             "on_model": self.on_model,
             "basis": self.basis or None,
+            "derived_from": list(self.derived_from),
+            "formula": self.formula or None,
         }
 
 
 def _f(
-    name: str, type_: FieldType, unit: str, zh: str, en: str, *, on_model: bool = False, basis: str = ""
+    name: str,
+    type_: FieldType,
+    unit: str,
+    zh: str,
+    en: str,
+    *,
+    on_model: bool = True,
+    basis: str = "",
+    derived_from: tuple[str, ...] = (),
+    formula: str = "",
 ) -> Field:
-    return Field(name, type_, unit, zh, en, on_model, basis)
+    return Field(name, type_, unit, zh, en, on_model and not derived_from, basis, derived_from, formula)
+
+
+_ROUNDED = f"rounded half to even to {RATIO_PLACES} decimal places; unknown when an input is unknown or the divisor is 0"
 
 
 FIELDS: dict[str, Field] = {
@@ -105,7 +125,8 @@ FIELDS: dict[str, Field] = {
         ),
         _f("design_patents", "count", "items", "有效外观设计专利数", "valid design patents", on_model=True),
         _f("software_copyrights", "count", "items", "软件著作权数", "software copyrights", on_model=True),
-        # New fields the 专精特新 rules need (not on the Enterprise model yet).
+        # The fields the 专精特新 rules need beyond the basic profile: ratios that the stored amounts
+        # and counts determine exactly are derived (engines.rules.derive); the rest are stored.
         _f(
             "main_business_share",
             "ratio",
@@ -113,6 +134,8 @@ FIELDS: dict[str, Field] = {
             "上年度主营业务收入占营业收入比重",
             "main-business share of revenue, last year",
             basis="revenue_cny",
+            derived_from=("main_business_revenue_cny", "revenue_cny"),
+            formula=f"main_business_revenue_cny / revenue_cny, {_ROUNDED}",
         ),
         _f(
             "main_business_growth_avg_2y",
@@ -135,8 +158,24 @@ FIELDS: dict[str, Field] = {
             "近2年营业收入平均增长率",
             "average revenue growth over the last 2 years",
         ),
-        _f("revenue_growth_1y", "ratio", "share", "上年度营业收入增长率", "revenue growth last year"),
-        _f("debt_ratio", "ratio", "share", "上年末资产负债率", "liabilities / assets at last year end"),
+        _f(
+            "revenue_growth_1y",
+            "ratio",
+            "share",
+            "上年度营业收入增长率",
+            "revenue growth last year",
+            derived_from=("revenue_cny", "revenue_prev_cny"),
+            formula=f"revenue_cny / revenue_prev_cny - 1, {_ROUNDED}",
+        ),
+        _f(
+            "debt_ratio",
+            "ratio",
+            "share",
+            "上年末资产负债率",
+            "liabilities / assets at last year end",
+            derived_from=("liabilities_cny", "assets_cny"),
+            formula=f"liabilities_cny / assets_cny, {_ROUNDED}",
+        ),
         _f(
             "rd_intensity_2y",
             "ratio",
@@ -144,6 +183,9 @@ FIELDS: dict[str, Field] = {
             "近2年研发经费支出占营业收入比重",
             "R&D expense / revenue over the last 2 years",
             basis="revenue_cny",
+            derived_from=("rd_expense_2y_cny", "revenue_cny", "revenue_prev_cny"),
+            formula=f"rd_expense_2y_cny / (revenue_cny + revenue_prev_cny): the two-year R&D total over "
+            f"the two-year revenue total, {_ROUNDED}",
         ),
         _f(
             "rd_staff_share",
@@ -152,6 +194,8 @@ FIELDS: dict[str, Field] = {
             "研发及相关技术创新人员占职工总数比例",
             "R&D staff / employees",
             basis="employees",
+            derived_from=("rd_staff", "employees"),
+            formula=f"rd_staff / employees, {_ROUNDED}",
         ),
         _f("niche_market_years", "count", "years", "从事特定细分市场年数", "years in the niche market"),
         _f(
@@ -241,6 +285,8 @@ def coerce(name: str, raw: object) -> Value:
             raise FieldValueError(f"{name}: expected true or false, got {raw!r}")
         return raw
     if spec.type == "date":
+        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+            return raw  # a record built from the registry (enterprises.policy_record) is already typed
         if not isinstance(raw, str):
             raise FieldValueError(f"{name}: expected a date YYYY-MM-DD, got {raw!r}")
         try:

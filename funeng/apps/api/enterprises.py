@@ -15,6 +15,7 @@ from ninja.files import UploadedFile
 
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from engines.rules.derive import derive_record
 from funeng.apps.accounts.access import active_consents_for
 from funeng.apps.accounts.consent_selectors import active_consents_read_by
 from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
@@ -34,10 +35,12 @@ from funeng.apps.enterprises import access
 from funeng.apps.enterprises.fields import (
     ALL_CATEGORIES,
     CATEGORY_OF_FIELD,
+    DERIVED_RATIO_CATEGORIES,
     EDITABLE_FIELDS,
     IDENTITY_FIELDS_SHOWN_UNDER_CONSENT,
     MONEY_FIELDS,
     PROFILE,
+    RATIO_FIELDS,
 )
 from funeng.apps.enterprises.importing import enterprises_import
 from funeng.apps.enterprises.models import Enterprise
@@ -66,6 +69,10 @@ def _money(value: Any) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+def _ratio(value: Any) -> str | None:
+    return None if value is None else f"{value:.6f}"
+
+
 def _industry_name(code: str) -> str:
     node = industry_table().by_code.get(code)
     return node.name if node else ""
@@ -81,7 +88,10 @@ def enterprise_out(enterprise: Enterprise, readable: frozenset[str] = ALL_CATEGO
     Fields of categories outside `readable` are null; only the identity a consent already names stays.
     """
     data: dict[str, Any] = {name: getattr(enterprise, name) for name in EDITABLE_FIELDS}
+    derived = derive_record(data)
     data.update({name: _money(data[name]) for name in MONEY_FIELDS})
+    data.update({name: _ratio(data[name]) for name in RATIO_FIELDS})
+    data.update({name: _ratio(value) for name, value in derived.items()})
     data.update(
         id=enterprise.pk,
         industry_name=_industry_name(enterprise.industry_code),
@@ -100,6 +110,8 @@ def enterprise_out(enterprise: Enterprise, readable: frozenset[str] = ALL_CATEGO
         withheld = {name for name, category in CATEGORY_OF_FIELD.items() if category not in readable}
         if PROFILE not in readable:
             withheld |= {"industry_name", "region_name"}
+        # A computed ratio needs every category its inputs come from (R&D intensity: innovation and financials).
+        withheld |= {name for name, needs in DERIVED_RATIO_CATEGORIES.items() if not needs <= readable}
         withheld -= set(IDENTITY_FIELDS_SHOWN_UNDER_CONSENT)
         data.update(dict.fromkeys(withheld))
     return data

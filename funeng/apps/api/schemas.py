@@ -31,6 +31,18 @@ EnterpriseId = Annotated[int, Field(ge=1, le=ID_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2, allow_inf_nan=False)]
 SignedMoney = Annotated[Decimal, Field(max_digits=18, decimal_places=2, allow_inf_nan=False)]
+# Ratios are decimals (0.05 = 5%) with at most six places, as stored; bounds mirror the model.
+Growth = Annotated[Decimal, Field(ge=-1, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False)]
+ProfitGrowth = Annotated[
+    Decimal, Field(ge=-100, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False)
+]
+RatioText = Annotated[
+    str,
+    Field(
+        pattern=r"^-?\d+\.\d{6}$",
+        description='A ratio as a decimal string with six places, 0.05 = 5%: "0.050000"',
+    ),
+]
 MoneyText = Annotated[
     str,
     Field(
@@ -45,6 +57,8 @@ NOT_SENT: Any = Field(None)
 DataCategoryName = Literal["profile", "financials", "innovation", "digital"]
 # Kept in step with CloudLevel by tests/test_api_enterprises.py.
 CloudLevelIn = Literal["", "none", "infrastructure", "platform", "business"]
+# Kept in step with SrdiLevel and engines.rules.fields.SRDI_LEVELS by tests/test_api_enterprises.py.
+SrdiLevelIn = Literal["", "none", "pool", "municipal", "provincial", "national"]
 
 
 class PageParams(Schema):
@@ -73,6 +87,7 @@ class EnterprisePatch(Schema):
     industry_code: Code4 = NOT_SENT
     region_code: Code6 = NOT_SENT
     cloud_level: CloudLevelIn = NOT_SENT
+    srdi_level: SrdiLevelIn = NOT_SENT  # "" is the unknown value, so null is refused
     # Nullable: null clears an unknown value.
     founded_on: dt.date | None = None
     employees: Count | None = None
@@ -89,6 +104,19 @@ class EnterprisePatch(Schema):
     net_profit_cny: SignedMoney | None = None
     liabilities_cny: Money | None = None
     rd_staff: Count | None = None
+    main_business_growth_avg_2y: Growth | None = None
+    net_profit_growth_avg_2y: ProfitGrowth | None = None
+    revenue_growth_avg_2y: Growth | None = None
+    net_profit_2y_cny: SignedMoney | None = None
+    equity_financing_2y_cny: Money | None = None
+    valuation_cny: Money | None = None
+    rd_expense_2y_cny: Money | None = None
+    has_rd_institution: bool | None = None
+    standards_2y: Count | None = None
+    quality_cert: bool | None = None
+    own_brand: bool | None = None
+    niche_market_years: Count | None = None
+    it_supported_core_processes: Count | None = None
 
 
 class DigitalEconomyClass(Schema):
@@ -126,6 +154,31 @@ class EnterpriseOut(Schema):
     net_profit_cny: MoneyText | None
     liabilities_cny: MoneyText | None
     rd_staff: int | None
+    main_business_growth_avg_2y: RatioText | None
+    net_profit_growth_avg_2y: RatioText | None
+    revenue_growth_avg_2y: RatioText | None
+    net_profit_2y_cny: MoneyText | None
+    equity_financing_2y_cny: MoneyText | None
+    valuation_cny: MoneyText | None
+    rd_expense_2y_cny: MoneyText | None
+    has_rd_institution: bool | None
+    standards_2y: int | None
+    quality_cert: bool | None
+    own_brand: bool | None
+    niche_market_years: int | None
+    srdi_level: str | None = Field(description='Highest 专精特新 recognition held; "" when unknown')
+    it_supported_core_processes: int | None
+    main_business_share: RatioText | None = Field(
+        description="Derived: main_business_revenue_cny / revenue_cny; read-only"
+    )
+    debt_ratio: RatioText | None = Field(description="Derived: liabilities_cny / assets_cny; read-only")
+    revenue_growth_1y: RatioText | None = Field(
+        description="Derived: revenue_cny / revenue_prev_cny - 1; read-only"
+    )
+    rd_intensity_2y: RatioText | None = Field(
+        description="Derived: rd_expense_2y_cny / (revenue_cny + revenue_prev_cny); read-only"
+    )
+    rd_staff_share: RatioText | None = Field(description="Derived: rd_staff / employees; read-only")
     size_class: str | None = Field(description="Derived (GB/T size rules); read-only")
     size_reason: str | None
     de_codes: list[DigitalEconomyClass] | None = Field(

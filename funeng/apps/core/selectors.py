@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 from funeng.apps.enterprises.const import SizeClass
-from funeng.apps.enterprises.fields import EDITABLE_FIELDS
+from funeng.apps.enterprises.fields import COMPLETENESS_EXEMPT, EDITABLE_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 
 TOP_SECTIONS = 8
@@ -120,9 +120,10 @@ class Completeness:
 
 def profile_completeness(enterprise: Enterprise) -> Completeness:
     """How many of the editable profile fields are filled, and which are still empty."""
+    names = [name for name in EDITABLE_FIELDS if name not in COMPLETENESS_EXEMPT]
     missing = [
         str(getattr(Enterprise._meta.get_field(name), "verbose_name", name))
-        for name in EDITABLE_FIELDS
+        for name in names
         if getattr(enterprise, name) in (None, "")
     ]
-    return Completeness(len(EDITABLE_FIELDS) - len(missing), len(EDITABLE_FIELDS), missing)
+    return Completeness(len(names) - len(missing), len(names), missing)

@@ -278,6 +278,22 @@ def _count(name: str, values: np.ndarray, keep: np.ndarray) -> pl.Series:
     return pl.Series(name, values.astype(np.int64), dtype=pl.Int64).scatter(np.flatnonzero(~keep), None)
 
 
+def _ratio(name: str, values: np.ndarray, keep: np.ndarray) -> pl.Series:
+    # Four decimals (0.01 percentage point), well inside the six a stored ratio may carry.
+    return pl.Series(name, np.where(keep, np.round(values, 4), np.nan), dtype=pl.Float64).fill_nan(None)
+
+
+def _flag(name: str, values: np.ndarray, keep: np.ndarray) -> pl.Series:
+    return pl.Series(name, values.astype(bool), dtype=pl.Boolean).scatter(np.flatnonzero(~keep), None)
+
+
+# Highest SRDI recognition among the recognised: most sit in a cultivation pool or at municipal or
+# provincial level; national little giants are rare (Zhejiang counts them in the hundreds to low
+# thousands against millions of enterprises). Shares are invented for the demo, not statistics.
+SRDI_RECOGNISED_LEVELS = ("pool", "municipal", "provincial", "national")
+SRDI_LEVEL_SHARES = (0.40, 0.30, 0.24, 0.06)
+
+
 def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
     """n synthetic enterprises, identical for the same (n, seed); columns match EDITABLE_FIELDS."""
     if n < 0:
@@ -378,6 +394,17 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
     # Firms that do R&D report it (the 加计扣除 deduction needs it), so their R&D fields are known.
     rd_known = reports | does_rd
     has_assets = assets_known & reports
+
+    # What the 专精特新 rules read. Drawn after everything above, so the columns above stay the same
+    # for a seed. Bigger firms and firms doing R&D report more and score higher.
+    size = np.log10(employees + 1)  # about 0.3 for one person, 3 for a thousand
+    policy = _policy_fields(rng, n, size, does_rd, growth, margin, revenue_prev, net_profit, rd_expense)
+    age_years_known = np.minimum(age_years, (SNAPSHOT_DATE - EARLIEST_FOUNDING).days / 365.25)
+    niche_years = np.floor(age_years_known * rng.uniform(0.3, 1.0, n))
+    it_processes = np.minimum(rng.poisson(0.3 + 0.9 * cloud_index + 0.4 * size), 8)
+    # Small firms leave these blank far more often than big ones; a firm applying for SRDI fills them.
+    answers = (rng.random(n) < np.clip(0.05 + 0.25 * size, 0.08, 0.85)) | (policy.srdi != "")
+    growth_known = has_revenue & (answers | (rng.random(n) < 0.2))
     frame = pl.DataFrame(
         [
             pl.Series("credit_code", codes, dtype=pl.Binary).cast(pl.String),
@@ -400,6 +427,93 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
             _money("net_profit_cny", _optional(net_profit, has_revenue)),
             _money("liabilities_cny", _optional(liabilities, has_assets)),
             _count("rd_staff", rd_staff, rd_known),
+            _ratio("main_business_growth_avg_2y", policy.main_business_growth, growth_known),
+            _ratio("net_profit_growth_avg_2y", policy.profit_growth, growth_known & (rng.random(n) < 0.85)),
+            _ratio("revenue_growth_avg_2y", policy.revenue_growth, growth_known),
+            _money("net_profit_2y_cny", _optional(policy.profit_2y, growth_known)),
+            # Zero is a known answer (no financing); unknown where the firm said nothing.
+            _money("equity_financing_2y_cny", _optional(policy.equity, answers | policy.raised)),
+            _money("valuation_cny", _optional(policy.valuation, policy.raised)),
+            _money("rd_expense_2y_cny", _optional(policy.rd_2y, rd_known & has_revenue)),
+            _flag("has_rd_institution", policy.institution, answers | does_rd),
+            _count("standards_2y", policy.standards, answers & rd_known),
+            _flag("quality_cert", policy.quality, answers),
+            _flag("own_brand", policy.brand, answers),
+            _count("niche_market_years", niche_years, answers & founded_known),
+            pl.Series("srdi_level", policy.srdi, dtype=pl.String),
+            _count("it_supported_core_processes", it_processes, answers & cloud_known),
         ]
     )
     return frame.select(COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
+class _PolicyDraws:
+    """Policy-field values for every firm, before the caller blanks what a firm would not report."""
+
+    srdi: np.ndarray
+    main_business_growth: np.ndarray
+    revenue_growth: np.ndarray
+    profit_growth: np.ndarray
+    profit_2y: np.ndarray
+    rd_2y: np.ndarray
+    raised: np.ndarray
+    equity: np.ndarray
+    valuation: np.ndarray
+    institution: np.ndarray
+    standards: np.ndarray
+    quality: np.ndarray
+    brand: np.ndarray
+
+
+def _policy_fields(
+    rng: np.random.Generator,
+    n: int,
+    size: np.ndarray,
+    does_rd: np.ndarray,
+    growth: np.ndarray,
+    margin: np.ndarray,
+    revenue_prev: np.ndarray,
+    net_profit: np.ndarray,
+    rd_expense: np.ndarray,
+) -> _PolicyDraws:
+    """Policy-field values for every firm, drawn in a fixed order (gaps are applied by the caller)."""
+    # SRDI recognition: a few percent, almost all among firms doing R&D, more likely the bigger they are.
+    recognised = rng.random(n) < np.where(does_rd, np.clip(0.045 * size**1.6, 0.0, 0.4), 0.002)
+    level = rng.choice(len(SRDI_RECOGNISED_LEVELS), size=n, p=SRDI_LEVEL_SHARES)
+    says_none = rng.random(n) < np.clip(0.1 + 0.2 * size, 0.1, 0.7)
+    srdi = np.where(
+        recognised, np.array(SRDI_RECOGNISED_LEVELS)[level], np.where(says_none, "none", "")
+    ).astype(object)
+    # Recognised firms are the better performers the criteria ask for: growth, R&D, certificates.
+    lift = np.where(recognised, 1.0, 0.0)
+    mb_growth = np.clip(0.5 * growth + rng.normal(0.03, 0.10, n) + 0.06 * lift, -0.6, 3.0)
+    rev_growth = np.clip(mb_growth + rng.normal(0.0, 0.02, n), -0.6, 3.0)
+    profit_growth = np.clip(rng.normal(0.05 + 0.08 * lift, 0.45, n), -5.0, 5.0)
+    # Two-year totals: last year plus a year before that is a little smaller or larger.
+    prev_margin = margin + rng.normal(0.0, 0.02, n)
+    profit_2y = net_profit + revenue_prev * prev_margin
+    rd_2y = rd_expense * (1 + rng.uniform(0.7, 1.05, n)) * np.where(recognised, 1.3, 1.0)
+    # Equity financing: rare, mostly R&D firms; a valuation exists only where money was raised.
+    raised = rng.random(n) < np.where(does_rd, 0.03 + 0.05 * lift, 0.005)
+    equity = np.where(raised, rng.lognormal(np.log(3e6) + 0.6 * size, 0.9, n), 0.0)
+    valuation = equity * rng.uniform(4.0, 15.0, n)
+    institution = rng.random(n) < np.where(does_rd, np.clip(0.05 + 0.2 * size + 0.4 * lift, 0, 0.95), 0.01)
+    standards = np.where(does_rd, rng.poisson(0.05 * size**2 + 0.8 * lift), 0)
+    quality = rng.random(n) < np.clip(0.1 + 0.22 * size + 0.3 * lift, 0.05, 0.95)
+    brand = rng.random(n) < np.clip(0.2 + 0.15 * size + 0.3 * lift, 0.1, 0.95)
+    return _PolicyDraws(
+        srdi=srdi,
+        main_business_growth=mb_growth,
+        revenue_growth=rev_growth,
+        profit_growth=profit_growth,
+        profit_2y=profit_2y,
+        rd_2y=rd_2y,
+        raised=raised,
+        equity=equity,
+        valuation=valuation,
+        institution=institution,
+        standards=standards,
+        quality=quality,
+        brand=brand,
+    )

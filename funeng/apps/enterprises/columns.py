@@ -5,9 +5,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from funeng.apps.enterprises.const import CloudLevel
+from funeng.apps.enterprises.const import CloudLevel, SrdiLevel
 
 TEXT, CODE, INT, MONEY, DATE, CHOICE = "text", "code", "int", "money", "date", "choice"
+RATIO, BOOL = "ratio", "bool"
 
 # Chinese labels of CloudLevel for files; the UI labels are msgids and depend on the active language,
 # while an import file must mean the same thing whatever language the importer's browser uses.
@@ -24,7 +25,15 @@ SIZE_CLASS_LABELS = {
     "micro": "微型",
     "undetermined": "无法判定",
 }
+SRDI_LEVEL_LABELS = {
+    SrdiLevel.NONE.value: "未获认定",
+    SrdiLevel.POOL.value: "入库培育",
+    SrdiLevel.MUNICIPAL.value: "市级",
+    SrdiLevel.PROVINCIAL.value: "省级",
+    SrdiLevel.NATIONAL.value: "国家级小巨人",
+}
 YES, NO = "是", "否"
+_RATIO_NOTE = "小数或百分数，如 0.05 或 5%；最多 6 位小数（百分数 4 位）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,12 +43,14 @@ class Column:
     key: str
     header_zh: str
     header_en: str
-    kind: str  # text | code | int | money | date | choice
+    kind: str  # text | code | int | money | date | choice | ratio | bool
     required: bool = False
     max_length: int | None = None
     width: int | None = None  # fixed width of a code; numeric Excel cells lose leading zeros
     signed: bool = False  # money that may be negative (net profit)
     note: str = ""  # what goes in the column, for the 说明 sheet of the template
+    choices: tuple[tuple[str, str], ...] = ()  # (code, Chinese label) of a choice column
+    bounds: tuple[int, int] | None = None  # inclusive range of a ratio column, as a decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +120,7 @@ COLUMNS: tuple[Column, ...] = (
         CHOICE,
         note="填写代码或中文："
         + "；".join(f"{code} = {label}" for code, label in CLOUD_LEVEL_LABELS.items()),
+        choices=tuple(CLOUD_LEVEL_LABELS.items()),
     ),
     Column("cloud_spend_cny", "年度云服务支出（元）", "Yearly cloud spend (CNY)", MONEY, note="单位：元"),
     Column(
@@ -130,9 +142,134 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("liabilities_cny", "负债总额（元）", "Total liabilities (CNY)", MONEY, note="单位：元"),
     Column("rd_staff", "研发人员（人）", "R&D staff", INT, note="非负整数"),
+    # What the 专精特新 rules read (engines/rules/fields.py); shares such as 主营业务收入占比 and 资产负债率
+    # are computed from the amounts above, so they have no input column.
+    Column(
+        "main_business_growth_avg_2y",
+        "近2年主营业务收入平均增长率",
+        "Main business revenue growth, 2-year average",
+        RATIO,
+        note=_RATIO_NOTE + "；-100% 至 10000%",
+        bounds=(-1, 100),
+    ),
+    Column(
+        "net_profit_growth_avg_2y",
+        "近2年净利润平均增长率",
+        "Net profit growth, 2-year average",
+        RATIO,
+        note=_RATIO_NOTE + "；-10000% 至 10000%",
+        bounds=(-100, 100),
+    ),
+    Column(
+        "revenue_growth_avg_2y",
+        "近2年营业收入平均增长率",
+        "Operating revenue growth, 2-year average",
+        RATIO,
+        note=_RATIO_NOTE + "；-100% 至 10000%",
+        bounds=(-1, 100),
+    ),
+    Column(
+        "net_profit_2y_cny",
+        "近2年净利润累计（元）",
+        "Net profit, last 2 years together (CNY)",
+        MONEY,
+        signed=True,
+        note="单位：元，两年合计，亏损填负数",
+    ),
+    Column(
+        "equity_financing_2y_cny",
+        "近2年新增股权融资额（实缴，元）",
+        "New paid-in equity financing, last 2 years (CNY)",
+        MONEY,
+        note="单位：元；没有融资填 0",
+    ),
+    Column(
+        "valuation_cny",
+        "最新一轮融资估值（元）",
+        "Valuation at the latest funding round (CNY)",
+        MONEY,
+        note="单位：元；没有融资留空",
+    ),
+    Column(
+        "rd_expense_2y_cny",
+        "近2年研发经费支出合计（元）",
+        "R&D expense, last 2 years together (CNY)",
+        MONEY,
+        note="单位：元，上年与前年之和",
+    ),
+    Column(
+        "has_rd_institution",
+        "自建或联建研发机构",
+        "R&D institution",
+        BOOL,
+        note="是 / 否（也接受 Y/N、1/0、TRUE/FALSE）；空 = 未知",
+    ),
+    Column(
+        "standards_2y",
+        "近2年主持或参与制修订标准（项）",
+        "Standards, last 2 years",
+        INT,
+        note="国际、国家或行业标准；非负整数",
+    ),
+    Column(
+        "quality_cert",
+        "质量管理体系认证",
+        "Quality-management certification",
+        BOOL,
+        note="是 / 否；空 = 未知",
+    ),
+    Column("own_brand", "自主品牌", "Own brand", BOOL, note="是 / 否；空 = 未知"),
+    Column("niche_market_years", "从事细分市场年数（年）", "Years in the niche market", INT, note="非负整数"),
+    Column(
+        "srdi_level",
+        "专精特新认定层级",
+        "SRDI recognition",
+        CHOICE,
+        note="已获认定的最高层级，填写代码或中文："
+        + "；".join(f"{code} = {label}" for code, label in SRDI_LEVEL_LABELS.items()),
+        choices=tuple(SRDI_LEVEL_LABELS.items()),
+    ),
+    Column(
+        "it_supported_core_processes",
+        "信息系统支撑的核心业务数（项）",
+        "Core processes on information systems",
+        INT,
+        note="非负整数",
+    ),
 )
 
 DERIVED_COLUMNS: tuple[DerivedColumn, ...] = (
+    # The ratios the policy rules compute from the amounts (engines.rules.derive), as decimals.
+    DerivedColumn(
+        "main_business_share",
+        "主营业务收入占营业收入比重（系统计算）",
+        "Main-business share of revenue (computed)",
+        note="主营业务收入 ÷ 营业收入；导入时忽略",
+    ),
+    DerivedColumn(
+        "debt_ratio",
+        "资产负债率（系统计算）",
+        "Debt ratio (computed)",
+        note="负债总额 ÷ 资产总额；导入时忽略",
+    ),
+    DerivedColumn(
+        "revenue_growth_1y",
+        "营业收入增长率（系统计算）",
+        "Revenue growth, last year (computed)",
+        note="营业收入 ÷ 上年营业收入 − 1；导入时忽略",
+    ),
+    DerivedColumn(
+        "rd_intensity_2y",
+        "近2年研发经费支出占营业收入比重（系统计算）",
+        "R&D intensity, last 2 years (computed)",
+        note="近2年研发经费支出合计 ÷（营业收入 + 上年营业收入）；导入时忽略",
+    ),
+    DerivedColumn(
+        "rd_staff_share",
+        "研发人员占职工总数比例（系统计算）",
+        "R&D staff share (computed)",
+        note="研发人员 ÷ 从业人员；导入时忽略",
+    ),
     DerivedColumn(
         "size_class",
         "企业划型（系统计算）",

@@ -19,3 +19,13 @@ class CloudLevel(models.TextChoices):
     INFRASTRUCTURE = "infrastructure", _("Infrastructure on cloud")
     PLATFORM = "platform", _("Platform systems on cloud")
     BUSINESS = "business", _("Business applications on cloud")
+
+
+class SrdiLevel(models.TextChoices):
+    """Highest 专精特新 (SRDI) recognition held; values are engines.rules.fields.SRDI_LEVELS."""
+
+    NONE = "none", _("Not recognised")
+    POOL = "pool", _("In a cultivation pool")
+    MUNICIPAL = "municipal", _("Municipal SRDI")
+    PROVINCIAL = "provincial", _("Provincial SRDI")
+    NATIONAL = "national", _("National little giant")

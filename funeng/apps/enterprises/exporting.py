@@ -16,9 +16,10 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from engines.rules.derive import derive_record
 from funeng.apps.enterprises.columns import (
+    BOOL,
     CHOICE,
-    CLOUD_LEVEL_LABELS,
     CODE,
     COLUMNS,
     DATE,
@@ -26,6 +27,7 @@ from funeng.apps.enterprises.columns import (
     INT,
     MONEY,
     NO,
+    RATIO,
     SIZE_CLASS_LABELS,
     TEXT,
     YES,
@@ -44,10 +46,18 @@ _KIND_LABEL = {
     MONEY: "金额（元）",
     DATE: "日期",
     CHOICE: "选项",
+    RATIO: "比率（小数或 %）",
+    BOOL: "是/否",
 }
 # Excel runs a cell that starts with one of these as a formula (CSV injection); import strips the '.
 _FORMULA_START = ("=", "+", "-", "@")
 _DERIVED_FIELDS = ("size_class", "de_core", "classified_with")
+# Ratios in a workbook: a number Excel shows as a percentage with all six decimals of the ratio.
+_PERCENT_FORMAT = "0.0000%"
+
+
+class _Ratio(Decimal):
+    """A ratio on its way to a cell: written as a number with a percent format in XLSX."""
 
 
 def _headers() -> list[str]:
@@ -55,11 +65,21 @@ def _headers() -> list[str]:
 
 
 def _values(enterprise: Enterprise) -> Iterator[tuple[Column | None, Any]]:
+    facts: dict[str, Any] = {}
     for column in COLUMNS:
-        value = getattr(enterprise, column.key)
+        value = facts[column.key] = getattr(enterprise, column.key)
         if column.kind == CHOICE:
-            value = CLOUD_LEVEL_LABELS.get(value, "")
+            value = dict(column.choices).get(value, "")
+        elif column.kind == BOOL:
+            value = "" if value is None else YES if value else NO
+        elif column.kind == RATIO and value is not None:
+            value = _Ratio(value)
         yield column, value
+    derived = derive_record(facts)
+    for derived_column in DERIVED_COLUMNS:
+        if derived_column.key in derived:
+            ratio = derived[derived_column.key]
+            yield None, None if ratio is None else _Ratio(ratio)
     yield None, SIZE_CLASS_LABELS.get(enterprise.size_class, enterprise.size_class)
     yield None, YES if enterprise.de_core else NO
     yield None, enterprise.classified_with
@@ -107,7 +127,7 @@ def _xlsx_cells(sheet: Any, enterprise: Enterprise) -> list[WriteOnlyCell]:
         if isinstance(value, Decimal):
             if _float_exact(value):
                 cell.value = float(value)
-                cell.number_format = "#,##0.00"
+                cell.number_format = _PERCENT_FORMAT if isinstance(value, _Ratio) else "#,##0.00"
             else:
                 cell.value = format(value, "f")
         elif isinstance(value, dt.date):

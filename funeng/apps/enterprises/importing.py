@@ -33,12 +33,13 @@ from engines.reference.credit_code import VALUE, check_character, credit_code_pr
 from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from engines.rules.fields import RATIO_PLACES
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many
 from funeng.apps.enterprises.classification import enterprises_apply_classes
 from funeng.apps.enterprises.columns import (
+    BOOL,
     CHOICE,
-    CLOUD_LEVEL_LABELS,
     CODE,
     COLUMN_BY_KEY,
     COLUMNS,
@@ -46,6 +47,7 @@ from funeng.apps.enterprises.columns import (
     HEADER_INDEX,
     INT,
     MONEY,
+    RATIO,
     TEXT,
     Column,
     normalize_header,
@@ -513,17 +515,88 @@ def _date(raw: object, column: Column, _notes: _Notes) -> dt.date:
     )
 
 
-_CLOUD_LEVEL_INPUT = {normalize_header(code): code for code in CLOUD_LEVEL_LABELS} | {
-    normalize_header(label): code for code, label in CLOUD_LEVEL_LABELS.items()
+def _choice(raw: object, column: Column, _notes: _Notes) -> str:
+    accepted = {normalize_header(code): code for code, _ in column.choices} | {
+        normalize_header(label): code for code, label in column.choices
+    }
+    code = accepted.get(normalize_header(raw))
+    if code is None:
+        allowed = "、".join(f"{code}（{label}）" for code, label in column.choices)
+        raise _Invalid(f"{column.key}.invalid", f"{column.header_zh}无法识别：请填写 {allowed} 之一，或留空")
+    return code
+
+
+_RATIO_UNIT = Decimal(1).scaleb(-RATIO_PLACES)
+
+
+def _ratio(raw: object, column: Column, notes: _Notes) -> Decimal:
+    """A ratio as a decimal: 0.05, or 5% (text or an Excel percent cell, which holds 0.05)."""
+    percent = False
+    if isinstance(raw, bool):
+        raise _Invalid("ratio.invalid", f"{column.header_zh}应为小数或百分数，如 0.05 或 5%")
+    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            raise _Invalid("ratio.invalid", f"{column.header_zh}应为小数或百分数，如 0.05 或 5%")
+        value = Decimal(repr(raw))  # an Excel percent cell: 5% is stored as 0.05
+    elif isinstance(raw, str):
+        text = raw.strip().replace(" ", "").replace("\u00a0", "").replace("％", "%")
+        percent = text.endswith("%")
+        text = text.removesuffix("%")
+        if not re.fullmatch(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", text):
+            raise _Invalid("ratio.invalid", f"{column.header_zh}应为小数或百分数，如 0.05 或 5%")
+        value = Decimal(text)
+        if percent:
+            value = value.scaleb(-2)
+    else:
+        raise _Invalid("ratio.invalid", f"{column.header_zh}应为小数或百分数，如 0.05 或 5%")
+    if value != value.quantize(_RATIO_UNIT):
+        raise _Invalid(
+            "ratio.precision",
+            f"{column.header_zh}最多 {RATIO_PLACES} 位小数（百分数最多 {RATIO_PLACES - 2} 位）",
+        )
+    low, high = column.bounds or (0, 1)
+    if not low <= value <= high:
+        raise _Invalid(
+            "ratio.out_of_range",
+            f"{column.header_zh}应在 {low * 100}% 至 {high * 100}% 之间（即 {low} 至 {high}）",
+        )
+    if not percent and abs(value) >= 1:
+        # 5 typed for 5% reads as 500%: a plain number this large is allowed but worth a second look.
+        notes.append(
+            (
+                "ratio.large_plain_number",
+                f"{column.header_zh}填的是小数 {value}，即 {_percent_text(value)}：若本意是 {value}%，"
+                f"请写成 {value}% 或 {value.scaleb(-2)}",
+            )
+        )
+    return value.quantize(_RATIO_UNIT)
+
+
+def _percent_text(value: Decimal) -> str:
+    return format(value.scaleb(2).normalize(), "f") + "%"
+
+
+_BOOL_INPUT = {
+    normalize_header(text): meaning
+    for meaning, texts in (
+        (True, ("是", "有", "y", "yes", "true", "1")),
+        (False, ("否", "无", "n", "no", "false", "0")),
+    )
+    for text in texts
 }
 
 
-def _choice(raw: object, column: Column, _notes: _Notes) -> str:
-    code = _CLOUD_LEVEL_INPUT.get(normalize_header(raw))
-    if code is None:
-        allowed = "、".join(f"{code}（{label}）" for code, label in CLOUD_LEVEL_LABELS.items())
-        raise _Invalid(f"{column.key}.invalid", f"{column.header_zh}无法识别：请填写 {allowed} 之一，或留空")
-    return code
+def _bool(raw: object, column: Column, _notes: _Notes) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float) and raw in (0, 1):
+        return bool(raw)
+    meaning = _BOOL_INPUT.get(normalize_header(raw))
+    if meaning is None:
+        raise _Invalid(f"{column.key}.invalid", f"{column.header_zh}应为“是”或“否”，未知请留空")
+    return meaning
 
 
 _PARSERS: dict[str, Callable[[object, Column, _Notes], Any]] = {
@@ -533,6 +606,8 @@ _PARSERS: dict[str, Callable[[object, Column, _Notes], Any]] = {
     MONEY: _money,
     DATE: _date,
     CHOICE: _choice,
+    RATIO: _ratio,
+    BOOL: _bool,
 }
 
 

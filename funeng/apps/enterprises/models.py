@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-from funeng.apps.enterprises.const import CloudLevel, SizeClass
+from engines.rules.fields import RATIO_PLACES
+from funeng.apps.enterprises.const import CloudLevel, SizeClass, SrdiLevel
 from funeng.apps.enterprises.validators import (
     validate_credit_code,
     validate_industry_code,
@@ -29,6 +31,31 @@ def money_field(verbose_name: StrOrPromise, *, signed: bool = False) -> models.D
         blank=True,
         validators=[] if signed else [MinValueValidator(0)],
     )
+
+
+def ratio_field(
+    verbose_name: StrOrPromise, *, low: int, high: int, help_text: StrOrPromise
+) -> models.DecimalField:  # type: ignore[type-arg]
+    """An optional ratio as a decimal (0.05 = 5%) with RATIO_PLACES places; null means unknown."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=RATIO_PLACES + 6,
+        decimal_places=RATIO_PLACES,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(low)), MaxValueValidator(Decimal(high))],
+        help_text=help_text,
+    )
+
+
+def count_field(verbose_name: StrOrPromise, *, help_text: StrOrPromise = "") -> models.PositiveIntegerField:  # type: ignore[type-arg]
+    """An optional whole number >= 0; null means unknown, never zero."""
+    return models.PositiveIntegerField(verbose_name, null=True, blank=True, help_text=help_text)
+
+
+def flag_field(verbose_name: StrOrPromise, *, help_text: StrOrPromise) -> models.BooleanField:  # type: ignore[type-arg]
+    """Yes, no, or unknown (null): a missing answer is never read as no."""
+    return models.BooleanField(verbose_name, null=True, blank=True, default=None, help_text=help_text)
 
 
 class Enterprise(models.Model):
@@ -71,6 +98,63 @@ class Enterprise(models.Model):
     net_profit_cny = money_field(_("net profit (CNY)"), signed=True)
     liabilities_cny = money_field(_("total liabilities (CNY)"))
     rd_staff = models.PositiveIntegerField(_("R&D staff"), null=True, blank=True)
+    # The rest of what the 专精特新 rules read (engines/rules/fields.py). Averages over two years are
+    # stored as the enterprise reports them: the registry keeps only the last two years' amounts, not
+    # the three an average of two growth rates needs. A fall cannot exceed 100% for revenue, but net
+    # profit can swing from profit to loss, so its growth has wider bounds.
+    main_business_growth_avg_2y = ratio_field(
+        _("main business revenue growth, 2-year average"),
+        low=-1,
+        high=100,
+        help_text=_("Average yearly growth over the last two years; 0.05 = 5%"),
+    )
+    net_profit_growth_avg_2y = ratio_field(
+        _("net profit growth, 2-year average"),
+        low=-100,
+        high=100,
+        help_text=_("Average yearly growth over the last two years; 0.05 = 5%"),
+    )
+    revenue_growth_avg_2y = ratio_field(
+        _("operating revenue growth, 2-year average"),
+        low=-1,
+        high=100,
+        help_text=_("Average yearly growth over the last two years; 0.05 = 5%"),
+    )
+    net_profit_2y_cny = money_field(_("net profit, last 2 years together (CNY)"), signed=True)
+    equity_financing_2y_cny = money_field(_("new paid-in equity financing, last 2 years (CNY)"))
+    valuation_cny = money_field(_("valuation at the latest funding round (CNY)"))
+    rd_expense_2y_cny = money_field(_("R&D expense, last 2 years together (CNY)"))
+    has_rd_institution = flag_field(
+        _("R&D institution"),
+        help_text=_("An own R&D institution, or one set up with a university or research institute"),
+    )
+    standards_2y = count_field(
+        _("standards, last 2 years"),
+        help_text=_("International, national or industry standards led or co-drafted in the last two years"),
+    )
+    quality_cert = flag_field(
+        _("quality-management certification"), help_text=_("For example ISO 9001 or ISO 14001")
+    )
+    own_brand = flag_field(_("own brand"), help_text=_("A brand (trademark) the enterprise owns"))
+    niche_market_years = count_field(
+        _("years in the niche market"), help_text=_("Whole years in the specific market segment served")
+    )
+    srdi_level = models.CharField(
+        _("SRDI recognition"),
+        max_length=16,
+        choices=SrdiLevel.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Highest SRDI recognition held (cultivation pool, municipal, provincial, national); empty when unknown"
+        ),
+    )
+    it_supported_core_processes = count_field(
+        _("core processes on information systems"),
+        help_text=_(
+            "Core business processes (design, production, sales, finance…) run on information systems"
+        ),
+    )
 
     # Derived by engines.classify; never edited by hand.
     size_class = models.CharField(

@@ -24,7 +24,8 @@ from funeng.apps.enterprises.access import (
     enterprises_visible_to,
 )
 from funeng.apps.enterprises.const import SizeClass
-from funeng.apps.enterprises.fields import ALL_CATEGORIES, FINANCIALS, PROFILE
+from funeng.apps.enterprises.fields import ALL_CATEGORIES, DERIVED_RATIO_CATEGORIES, FINANCIALS, PROFILE
+from funeng.apps.enterprises.policy_record import enterprise_policy_record
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
 
 PAGE_SIZE = 50
@@ -106,8 +107,17 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
     size = size_class(
         enterprise.industry_code, enterprise.employees, enterprise.revenue_cny, enterprise.assets_cny
     )
+    record = enterprise_policy_record(enterprise)
     context = {
         "enterprise": enterprise,
+        # A computed ratio is shown only to a reader of every category its inputs come from.
+        "derived": {
+            name: record[name] if categories <= readable else None
+            for name, categories in DERIVED_RATIO_CATEGORIES.items()
+        },
+        "derived_shared": {
+            name: categories <= readable for name, categories in DERIVED_RATIO_CATEGORIES.items()
+        },
         "industry_lineage": lineage,
         "region_name": _region_name(enterprise.region_code),
         "size": size,

@@ -2,20 +2,73 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from engines.rules.fields import RATIO_PLACES
+from funeng.apps.accounts.const import DataCategory
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
-from funeng.apps.enterprises.fields import EDITABLE_FIELDS, MONEY_FIELDS
+from funeng.apps.enterprises.const import SrdiLevel
+from funeng.apps.enterprises.fields import CATEGORY_FIELDS, EDITABLE_FIELDS, MONEY_FIELDS, RATIO_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_update
+
+# Percentages keep two places fewer than the ratio they stand for: 12.3456% is 0.123456.
+PERCENT_PLACES = RATIO_PLACES - 2
+
+
+class PercentField(forms.DecimalField):
+    """A ratio stored as a decimal (0.05) that people read and type as a percentage (5)."""
+
+    def __init__(self, *, low: Decimal, high: Decimal, **kwargs: Any) -> None:
+        for key in ("max_digits", "decimal_places", "min_value", "max_value"):
+            kwargs.pop(key, None)
+        super().__init__(
+            max_digits=RATIO_PLACES + 6,
+            decimal_places=PERCENT_PLACES,
+            min_value=low * 100,
+            max_value=high * 100,
+            **kwargs,
+        )
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def prepare_value(self, value: Any) -> Any:
+        # The stored ratio shown as a percentage; text typed by the user is shown back unchanged.
+        if isinstance(value, Decimal):
+            return format(value.scaleb(2).normalize(), "f")
+        return value
+
+    def clean(self, value: Any) -> Decimal | None:
+        percent = super().clean(value)
+        return None if percent is None else percent.scaleb(-2)
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            changed: bool = self.clean(data) != initial
+        except ValidationError:
+            return True
+        return changed
+
+
+def _bounds(model_field: Any) -> tuple[Decimal, Decimal]:
+    low = next(v.limit_value for v in model_field.validators if v.code == "min_value")
+    high = next(v.limit_value for v in model_field.validators if v.code == "max_value")
+    return Decimal(low), Decimal(high)
+
+
+_PERCENT_HELP = gettext_lazy("In per cent: 5 means 5%. Negative for a fall.")
+_MONEY_HELP = gettext_lazy("In yuan (元), not ten-thousand yuan.")
 
 
 def enterprise_form_class(writable: frozenset[str]) -> type[forms.ModelForm]:  # type: ignore[type-arg]
@@ -32,7 +85,32 @@ def enterprise_form_class(writable: frozenset[str]) -> type[forms.ModelForm]:  #
             super().__init__(*args, **kwargs)
             for name in MONEY_FIELDS:
                 if name in self.fields:
-                    self.fields[name].help_text = _("In yuan (元), not ten-thousand yuan.")
+                    self.fields[name].help_text = _MONEY_HELP
+            for name in RATIO_FIELDS:
+                if name in self.fields:
+                    model_field = Enterprise._meta.get_field(name)
+                    assert isinstance(model_field, models.DecimalField)
+                    low, high = _bounds(model_field)
+                    self.fields[name] = PercentField(
+                        low=low,
+                        high=high,
+                        required=False,
+                        label=_("%(label)s (%%)") % {"label": capfirst(model_field.verbose_name)},
+                        help_text=_PERCENT_HELP,
+                    )
+            if "srdi_level" in self.fields:
+                field = self.fields["srdi_level"]
+                assert isinstance(field, forms.TypedChoiceField)
+                field.choices = [("", _("Unknown")), *SrdiLevel.choices]
+
+        def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+            """The form's fields grouped by data category (the groups a bank is shown under consent)."""
+            groups = []
+            for category, label in DataCategory.choices:
+                bound = [self[name] for name in CATEGORY_FIELDS[category] if name in self.fields]
+                if bound:
+                    groups.append((str(label), bound))
+            return groups
 
     return EnterpriseForm
 

@@ -13,7 +13,10 @@ from django.db import transaction
 
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many, field_diff
+from funeng.apps.demo.assessments import demo_assessments_create
 from funeng.apps.demo.generator import generate_enterprises
+from funeng.apps.demo.matching import demo_matching_create
+from funeng.apps.demo.policies import demo_policies_create
 from funeng.apps.demo.users import DEMO_PASSWORD, demo_users_create
 from funeng.apps.enterprises.classification import enterprises_apply_classes
 from funeng.apps.enterprises.fields import MONEY_FIELDS
@@ -75,7 +78,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"wrote {written} enterprises with classes and audit rows in {time.perf_counter() - generated:.2f} s"
         )
+        self._write_assessments(seed)
         self._demo_login()
+        self.stdout.write(demo_matching_create(seed=seed).summary())
+        started = time.perf_counter()
+        runs = demo_policies_create()
+        self.stdout.write(f"stored {runs} 免申即享 policy runs in {time.perf_counter() - started:.2f} s")
 
     def _write_parquet(self, path: Path, count: int, seed: int) -> None:
         started = time.perf_counter()
@@ -107,6 +115,14 @@ class Command(BaseCommand):
                 objects=((e, field_diff({}, enterprise_snapshot(e))) for e in enterprises),
             )
         return written
+
+    def _write_assessments(self, seed: int) -> None:
+        started = time.perf_counter()
+        counts = demo_assessments_create(seed=seed)
+        self.stdout.write(
+            f"wrote {counts.assessments} assessments ({counts.reassessed} re-assessments, "
+            f"{counts.evidence} answers with evidence) in {time.perf_counter() - started:.2f} s"
+        )
 
     def _demo_login(self) -> None:
         if not settings.DEBUG:
