@@ -18,18 +18,26 @@ def test_it_serves_the_openapi_document_with_every_path(client):
     document = json.loads(response.content)
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "Funeng API"
-    assert set(document["paths"]) == {
+    # Every operation is listed one by one in test_api_schemathesis; here: the sections and a sample.
+    assert {path.split("/")[3] for path in document["paths"]} == {
+        "enterprises",
+        "consents",
+        "audit",
+        "assessment",
+        "policies",
+        "matching",
+    }
+    assert {
         "/api/v1/enterprises",
         "/api/v1/enterprises/import",
         "/api/v1/enterprises/by-credit-code/{code}",
         "/api/v1/enterprises/{enterprise_id}",
-        "/api/v1/consents",
-        "/api/v1/consents/{consent_id}",
         "/api/v1/consents/{consent_id}/revoke",
-        "/api/v1/consents/{consent_id}/reads",
-        "/api/v1/audit",
         "/api/v1/audit/{event_id}",
-    }
+        "/api/v1/assessment/assessments/{assessment_id}/submit",
+        "/api/v1/policies/runs/{run_id}/results",
+        "/api/v1/matching/needs/{need_id}/matches",
+    } <= set(document["paths"])
     assert set(document["paths"]["/api/v1/enterprises/{enterprise_id}"]) == {"get", "patch"}
     assert document["components"]["securitySchemes"]["TokenAuth"] == {"type": "http", "scheme": "bearer"}
 

@@ -29,6 +29,8 @@ from funeng.apps.audit.models import AuditEvent
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
 from funeng.apps.matching.models import Deal, Need, Proposal, Solution
+from funeng.apps.policies.models import PolicyNotice
+from funeng.apps.policies.services import policy_run_create
 from tests.conftest import make_credit_code
 from tests.test_api_support import bearer
 
@@ -158,6 +160,17 @@ def test_the_schema_lists_every_operation():
         "PATCH /api/v1/assessment/assessments/{assessment_id}/answers",
         "POST /api/v1/assessment/assessments/{assessment_id}/submit",
         "GET /api/v1/assessment/assessments/{assessment_id}/result",
+        "GET /api/v1/policies/programmes",
+        "GET /api/v1/policies/programmes/{programme_id}",
+        "GET /api/v1/policies/enterprises/{enterprise_id}/evaluations",
+        "GET /api/v1/policies/runs",
+        "POST /api/v1/policies/runs",
+        "GET /api/v1/policies/runs/{run_id}",
+        "GET /api/v1/policies/runs/{run_id}/results",
+        "POST /api/v1/policies/runs/{run_id}/notify",
+        "POST /api/v1/policies/results/{result_id}/decision",
+        "GET /api/v1/policies/notices",
+        "POST /api/v1/policies/notices/{notice_id}/read",
     }
 
 
@@ -184,6 +197,10 @@ def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fi
         round_index=0,
     )
     matching = _matching_objects(enterprises[0], operator)
+    run = policy_run_create(programme_id="srdi-zhejiang", as_of=timezone.localdate(), acting_user=operator)
+    notice = PolicyNotice.objects.create(
+        enterprise=enterprises[0], programme_id="srdi-zhejiang", kind="missing", run=run, message="示例"
+    )
     existing = {
         **matching,
         "enterprise_id": enterprises[0].pk,
@@ -192,6 +209,10 @@ def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fi
         "event_id": AuditEvent.objects.latest("id").pk,
         "assessment_id": assessment.pk,
         "framework_id": "miit-2024-manufacturing",
+        "programme_id": "srdi-zhejiang",
+        "run_id": run.pk,
+        "result_id": run.results.first().pk,
+        "notice_id": notice.pk,
     }
     headers = {"Authorization": bearer(operator)["HTTP_AUTHORIZATION"]}
 

@@ -79,7 +79,7 @@ def test_anonymous_visitors_are_sent_to_log_in_and_autosave_says_401(client, wor
     response = client.post(
         reverse("assessment:answer", args=[world["draft"].pk]), {"question": "network", "value": "x"}
     )
-    assert response.status_code == 401 and b"signed out" in response.content
+    assert response.status_code == 401 and b"save-error" in response.content
 
 
 @pytest.mark.parametrize(
