@@ -15,6 +15,7 @@ from funeng.apps.accounts.const import DataCategory
 from funeng.apps.accounts.models import Consent, ConsentRead, FinancialInstitution
 from funeng.apps.api.enterprises import problems
 from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
+from funeng.apps.api.pagination import page_of
 from funeng.apps.api.schemas import (
     ConsentFilters,
     ConsentIn,
@@ -73,12 +74,7 @@ def consents_list(
 ) -> dict[str, Any]:
     """Your enterprise's consents, or those granted to your institution; newest first."""
     queryset = consents_with_status(consents_visible_to(request.user), filters.status or "")
-    return {
-        "items": [consent_out(c) for c in queryset[page.offset : page.offset + page.limit]],
-        "count": queryset.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_of(queryset, page, consent_out)
 
 
 @router.post(
@@ -154,9 +150,4 @@ def consent_reads(
     """Who at the institution read which categories, when and through which channel; newest first."""
     consent = access_consent_for_user(request.user, consent_id)
     queryset = consent_reads_of(Consent.objects.filter(pk=consent.pk))
-    return {
-        "items": [consent_read_out(r) for r in queryset[page.offset : page.offset + page.limit]],
-        "count": queryset.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_of(queryset, page, consent_read_out)

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import translation
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -21,6 +20,7 @@ from funeng.apps.accounts.access import providers_visible_to, role_of
 from funeng.apps.accounts.const import Role
 from funeng.apps.accounts.models import Provider
 from funeng.apps.api.enterprises import problems
+from funeng.apps.api.pagination import page_of
 from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, PageParams
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
@@ -59,15 +59,6 @@ DeploymentId = Literal["saas", "private", "hybrid", "hardware_saas"]
 
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
-
-
-def _page(queryset: QuerySet[Any], page: PageParams, out: Any) -> dict[str, Any]:
-    return {
-        "items": [out(item) for item in queryset[page.offset : page.offset + page.limit]],
-        "count": queryset.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
 
 
 # --- schemas ---------------------------------------------------------------------------------------
@@ -411,7 +402,7 @@ def solutions_list(
         solutions = solutions.filter(status=filters.status)
     if filters.mine:
         solutions = solutions.filter(provider_id=provider_id_of(request.user) or 0)
-    return _page(solutions, page, solution_out)
+    return page_of(solutions, page, solution_out)
 
 
 @router.post(
@@ -498,7 +489,7 @@ def needs_list(request: HttpRequest, filters: Query[StatusFilter], page: Query[P
     needs = needs_visible_to(request.user).order_by("-created_at", "-id")
     if filters.status:
         needs = needs.filter(status=filters.status)
-    return _page(needs, page, need_out)
+    return page_of(needs, page, need_out)
 
 
 @router.post("/needs", response={201: NeedOut}, summary="Post a need", openapi_extra=problems(401, 403, 422))
@@ -581,7 +572,7 @@ def proposals_list(
     proposals = proposals_visible_to(request.user).select_related("provider").order_by("-requested_at", "-id")
     if filters.status:
         proposals = proposals.filter(status=filters.status)
-    return _page(proposals, page, proposal_out)
+    return page_of(proposals, page, proposal_out)
 
 
 @router.get(
@@ -655,7 +646,7 @@ def deals_list(request: HttpRequest, filters: Query[StatusFilter], page: Query[P
     deals = deals_visible_to(request.user).order_by("-created_at", "-id")
     if filters.status:
         deals = deals.filter(status=filters.status)
-    return _page(deals, page, deal_out)
+    return page_of(deals, page, deal_out)
 
 
 @router.get("/deals/{deal_id}", response=DealOut, summary="Get a deal", openapi_extra=problems(401, 404, 422))
@@ -720,7 +711,7 @@ def deal_complain(
 @router.get("/reviews", response=ReviewPage, summary="List reviews", openapi_extra=problems(401, 422))
 def reviews_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Reviews your enterprise wrote or your provider received (officials: their region's)."""
-    return _page(reviews_visible_to(request.user).order_by("-created_at", "-id"), page, review_out)
+    return page_of(reviews_visible_to(request.user).order_by("-created_at", "-id"), page, review_out)
 
 
 @router.get(
@@ -732,7 +723,7 @@ def complaints_list(
     complaints = complaints_visible_to(request.user).order_by("-created_at", "-id")
     if filters.status:
         complaints = complaints.filter(status=filters.status)
-    return _page(complaints, page, complaint_out)
+    return page_of(complaints, page, complaint_out)
 
 
 @router.get(

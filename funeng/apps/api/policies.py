@@ -16,6 +16,7 @@ from funeng.apps.accounts.access import role_of
 from funeng.apps.accounts.const import Role
 from funeng.apps.api.enterprises import problems
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
+from funeng.apps.api.pagination import page_of
 from funeng.apps.api.schemas import EnterpriseId, PageParams
 from funeng.apps.enterprises.access import access_enterprise_for_user
 from funeng.apps.policies.access import (
@@ -326,12 +327,7 @@ def enterprise_evaluations_endpoint(
 def runs_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Runs over your region (officials) or all (operators); newest first."""
     runs = policy_runs_visible_to(request.user)
-    return {
-        "items": [_run_out(r) for r in runs[page.offset : page.offset + page.limit]],
-        "count": runs.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_of(runs, page, _run_out)
 
 
 @router.post(
@@ -373,12 +369,7 @@ def run_results_list(
     """One row per enterprise: outcome, track and the ids of the conditions behind it."""
     run = access_policy_run_for_user(request.user, run_id)
     results = run_results(run, filters.track or "")
-    return {
-        "items": [_result_out(r) for r in results[page.offset : page.offset + page.limit]],
-        "count": results.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_of(results, page, _result_out)
 
 
 @router.post(
@@ -429,12 +420,7 @@ def result_decide(
 def notices_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     """Your enterprise's notices (enterprise users) or those in your region (officials); newest first."""
     notices = policy_notices_visible_to(request.user)
-    return {
-        "items": [_notice_out(n) for n in notices[page.offset : page.offset + page.limit]],
-        "count": notices.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_of(notices, page, _notice_out)
 
 
 @router.post(
