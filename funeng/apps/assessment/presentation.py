@@ -14,7 +14,7 @@ from django.http import QueryDict
 from django.utils.translation import gettext
 
 from engines.maturity import FieldError, Framework, MaturityResult
-from engines.maturity.framework import Question
+from engines.maturity.framework import Question, get_framework
 from engines.maturity.scoring import DimensionResult, GateGap, LevelGap, ScenarioResult
 from funeng.apps.assessment.frameworks import pick
 
@@ -192,6 +192,20 @@ def answer_text(framework: Framework, question_id: str, value: object, language:
 # --- stored results --------------------------------------------------------------------------
 
 
+def in_framework_order(items: Mapping[str, Any], framework_id: str, kind: str) -> list[tuple[str, Any]]:
+    """Stored dimensions or scenarios in the framework's order.
+
+    PostgreSQL's jsonb does not keep the key order of a stored object (SQLite's JSON does), so
+    pages must not rely on it; keys the framework no longer has come last, by name.
+    """
+    try:
+        order = [item.id for item in getattr(get_framework(framework_id), kind)]
+    except KeyError:
+        order = []
+    rank = {key: index for index, key in enumerate(order)}
+    return sorted(items.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
+
+
 def result_from_payload(payload: Mapping[str, Any]) -> MaturityResult:
     """Rebuild the engine's result from the JSON stored at submission (for roadmap and deltas)."""
     gap = payload.get("next_level")
@@ -216,8 +230,14 @@ def result_from_payload(payload: Mapping[str, Any]) -> MaturityResult:
         level=payload["level"],
         level_name_zh=payload["level_name"]["zh"],
         level_name_en=payload["level_name"]["en"],
-        dimensions={k: DimensionResult(**v) for k, v in payload["dimensions"].items()},
-        scenarios={k: ScenarioResult(**v) for k, v in payload["scenarios"].items()},
+        dimensions={
+            k: DimensionResult(**v)
+            for k, v in in_framework_order(payload["dimensions"], payload["framework"], "dimensions")
+        },
+        scenarios={
+            k: ScenarioResult(**v)
+            for k, v in in_framework_order(payload["scenarios"], payload["framework"], "scenarios")
+        },
         scenarios_at_least={int(k): v for k, v in payload["scenarios_at_least"].items()},
         mandatory_at_least={int(k): v for k, v in payload["mandatory_at_least"].items()},
         next_level=next_level,

@@ -19,6 +19,7 @@ from funeng.apps.assessment.models import Answer, Assessment, AssessmentResult, 
 from funeng.apps.assessment.presentation import (
     QuestionView,
     answer_text,
+    in_framework_order,
     question_view,
     radar_chart,
     result_from_payload,
@@ -140,7 +141,8 @@ def peer_position(assessment: Assessment, result: AssessmentResult, language: st
     own = (result.pk, enterprise.pk, assessment.round_index, enterprise.industry_code,
            enterprise.region_code, result.score, result.dimensions)  # fmt: skip
     records = [own, *latest.values()]
-    dim_ids = [k for k, v in result.dimensions.items() if v["max"] > 0]
+    dimensions = in_framework_order(result.dimensions, result.framework_id, "dimensions")
+    dim_ids = [k for k, v in dimensions if v["max"] > 0]
     frame = pl.DataFrame(
         {
             "result_id": [r[0] for r in records],
@@ -154,7 +156,7 @@ def peer_position(assessment: Assessment, result: AssessmentResult, language: st
         frame, ["score", *[f"dim__{d}" for d in dim_ids]], ["industry_division", "province"]
     )
     mine = ranked.filter(pl.col("result_id") == result.pk).row(0, named=True)
-    names = {k: (v["name_en"] if language == "en" else v["name_zh"]) for k, v in result.dimensions.items()}
+    names = {k: (v["name_en"] if language == "en" else v["name_zh"]) for k, v in dimensions}
     return PeerPosition(
         count=int(mine["peer_count"]),
         score_pct=mine["score_pct"],
