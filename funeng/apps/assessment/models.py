@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funeng.apps.assessment.const import AssessmentStatus, EvidenceState
+from funeng.apps.core.fields import acting_user_field
 
 
 class Assessment(models.Model):
@@ -37,23 +37,9 @@ class Assessment(models.Model):
         related_name="+",
         verbose_name=_("previous round"),
     )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("started by"),
-    )
+    started_by = acting_user_field(_("started by"))
     started_at = models.DateTimeField(_("started at"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = acting_user_field(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -99,14 +85,7 @@ class Answer(models.Model):
         choices=EvidenceState.choices,
         default=EvidenceState.SELF_DECLARED,
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = acting_user_field(_("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.CharField(_("reason"), max_length=500, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -135,14 +114,7 @@ class Evidence(models.Model):
     kind = models.CharField(_("file type"), max_length=8)
     size = models.PositiveIntegerField(_("size in bytes"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = acting_user_field(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

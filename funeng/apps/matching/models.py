@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from engines.match import fields as match_fields
 from engines.maturity.framework import solution_categories
+from funeng.apps.core.fields import acting_user_field
 from funeng.apps.enterprises.validators import validate_industry_code, validate_region_code
 from funeng.apps.matching.const import (
     MAX_PRICE,
@@ -234,14 +235,7 @@ class Need(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("posted by"),
-    )
+    created_by = acting_user_field(_("posted by"))
     created_at = models.DateTimeField(_("posted"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -362,23 +356,9 @@ class Proposal(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(260)],
     )
     # Nullable for proposals imported or generated without a person (the services always set it).
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
+    requested_by = acting_user_field(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = acting_user_field(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
@@ -454,14 +434,7 @@ class Review(models.Model):
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     text = models.TextField(_("review"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("written by"),
-    )
+    created_by = acting_user_field(_("written by"))
     created_at = models.DateTimeField(_("written"), default=timezone.now)
 
     class Meta:
@@ -495,23 +468,9 @@ class Complaint(models.Model):
         _("status"), max_length=16, choices=ComplaintStatus.choices, default=ComplaintStatus.OPEN
     )
     resolution = models.CharField(_("decision reason"), max_length=1000, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("filed by"),
-    )
+    created_by = acting_user_field(_("filed by"))
     created_at = models.DateTimeField(_("filed"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_user_field(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:

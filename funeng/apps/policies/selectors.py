@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from engines.reference.regions import region_contains
 from engines.rules.evaluate import Evaluation, State, evaluate, fmt
 from engines.rules.fields import FIELDS
-from engines.rules.loader import load_programme_versions, load_programmes
+from engines.rules.loader import load_programme_versions
 from engines.rules.model import Group, Leaf, Node, Programme
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.policy_record import enterprise_policy_record, inputs_for
@@ -133,17 +133,9 @@ class EnterpriseEvaluation:
         return sorted({name for item in self.evaluation.unknown for name in item.get("missing", [])})
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    return str(value)
-
-
 def enterprise_evaluations(enterprise: Enterprise, as_of: dt.date) -> list[EnterpriseEvaluation]:
     """Every programme in force, evaluated for one enterprise on the one path (with explanations)."""
-    record = {name: _json_value(value) for name, value in enterprise_policy_record(enterprise).items()}
+    record: dict[str, object] = dict(enterprise_policy_record(enterprise))  # already typed by the dictionary
     decisions: dict[str, ReviewDecision] = {}
     for decision in ReviewDecision.objects.filter(enterprise=enterprise).order_by("decided_at", "id"):
         decisions[decision.programme_id] = decision  # the latest decision wins
@@ -183,10 +175,6 @@ def model_fields_missing(enterprise: Enterprise, evaluations: list[EnterpriseEva
 def field_label(name: str) -> str:
     """The Chinese name of a dictionary field (rule texts are Chinese government wording)."""
     return FIELDS[name].zh if name in FIELDS else name
-
-
-def current_programmes() -> dict[str, Programme]:
-    return load_programmes()
 
 
 def run_results(run: PolicyRun, track: str = "") -> QuerySet[PolicyResult]:

@@ -130,20 +130,18 @@ def notice_text(kind: str, programme: Programme, run: PolicyRun, result: PolicyR
             f"贵企业已满足「{name}」的全部量化条件；其余定性条件需人工审核。"
             "可在“我的政策”页查看条款，通过快申快享提交说明材料。"
         )
-    missing = sorted({label for label in (field_label(f) for f in _missing_fields(result))})
+    missing = sorted({field_label(f) for f in _missing_fields(programme, result)})
     listed = "、".join(missing[:6]) + ("等" if len(missing) > 6 else "")
     return f"评估「{name}」还缺少数据：{listed}。请在“我的政策”页补充，系统将立即重新评估。"
 
 
-def _missing_fields(result: PolicyResult | None) -> list[str]:
+def _missing_fields(programme: Programme, result: PolicyResult | None) -> list[str]:
+    """The dictionary fields behind a stored result's unknown conditions."""
     if result is None:
         return []
-    programme = get_programme(result.run.programme_id, result.run.as_of)
-    fields: list[str] = []
-    for node_id in result.unknown:
-        node = programme.nodes.get(node_id)
-        fields += list(getattr(node, "fields", ()))
-    return fields
+    return [
+        name for node_id in result.unknown for name in getattr(programme.nodes.get(node_id), "fields", ())
+    ]
 
 
 @transaction.atomic
@@ -155,7 +153,7 @@ def policy_notices_send(*, run: PolicyRun, tracks: Iterable[str], acting_user: U
     programme = get_programme(run.programme_id, run.as_of)
     already = set(PolicyNotice.objects.filter(run=run).values_list("enterprise_id", "kind"))
     notices = []
-    for result in run.results.filter(track__in=wanted).select_related("run"):
+    for result in run.results.filter(track__in=wanted):
         kind = NOTICE_KIND[Track(result.track)]
         if (result.enterprise_id, kind) in already:
             continue
