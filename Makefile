@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/assessment.py
 	$(BIN)/python benchmarks/matching.py
+	$(BIN)/python benchmarks/matching_ltr.py
 	$(BIN)/python benchmarks/policy.py
 
 clean:

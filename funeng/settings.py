@@ -122,6 +122,9 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded files (assessment evidence) live outside the package and outside git (var/ is ignored);
 # there is no MEDIA_URL: files are served only by access-checked views, never as static files.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The learned re-ranker of matchmaking (`funeng matching_train` writes it); when the file is missing
+# or unusable, matches are ranked by the hand-tuned blend.
+MATCHING_MODEL_PATH = Path(env_str("MATCHING_MODEL_PATH", str(VAR_DIR / "models" / "matching_ltr.json")))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

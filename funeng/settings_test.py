@@ -2,11 +2,16 @@
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "funeng-test-key-" + "x" * 32)
 # Uploaded evidence goes to a throwaway folder, never into the developer's var/media.
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="funeng-test-media-"))
+# No learned matching model unless a test writes one: ranking uses the hand blend, as a fresh install.
+os.environ.setdefault(
+    "MATCHING_MODEL_PATH", str(Path(tempfile.mkdtemp(prefix="funeng-test-models-")) / "matching_ltr.json")
+)
 
 from funeng.settings import *  # noqa: E402,F403
 

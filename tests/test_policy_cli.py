@@ -116,6 +116,9 @@ def test_it_evaluates_a_jsonl_file_in_batch_in_input_order(capsys, tmp_path):
             {"invention_patents": 1.5},
             "invention_patents: expected a whole number",
         ),
+        (["--programme", "srdi-tianjin"], {"region_code": "12"}, "region_code: expected 6 digits"),
+        (["--programme", "srdi-tianjin"], {"industry_code": "C39"}, "industry_code: expected 4 digits"),
+        (["--programme", "srdi-tianjin"], {"size_class": "tiny"}, "size_class: expected one of"),
     ],
 )
 def test_it_exits_with_code_2_and_one_line_for_bad_input(capsys, tmp_path, args, content, reason):

@@ -4,12 +4,13 @@ import datetime as dt
 from decimal import Decimal
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engines.rules.batch import evaluate_frame, records_frame
 from engines.rules.evaluate import evaluate
-from engines.rules.fields import FIELDS
+from engines.rules.fields import FIELDS, SRDI_LEVELS
 from engines.rules.loader import load_programmes
 
 AS_OF = dt.date(2024, 6, 30)
@@ -277,3 +278,87 @@ def test_it_reaches_every_outcome_on_the_synthetic_programme():
     assert evaluate(programme, good, AS_OF).outcome == "eligible"
     assert evaluate(programme, good | {"own_brand": None}, AS_OF).outcome == "undetermined"
     assert evaluate(programme, good | {"region_code": "110105"}, AS_OF).outcome == "not_eligible"
+
+
+CODES_ONLY = {
+    **{key: value for key, value in SYNTHETIC.items() if key != "conditions"},
+    "id": "codes",
+    "conditions": {
+        "id": "root",
+        "text": "root",
+        "citation": _c("root"),
+        "all": [
+            {
+                "id": "region",
+                "text": "r",
+                "citation": _c("r"),
+                "field": "region_code",
+                "op": "region_prefix",
+                # Prefixes of every length, overlapping ones and a leading zero: the integer ranges of the
+                # batch path must say exactly what str.startswith says.
+                "values": ["12", "1201", "4403", "330106", "09", "4404"],
+            },
+            {
+                "id": "ind",
+                "text": "i",
+                "citation": _c("i"),
+                "field": "industry_code",
+                "op": "industry",
+                "values": ["C", "I", "01", "65"],
+            },
+            {
+                "id": "level",
+                "text": "l",
+                "citation": _c("l"),
+                "field": "srdi_level",
+                "op": "in",
+                "values": ["provincial", "national"],
+            },
+        ],
+    },
+}
+DIGITS6 = st.one_of(
+    st.from_regex(r"\A[0-9]{6}\Z"),
+    st.sampled_from(
+        ["120000", "119999", "130000", "440299", "440300", "440399", "440400", "440499", "090000"]
+    ),
+)
+DIGITS4 = st.one_of(
+    st.from_regex(r"\A[0-9]{4}\Z"),
+    st.sampled_from(["1299", "1300", "4399", "4400", "6499", "6500", "6599", "0100", "0199", "0200"]),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "region_code": st.one_of(st.none(), DIGITS6),
+                "industry_code": st.one_of(st.none(), DIGITS4),
+                "srdi_level": st.one_of(st.none(), st.sampled_from(SRDI_LEVELS)),
+            }
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_it_reads_region_prefixes_and_industry_divisions_as_integers_exactly_like_text(rows):
+    from engines.rules.loader import parse_programme
+
+    programme = parse_programme(CODES_ONLY, "codes.yaml")
+    batch = evaluate_frame(records_frame(rows), programme, AS_OF, keep_states=True)
+    for row, got in zip(rows, batch.iter_rows(named=True), strict=True):
+        one = evaluate(programme, row, AS_OF)
+        assert got["outcome"] == one.outcome
+        for node in ("region", "ind", "level"):
+            want = {"pass": True, "fail": False, "unknown": None}[one.states[node].value]
+            assert got[f"__node__{node}"] is want, (node, row)
+
+
+def test_it_refuses_a_frame_whose_codes_break_their_format():
+    import polars.exceptions
+
+    national = PROGRAMMES["srdi-national-little-giant"]
+    with pytest.raises(polars.exceptions.InvalidOperationError):
+        evaluate_frame(pl.DataFrame({"size_class": ["tiny"]}), national, AS_OF)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import bm25s
 import numpy as np
@@ -25,6 +26,9 @@ from engines.match import text
 from engines.match.index import BM25_B, BM25_K1, build_index
 from engines.match.model import Need, ProviderQuality, Solution
 from engines.match.rank import DEFAULT_WEIGHTS, RankingWeights, rank_needs
+
+if TYPE_CHECKING:  # ltr imports this module
+    from engines.match.ltr import LearnedRanker
 
 DEPTH = 100
 LOW_OVERLAP = 0.25
@@ -171,10 +175,11 @@ def engine_runs(
     weights: RankingWeights = DEFAULT_WEIGHTS,
     quality: Mapping[str, ProviderQuality] | None = None,
     depth: int = DEPTH,
+    model: LearnedRanker | None = None,
 ) -> dict[str, list[str]]:
-    """The engine's ranked ids per need (batch path)."""
+    """The engine's ranked ids per need (batch path; re-scored by `model` when given)."""
     index = build_index(solutions, quality=quality)
-    return {r.need_id: r.solution_ids for r in rank_needs(index, needs, depth, weights)}
+    return {r.need_id: r.solution_ids for r in rank_needs(index, needs, depth, weights, model=model)}
 
 
 def evaluate(

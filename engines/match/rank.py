@@ -10,8 +10,9 @@ Two paths, which a hypothesis test proves agree:
 - `rank_needs`: needs in blocks, the weighted BM25 of a whole block as one `np.bincount` over the
   bm25s score columns of all its query words, into a (needs × solutions) matrix.
 Every result carries its features and plain-language reasons. Features stay available as a matrix
-(`feature_frame`) for a later learning-to-rank step; the hand-tuned `RankingWeights` blend is the
-default ranker and needs no trained model.
+(`feature_frame`) and for any logged pair (`features_for`); the hand-tuned `RankingWeights` blend is the
+default ranker and needs no trained model. A `LearnedRanker` (engines/match/ltr.py), when given,
+re-scores the pool the blend chose exactly; diversity and reasons then work as without it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -31,8 +33,12 @@ from engines.match.fields import section_and_division
 from engines.match.index import SECTION_COLUMN, SolutionIndex, vocabulary_ids
 from engines.match.model import DEPLOYMENTS, Need
 
+if TYPE_CHECKING:  # ltr imports this module; at run time the model is only called, never imported
+    from engines.match.ltr import LearnedRanker
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BLEND_RANKER = "blend"
 
 FEATURES = (
     "lexical",  # weighted BM25 of the need's words (and scenario expansion words), / best in catalogue
@@ -470,6 +476,7 @@ class Ranking:
     scenarios: tuple[tuple[str, float, tuple[str, ...]], ...]  # id, score, cue words
     deployment: str | None = None
     version: str = field(default="")
+    ranker: str = BLEND_RANKER  # "blend", or "learned:<trained_at>" when a LearnedRanker scored the pool
 
     @property
     def solution_ids(self) -> list[str]:
@@ -482,6 +489,7 @@ class Ranking:
             "need_id": self.need_id,
             "scenarios": [{"id": s, "score": round(v, 3), "cues": list(c)} for s, v, c in self.scenarios],
             "deployment": self.deployment,
+            "ranker": self.ranker,
             "results": [m.as_dict() for m in self.matches],
         }
 
@@ -536,13 +544,26 @@ def reasons_for(
     return tuple(r for r in reasons if r is not None)
 
 
+def _rescore(
+    pooled: tuple[IntArray, Mapping[str, FloatArray], FloatArray], model: LearnedRanker
+) -> tuple[IntArray, Mapping[str, FloatArray], FloatArray]:
+    """The blend's pool re-ordered by the model's scores; ties keep the blend's order."""
+    rows, features, blended = pooled
+    scores = model.score(features, blended)
+    order = np.lexsort((np.arange(rows.size), -scores))
+    return rows[order], {name: values[order] for name, values in features.items()}, scores[order]
+
+
 def _ranking(
     index: SolutionIndex,
     query: Query,
     pooled: tuple[IntArray, Mapping[str, FloatArray], FloatArray],
     k: int,
     weights: RankingWeights,
+    model: LearnedRanker | None = None,
 ) -> Ranking:
+    if model is not None:
+        pooled = _rescore(pooled, model)
     rows, features, scores = pooled
     position = {int(row): i for i, row in enumerate(rows)}
     chosen = diversify(rows.tolist(), index.provider_code, k, weights.provider_cap, weights.diversity_window)
@@ -564,15 +585,22 @@ def _ranking(
         )
     scenarios = tuple((s.id, s.score, s.cues) for s in query.classification.scores)
     wanted = DEPLOYMENTS[query.deployment] if query.deployment >= 0 else None
-    return Ranking(query.need.id, tuple(matches), scenarios, wanted, lexicon().version)
+    ranker = BLEND_RANKER if model is None else model.name
+    return Ranking(query.need.id, tuple(matches), scenarios, wanted, lexicon().version, ranker)
 
 
 def rank_need(
-    index: SolutionIndex, need: Need, k: int = 10, weights: RankingWeights = DEFAULT_WEIGHTS
+    index: SolutionIndex,
+    need: Need,
+    k: int = 10,
+    weights: RankingWeights = DEFAULT_WEIGHTS,
+    *,
+    model: LearnedRanker | None = None,
 ) -> Ranking:
-    """The top-k solutions for one need, each with its reasons."""
+    """The top-k solutions for one need, each with its reasons (re-scored by `model` when given)."""
     query = prepare(index, need, weights)
-    return _ranking(index, query, _finish(index, query, relevance_one(index, query), k, weights), k, weights)
+    pooled = _finish(index, query, relevance_one(index, query), k, weights)
+    return _ranking(index, query, pooled, k, weights, model)
 
 
 def rank_needs(
@@ -582,6 +610,7 @@ def rank_needs(
     weights: RankingWeights = DEFAULT_WEIGHTS,
     *,
     block: int = 32,
+    model: LearnedRanker | None = None,
 ) -> list[Ranking]:
     """The top-k solutions for many needs; relevance is computed `block` needs at a time as matrices.
 
@@ -595,8 +624,28 @@ def rank_needs(
         lexical, scenario, specific = relevance_block(index, part)
         for row, query in enumerate(part):
             relevance = Relevance(lexical[row], scenario[row], specific[row])
-            result.append(_ranking(index, query, _finish(index, query, relevance, k, weights), k, weights))
+            pooled = _finish(index, query, relevance, k, weights)
+            result.append(_ranking(index, query, pooled, k, weights, model))
     return result
+
+
+def features_for(
+    index: SolutionIndex,
+    need: Need,
+    solution_ids: Sequence[str],
+    weights: RankingWeights = DEFAULT_WEIGHTS,
+) -> tuple[list[str], dict[str, FloatArray], FloatArray]:
+    """FEATURES and blend scores of exactly these solutions for one need (ids not in the index are left out).
+
+    A logged solution may have dropped out of the pool since it was shown, or never have been in it
+    (relevance 0 gives a blend of 0): learning to rank needs the features of the pairs users saw.
+    Returns (ids found, in the given order; features; blend scores).
+    """
+    found = [s for s in solution_ids if s in index.position]
+    rows = np.array([index.position[s] for s in found], dtype=np.int64)
+    query = prepare(index, need, weights)
+    features = _gather(index, query, relevance_one(index, query), rows)
+    return found, features, blend(features, weights)
 
 
 def feature_frame(

@@ -4,17 +4,25 @@ True = PASS, False = FAIL, null = UNKNOWN. Polars' &, |, all_horizontal and any_
 Kleene logic on nulls, which is exactly the three-valued logic of the one path, so no row is ever
 handled in Python. Ratios and money are float64 here: every input has at most 15 significant digits
 (checked on entry), so float64 orders them exactly as Decimal does, including values on a threshold.
+
+Codes are encoded once, when a frame is prepared, the way one would store them for speed: the closed
+sets (size class, SRDI level) as enums, regions and industries as integers next to their text
+(`fields.CODE_FORMATS` guarantees 6 and 4 digits). A region prefix is then an integer range and an
+industry division a range of class codes, and the outcome is an enum: string work per row was most
+of the cost of a programme.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from functools import reduce
 from typing import Any
 
 import polars as pl
 
 from engines.rules.evaluate import years_before
-from engines.rules.fields import FIELDS
+from engines.rules.fields import CODE_CHOICES, FIELDS
 from engines.rules.model import Group, Leaf, Node, Programme, walk
 
 POLARS_DTYPE: dict[str, Any] = {
@@ -25,26 +33,70 @@ POLARS_DTYPE: dict[str, Any] = {
     "code": pl.String,
     "date": pl.Date,
 }
+OUTCOME = pl.Enum(["eligible", "not_eligible", "undetermined"])
+# Integer twins of the code columns whose rules compare digits (region prefix, industry division).
+INTEGER_CODES = {"region_code": 6, "industry_code": 4}
 _UNKNOWN = pl.lit(None, dtype=pl.Boolean)
+
+
+def dtype_of(name: str) -> Any:
+    """The Polars dtype a field has in a prepared frame."""
+    if name in CODE_CHOICES:
+        return pl.Enum(list(CODE_CHOICES[name]))
+    return POLARS_DTYPE[FIELDS[name].type]
 
 
 def schema_for(programme: Programme) -> dict[str, Any]:
     """Polars dtypes of the fields a programme reads."""
-    return {name: POLARS_DTYPE[FIELDS[name].type] for name in programme.fields()}
+    return {name: dtype_of(name) for name in programme.fields()}
+
+
+def integer_column(name: str) -> str:
+    """The hidden Int32 twin of a digit code column (see INTEGER_CODES)."""
+    return f"__int__{name}"
+
+
+def _digit_ranges(prefixes: tuple[str, ...], width: int) -> list[tuple[int, int]]:
+    """Half-open integer ranges of the `width`-digit codes that start with one of `prefixes`, merged."""
+    ranges = []
+    for prefix in prefixes:
+        if prefix.isascii() and prefix.isdigit() and len(prefix) <= width:
+            step = 10 ** (width - len(prefix))
+            ranges.append((int(prefix) * step, (int(prefix) + 1) * step))
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(ranges):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+def _in_ranges(name: str, prefixes: tuple[str, ...]) -> pl.Expr:
+    """A code starts with one of the prefixes: null when the code is unknown, like the one path."""
+    code = pl.col(integer_column(name))
+    ranges = _digit_ranges(prefixes, INTEGER_CODES[name])
+    if not ranges:
+        return pl.when(code.is_not_null()).then(False).otherwise(_UNKNOWN)
+    return pl.any_horizontal(*((code >= low) & (code < high) for low, high in ranges))
 
 
 def _leaf_expr(leaf: Leaf, as_of: dt.date) -> pl.Expr:
     if leaf.op in ("qualitative", "discretionary"):
         return _UNKNOWN
-    col = pl.col(leaf.fields[0])
+    name = leaf.fields[0]
+    col = pl.col(name)
     if leaf.op == "is_set":
         return col.is_not_null()
     if len(leaf.fields) > 1:
+        # PASS once the known parts reach the threshold (counts are never negative); otherwise the
+        # plain sum decides, which is null as soon as one part is unknown, as in the one path.
         threshold = float(leaf.threshold_on(as_of))
-        total = pl.sum_horizontal(*(pl.col(name).fill_null(0) for name in leaf.fields))
-        reached = total >= threshold if leaf.op == ">=" else total > threshold
-        any_null = pl.any_horizontal(*(pl.col(name).is_null() for name in leaf.fields))
-        return pl.when(reached).then(True).when(any_null).then(_UNKNOWN).otherwise(False)
+        known = reduce(operator.add, (pl.col(part).fill_null(0) for part in leaf.fields))
+        total = reduce(operator.add, (pl.col(part) for part in leaf.fields))
+        if leaf.op == ">=":
+            return (known >= threshold) | (total >= threshold)
+        return (known > threshold) | (total > threshold)
     if leaf.op in (">=", ">", "<=", "<"):
         threshold = float(leaf.threshold_on(as_of))
         return {">=": col >= threshold, ">": col > threshold, "<=": col <= threshold, "<": col < threshold}[
@@ -55,9 +107,16 @@ def _leaf_expr(leaf: Leaf, as_of: dt.date) -> pl.Expr:
     if leaf.op == "is_true":
         return col
     if leaf.op in ("==", "in"):
+        if name in CODE_CHOICES:  # an enum column: values outside its set can never match
+            values = [v for v in leaf.values if v in CODE_CHOICES[name]]
+            return col.is_in(values)
         return col.is_in(list(leaf.values))
     if leaf.op == "region_prefix":
+        if name in INTEGER_CODES:
+            return _in_ranges(name, leaf.values)
         return pl.any_horizontal(*(col.str.starts_with(prefix) for prefix in leaf.values))
+    if name in INTEGER_CODES:  # industry division: the class code's first two digits
+        return _in_ranges(name, tuple(v for v in leaf.values if len(v) == 2))
     return col.str.slice(0, 2).is_in(list(leaf.values))
 
 
@@ -101,10 +160,10 @@ def outcome_expr(programme: Programme) -> pl.Expr:
     root = pl.col(node_column(programme.conditions.id))
     return (
         pl.when(root.is_null())
-        .then(pl.lit("undetermined"))
+        .then(pl.lit("undetermined", dtype=OUTCOME))
         .when(root)
-        .then(pl.lit("eligible"))
-        .otherwise(pl.lit("not_eligible"))
+        .then(pl.lit("eligible", dtype=OUTCOME))
+        .otherwise(pl.lit("not_eligible", dtype=OUTCOME))
         .alias("outcome")
     )
 
@@ -149,12 +208,22 @@ def _reason_exprs(programme: Programme) -> list[pl.Expr]:
 
 
 def prepare(frame: pl.LazyFrame | pl.DataFrame, programme: Programme) -> pl.LazyFrame:
-    """Add missing fields as all-null columns and cast present ones to their dictionary dtypes."""
+    """Type a frame for a programme: missing fields as all-null columns, others cast, codes encoded.
+
+    Casting is strict: a code outside its format (see fields.CODE_FORMATS) is an error, not a null.
+    """
     lazy = frame.lazy()
-    present = set(lazy.collect_schema().names())
+    schema = lazy.collect_schema()
+    wanted = schema_for(programme)
+    lazy = lazy.with_columns(
+        (pl.col(name).cast(dtype) if name in schema else pl.lit(None, dtype=dtype)).alias(name)
+        for name, dtype in wanted.items()
+        if schema.get(name) != dtype
+    )
+    width = {name: INTEGER_CODES[name] for name in wanted if name in INTEGER_CODES}
     return lazy.with_columns(
-        (pl.col(name).cast(dtype) if name in present else pl.lit(None, dtype=dtype)).alias(name)
-        for name, dtype in schema_for(programme).items()
+        pl.col(name).str.slice(0, digits).cast(pl.Int32).alias(integer_column(name))
+        for name, digits in width.items()
     )
 
 
@@ -165,11 +234,16 @@ def evaluate_frame(
     *,
     reasons: bool = True,
     keep_states: bool = False,
+    prepared: bool = False,
 ) -> pl.DataFrame:
-    """Evaluate a whole frame: outcome (+ failing/unknown/review id lists, + per-node states)."""
+    """Evaluate a whole frame: outcome (+ failing/unknown/review id lists, + per-node states).
+
+    `prepared=True` says the frame already comes from `prepare(..., programme)` (typed and encoded),
+    as when one loaded frame is evaluated many times.
+    """
     if not programme.in_force(as_of):
         raise ValueError(f"{programme.id} is not in force on {as_of.isoformat()}")
-    lazy = prepare(frame, programme)
+    lazy = frame.lazy() if prepared else prepare(frame, programme)
     for stage in state_stages(programme, as_of):
         lazy = lazy.with_columns(stage)
     outputs = [outcome_expr(programme)]

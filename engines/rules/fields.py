@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -50,6 +51,7 @@ class Field:
             "basis": self.basis or None,
             "derived_from": list(self.derived_from),
             "formula": self.formula or None,
+            "format": CODE_FORMATS[self.name][1] if self.name in CODE_FORMATS else None,
         }
 
 
@@ -243,6 +245,15 @@ FIELDS: dict[str, Field] = {
 
 SRDI_LEVELS = ("none", "pool", "municipal", "provincial", "national")
 SIZE_CLASSES = ("large", "medium", "small", "micro")
+# What a code may look like: the registry only stores these forms, and both evaluation paths rely on
+# them (the batch path reads regions and industries as integers, the closed sets as enums).
+CODE_CHOICES: dict[str, tuple[str, ...]] = {"size_class": SIZE_CLASSES, "srdi_level": SRDI_LEVELS}
+CODE_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {
+    "region_code": (re.compile(r"[0-9]{6}"), "6 digits (GB/T 2260), e.g. 330106"),
+    "industry_code": (re.compile(r"[0-9]{4}"), "4 digits (GB/T 4754-2017 class), e.g. 3911"),
+    "size_class": (re.compile("|".join(SIZE_CLASSES)), "one of " + ", ".join(SIZE_CLASSES)),
+    "srdi_level": (re.compile("|".join(SRDI_LEVELS)), "one of " + ", ".join(SRDI_LEVELS)),
+}
 
 
 def field(name: str) -> Field:
@@ -295,6 +306,9 @@ def coerce(name: str, raw: object) -> Value:
             raise FieldValueError(f"{name}: expected a date YYYY-MM-DD, got {raw!r}") from None
     if not isinstance(raw, str):
         raise FieldValueError(f"{name}: expected a code (string), got {raw!r}")
+    form = CODE_FORMATS.get(name)
+    if form is not None and not form[0].fullmatch(raw):
+        raise FieldValueError(f"{name}: expected {form[1]}, got {raw!r}")
     return raw
 
 

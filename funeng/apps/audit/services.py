@@ -104,6 +104,33 @@ def audit_record(
     return event
 
 
+def audit_record_artifact(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one audit row for a change to something that is not a database row (a trained model file).
+
+    Such a row has no region and no enterprise, so only platform administrators are shown it.
+    """
+    user, label = _actor(actor)
+    event = AuditEvent(
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=object_type[:64],
+        object_id=object_id[:64],
+        object_repr=object_repr[:200],
+        changes=changes or {},
+    )
+    event.save()
+    return event
+
+
 def audit_record_many(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,

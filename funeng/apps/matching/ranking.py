@@ -4,16 +4,25 @@ The engine index of the catalogue is built once per process and rebuilt when the
 changes: the count and latest change of matchable solutions, plus the reviews and finished deals
 that feed provider quality. Ranking one need uses the engine's one path (with explanations);
 re-ranking all open needs uses its batch path.
+
+A learned re-ranker (`funeng matching_train`) is used when settings.MATCHING_MODEL_PATH holds a
+usable model file; it is read again when the file changes. No file means the hand-tuned blend, and so
+does a corrupt or mismatched file (with a warning in the log): a page never fails because of a model.
+The stored catalogue key then includes the model, so open needs are re-ranked when the model changes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -21,6 +30,7 @@ from django.utils import timezone
 from engines.match import model as engine
 from engines.match.classifier import classify, lexicon
 from engines.match.index import SolutionIndex, build_index
+from engines.match.ltr import LearnedRanker, ModelError, ModelMissing, load
 from engines.match.rank import Ranking, rank_need, rank_needs
 from funeng.apps.accounts.access import User
 from funeng.apps.matching.access import solutions_matchable
@@ -35,6 +45,7 @@ ENGINE_VETTING = {
     "suspended": "suspended",
 }
 BATCH = 500
+logger = logging.getLogger(__name__)
 STORED = ["matched_at", "matched_catalogue", "detected_scenarios", "best_score", "best_scenario_fit"]
 
 
@@ -113,35 +124,79 @@ def _usage() -> dict[str, dict[str, int]]:
 
 @dataclass(frozen=True)
 class Catalogue:
-    key: str
+    key: str  # stored on ranked needs: the catalogue fingerprint, combined with the model's when one is used
     index: SolutionIndex | None  # None when nothing is published
+    model: LearnedRanker | None = None
+
+
+@dataclass(frozen=True)
+class _LoadedModel:
+    stamp: tuple[str, int, int]  # path, mtime in ns, size: a changed file is read again
+    model: LearnedRanker | None  # None when the file was unusable (warned once per file version)
 
 
 _lock = threading.Lock()
 _current: Catalogue | None = None
+_model: _LoadedModel | None = None
+
+
+def ranking_model(path: Path | None = None) -> LearnedRanker | None:
+    """The learned re-ranker at settings.MATCHING_MODEL_PATH, or None (then the hand blend ranks).
+
+    The file's modification time and size are checked on each call (one stat) and the file is parsed
+    again only when they change. Missing → None silently; unusable → None and one warning per version.
+    """
+    global _model
+    target = Path(path or settings.MATCHING_MODEL_PATH)
+    try:
+        info = os.stat(target)
+    except OSError:
+        _model = None
+        return None
+    stamp = (str(target), info.st_mtime_ns, info.st_size)
+    loaded = _model
+    if loaded is not None and loaded.stamp == stamp:
+        return loaded.model
+    try:
+        model: LearnedRanker | None = load(target)
+    except ModelMissing:
+        model = None
+    except ModelError as exc:
+        logger.warning("matching model not used, ranking by the hand-tuned blend: %s", exc)
+        model = None
+    _model = _LoadedModel(stamp, model)
+    return model
+
+
+def _with_model(current: Catalogue) -> Catalogue:
+    model = ranking_model()
+    if model is None or current.index is None:
+        return current
+    key = hashlib.sha256(f"{current.key}|{model.name}".encode()).hexdigest()[:32]
+    return Catalogue(key, current.index, model)
 
 
 def catalogue() -> Catalogue:
-    """The engine index of the matchable catalogue, rebuilt only when the catalogue key changed."""
+    """The engine index of the matchable catalogue (rebuilt only when the catalogue key changed) and the model."""
     global _current
     key = catalogue_key()
     current = _current
     if current is not None and current.key == key:
-        return current
+        return _with_model(current)
     with _lock:
-        if _current is not None and _current.key == key:
-            return _current
-        solutions = [engine_solution(s) for s in solutions_matchable().order_by("pk")]
-        index = build_index(solutions, quality=_quality(), usage=_usage()) if solutions else None
-        _current = Catalogue(key, index)
-        return _current
+        if _current is None or _current.key != key:
+            solutions = [engine_solution(s) for s in solutions_matchable().order_by("pk")]
+            index = build_index(solutions, quality=_quality(), usage=_usage()) if solutions else None
+            _current = Catalogue(key, index)
+        return _with_model(_current)
 
 
 def forget_catalogue() -> None:
-    """Drop the cached index (tests; after a bulk import in the same process the key changes anyway)."""
-    global _current
+    """Drop the cached index and model (tests; after a bulk import in the same process the key changes anyway)."""
+    global _current, _model
     with _lock:
         _current = None
+        _model = None
 
 
 # --- storing matches -----------------------------------------------------------------------------
@@ -182,7 +237,7 @@ def need_matches_refresh(need: Need, *, k: int = MATCHES_KEPT) -> Ranking | None
         need.best_score = need.best_scenario_fit = None
         need.save(update_fields=["best_score", "best_scenario_fit"])
         return None
-    ranking = rank_need(current.index, engine_need(need), k)
+    ranking = rank_need(current.index, engine_need(need), k, model=current.model)
     _store([need], [ranking], current.key)
     return ranking
 
@@ -203,7 +258,7 @@ def needs_rank_all(needs: Iterable[Need] | None = None, *, k: int = MATCHES_KEPT
     )
     for start in range(0, len(selected), BATCH):
         part = selected[start : start + BATCH]
-        rankings = rank_needs(current.index, [engine_need(n) for n in part], k)
+        rankings = rank_needs(current.index, [engine_need(n) for n in part], k, model=current.model)
         with transaction.atomic():
             _store(part, rankings, current.key)
     return len(selected)
