@@ -362,3 +362,49 @@ def test_it_refuses_a_frame_whose_codes_break_their_format():
     national = PROGRAMMES["srdi-national-little-giant"]
     with pytest.raises(polars.exceptions.InvalidOperationError):
         evaluate_frame(pl.DataFrame({"size_class": ["tiny"]}), national, AS_OF)
+
+
+def test_it_does_not_wrap_around_when_counts_near_the_int32_limit_are_summed():
+    national = PROGRAMMES["srdi-national-little-giant"]
+    big = 2_147_483_647
+    rows = [
+        {"utility_models": big, "design_patents": big, "software_copyrights": 0},  # wraps to -2 in Int32
+        {"utility_models": big, "design_patents": None, "software_copyrights": 0},
+        {"utility_models": 2, "design_patents": 2, "software_copyrights": 0},
+        {"utility_models": 2, "design_patents": 2, "software_copyrights": None},
+    ]
+    got = evaluate_frame(records_frame(rows), national, AS_OF, keep_states=True)["__node__ip-other"]
+    assert got.to_list() == [True, True, False, None]
+    for row, want in zip(rows, ["pass", "pass", "fail", "unknown"], strict=True):
+        assert evaluate(national, row, AS_OF).states["ip-other"].value == want
+
+
+def test_it_lists_reasons_of_a_programme_with_more_leaves_than_one_64_bit_word():
+    from engines.rules.loader import parse_programme
+
+    leaves = [
+        {
+            "id": f"n{i}",
+            "text": f"n{i}",
+            "citation": _c(f"n{i}"),
+            "field": "employees",
+            "op": ">=",
+            "threshold": i,
+        }
+        for i in range(70)
+    ]
+    wide = {
+        **{key: value for key, value in SYNTHETIC.items() if key != "conditions"},
+        "id": "wide",
+        "conditions": {"id": "root", "text": "root", "citation": _c("root"), "all": leaves},
+    }
+    programme = parse_programme(wide, "wide.yaml")
+    rows = [{"employees": 66}, {"employees": 3}, {"employees": None}, {"employees": 69}]
+    batch = evaluate_frame(records_frame(rows), programme, AS_OF)
+    for row, got in zip(rows, batch.iter_rows(named=True), strict=True):
+        one = evaluate(programme, row, AS_OF).as_dict()
+        assert got["outcome"] == one["outcome"]
+        assert got["failing"] == [item["condition"] for item in one["failing"]]
+        assert got["unknown"] == [item["condition"] for item in one["unknown"]]
+    assert batch["failing"].to_list()[0] == ["n67", "n68", "n69"]
+    assert len(batch["unknown"].to_list()[2]) == 70

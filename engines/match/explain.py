@@ -160,7 +160,13 @@ def peer_reason(count: int) -> Reason | None:
     """'同行业 12 家使用'."""
     if count <= 0:
         return None
-    return Reason("peers", f"同行业 {count} 家使用", f"used by {count} companies in the same industry")
+    companies = "company" if count == 1 else "companies"
+    return Reason("peers", f"同行业 {count} 家使用", f"used by {count} {companies} in the same industry")
+
+
+def _plural(count: int, noun: str) -> str:
+    """English noun for a count (the reasons are plain strings, built outside Django's gettext)."""
+    return noun if count == 1 else noun + "s"
 
 
 def quality_reasons(quality: ProviderQuality | None) -> list[Reason]:
@@ -175,7 +181,7 @@ def quality_reasons(quality: ProviderQuality | None) -> list[Reason]:
             Reason(
                 "rating",
                 f"评分 {quality.rating:.1f}（{quality.reviews} 条评价）",
-                f"rated {quality.rating:.1f} ({quality.reviews} reviews)",
+                f"rated {quality.rating:.1f} ({quality.reviews} {_plural(quality.reviews, 'review')})",
                 "+" if quality.rating >= 4 else "=",
             )
         )
@@ -184,7 +190,8 @@ def quality_reasons(quality: ProviderQuality | None) -> list[Reason]:
             Reason(
                 "uplift",
                 f"客户数字化水平平均提升 {quality.uplift:.1f} 分（{quality.uplift_clients} 家）",
-                f"clients' maturity up {quality.uplift:.1f} points on average ({quality.uplift_clients} clients)",
+                f"clients' maturity up {quality.uplift:.1f} points on average "
+                f"({quality.uplift_clients} {_plural(quality.uplift_clients, 'client')})",
                 "+" if quality.uplift > 0 else "=",
             )
         )

@@ -40,9 +40,11 @@ _UNKNOWN = pl.lit(None, dtype=pl.Boolean)
 
 
 def dtype_of(name: str) -> Any:
-    """The Polars dtype a field has in a prepared frame."""
+    """The Polars dtype a field has in a prepared frame (counts fit Int32: see fields.MAX_COUNT)."""
     if name in CODE_CHOICES:
         return pl.Enum(list(CODE_CHOICES[name]))
+    if FIELDS[name].type == "count":
+        return pl.Int32
     return POLARS_DTYPE[FIELDS[name].type]
 
 
@@ -81,6 +83,17 @@ def _in_ranges(name: str, prefixes: tuple[str, ...]) -> pl.Expr:
     return pl.any_horizontal(*((code >= low) & (code < high) for low, high in ranges))
 
 
+def _threshold(leaf: Leaf, as_of: dt.date) -> int | float:
+    """The threshold as the batch compares it: a whole one on counts stays an integer.
+
+    Comparing an Int32 column with a float would cast every row; float64 is exact for the others.
+    """
+    exact = leaf.threshold_on(as_of)
+    if FIELDS[leaf.fields[0]].type == "count" and exact == exact.to_integral_value():
+        return int(exact)
+    return float(exact)
+
+
 def _leaf_expr(leaf: Leaf, as_of: dt.date) -> pl.Expr:
     if leaf.op in ("qualitative", "discretionary"):
         return _UNKNOWN
@@ -91,14 +104,19 @@ def _leaf_expr(leaf: Leaf, as_of: dt.date) -> pl.Expr:
     if len(leaf.fields) > 1:
         # PASS once the known parts reach the threshold (counts are never negative); otherwise the
         # plain sum decides, which is null as soon as one part is unknown, as in the one path.
-        threshold = float(leaf.threshold_on(as_of))
-        known = reduce(operator.add, (pl.col(part).fill_null(0) for part in leaf.fields))
-        total = reduce(operator.add, (pl.col(part) for part in leaf.fields))
+        # Parts are Int32: a sum can only wrap around when one part alone is past the threshold, and
+        # then `alone` has already decided PASS.
+        threshold = _threshold(leaf, as_of)
+        parts = [pl.col(part) for part in leaf.fields]
+        known = reduce(operator.add, (part.fill_null(0) for part in parts))
+        total = reduce(operator.add, parts)
         if leaf.op == ">=":
-            return (known >= threshold) | (total >= threshold)
-        return (known > threshold) | (total > threshold)
+            alone = pl.any_horizontal(*(part >= threshold for part in parts)).fill_null(False)
+            return alone | (known >= threshold) | (total >= threshold)
+        alone = pl.any_horizontal(*(part > threshold for part in parts)).fill_null(False)
+        return alone | (known > threshold) | (total > threshold)
     if leaf.op in (">=", ">", "<=", "<"):
-        threshold = float(leaf.threshold_on(as_of))
+        threshold = _threshold(leaf, as_of)
         return {">=": col >= threshold, ">": col > threshold, "<=": col <= threshold, "<": col < threshold}[
             leaf.op
         ]
@@ -168,8 +186,12 @@ def outcome_expr(programme: Programme) -> pl.Expr:
     )
 
 
-def _reason_exprs(programme: Programme) -> list[pl.Expr]:
-    """Masks of 'fails and matters' and 'unknown and decides' per leaf, gathered into id lists."""
+def _reason_masks(programme: Programme) -> dict[str, list[tuple[str, pl.Expr]]]:
+    """Per leaf, non-null masks of 'fails and matters', 'unknown and decides' and 'qualitative and decides'.
+
+    A failure matters when no ancestor passes (a satisfied alternative masks it); an unknown decides
+    when every ancestor is unknown. Leaves are in walk order, the order of the one path's lists.
+    """
     matters: dict[str, pl.Expr] = {}
     decides: dict[str, pl.Expr] = {}
 
@@ -182,29 +204,53 @@ def _reason_exprs(programme: Programme) -> list[pl.Expr]:
 
     root = programme.conditions
     visit(root, pl.lit(True), pl.col(node_column(root.id)).is_null())
-    failing: list[pl.Expr] = []
-    unknown: list[pl.Expr] = []
-    review: list[pl.Expr] = []
+    masks: dict[str, list[tuple[str, pl.Expr]]] = {"failing": [], "unknown": [], "review": []}
     for node in walk(root):
         if not isinstance(node, Leaf):
             continue
         state = pl.col(node_column(node.id))
-        if node.op not in ("qualitative", "discretionary"):
-            failing.append(
-                pl.when(matters[node.id] & state.not_().fill_null(False))
-                .then(pl.lit(node.id))
-                .otherwise(None)
-            )
-            unknown.append(pl.when(decides[node.id] & state.is_null()).then(pl.lit(node.id)).otherwise(None))
+        if node.op in ("qualitative", "discretionary"):
+            masks["review"].append((node.id, decides[node.id]))
         else:
-            review.append(pl.when(decides[node.id]).then(pl.lit(node.id)).otherwise(None))
+            masks["failing"].append((node.id, matters[node.id] & state.not_().fill_null(False)))
+            masks["unknown"].append((node.id, decides[node.id] & state.is_null()))
+    return masks
 
-    def gather(items: list[pl.Expr], name: str) -> pl.Expr:
-        if not items:
-            return pl.lit([], dtype=pl.List(pl.String)).alias(name)
-        return pl.concat_list(items).list.drop_nulls().alias(name)
 
-    return [gather(failing, "failing"), gather(unknown, "unknown"), gather(review, "review")]
+def _bit_words(name: str, masks: list[tuple[str, pl.Expr]]) -> list[pl.Expr]:
+    """The true masks of a row as UInt64 words: bit b of word w is mask 64·w + b."""
+    words = []
+    for start in range(0, len(masks), 64):
+        part = [mask for _, mask in masks[start : start + 64]]
+        words.append(
+            reduce(
+                operator.add,
+                (pl.when(m).then(pl.lit(1 << b, pl.UInt64)).otherwise(0) for b, m in enumerate(part)),
+            )
+        )
+    if not words:
+        words.append(pl.lit(0, pl.UInt64))
+    return [word.cast(pl.UInt64).alias(f"__bits__{name}{i}") for i, word in enumerate(words)]
+
+
+def _decode(frame: pl.DataFrame, lists: dict[str, list[str]], keys: list[str]) -> pl.DataFrame:
+    """Turn bit words into id lists: each distinct combination is decoded once, then joined back.
+
+    `lists` maps an output column to the ids of its masks; `keys` are the bit columns of all of them,
+    in the same order. Python only sees distinct combinations (a few thousand), never rows.
+    """
+    distinct = frame.select(keys).unique()
+    decoded: dict[str, list[list[str]]] = {name: [] for name in lists}
+    for row in distinct.iter_rows():
+        offset = 0
+        for name, ids in lists.items():
+            words = row[offset : offset + max(1, -(-len(ids) // 64))]
+            offset += len(words)
+            decoded[name].append([ident for i, ident in enumerate(ids) if words[i // 64] >> (i % 64) & 1])
+    table = distinct.with_columns(
+        pl.Series(name, values, dtype=pl.List(pl.String)) for name, values in decoded.items()
+    )
+    return frame.join(table, on=keys, how="left", maintain_order="left", nulls_equal=True).drop(keys)
 
 
 def prepare(frame: pl.LazyFrame | pl.DataFrame, programme: Programme) -> pl.LazyFrame:
@@ -246,24 +292,30 @@ def evaluate_frame(
     lazy = frame.lazy() if prepared else prepare(frame, programme)
     for stage in state_stages(programme, as_of):
         lazy = lazy.with_columns(stage)
-    outputs = [outcome_expr(programme)]
-    if reasons:
-        outputs += _reason_exprs(programme)
-        outputs.append(
-            pl.when(pl.col("outcome") == "undetermined")
-            .then(pl.concat_list("unknown", "review"))
-            .otherwise(pl.lit([], dtype=pl.List(pl.String)))
-            .alias("undetermined_because")
-        )
-    lazy = lazy.with_columns(outputs[0]).with_columns(outputs[1:-1])
-    if reasons:
-        lazy = lazy.with_columns(outputs[-1])
-    columns = ["outcome"] + (["undetermined_because", "failing", "unknown", "review"] if reasons else [])
-    if keep_states:
-        columns += [node_column(node.id) for node in walk(programme.conditions)]
-    return lazy.select(
-        pl.lit(programme.id).alias("programme"), pl.lit(programme.version).alias("version"), *columns
-    ).collect()
+    states = [node_column(node.id) for node in walk(programme.conditions)] if keep_states else []
+    head = [pl.lit(programme.id).alias("programme"), pl.lit(programme.version).alias("version")]
+    if not reasons:
+        return lazy.select(*head, outcome_expr(programme), *states).collect()
+    masks = _reason_masks(programme)
+    words = {name: _bit_words(name, items) for name, items in masks.items()}
+    keys = [word.meta.output_name() for items in words.values() for word in items]
+    evaluated = lazy.select(
+        *head, outcome_expr(programme), *(w for items in words.values() for w in items), *states
+    )
+    result = _decode(
+        evaluated.collect(), {name: [ident for ident, _ in items] for name, items in masks.items()}, keys
+    )
+    # Unknown and review lists are empty unless the root is unknown, so together they are the why.
+    return result.select(
+        "programme",
+        "version",
+        "outcome",
+        pl.concat_list("unknown", "review").alias("undetermined_because"),
+        "failing",
+        "unknown",
+        "review",
+        *states,
+    )
 
 
 def records_frame(records: list[dict[str, Any]]) -> pl.DataFrame:

@@ -16,6 +16,8 @@ MAX_SIGNIFICANT_DIGITS = 15
 # Ratios carry at most this many decimal places: stored ones as DecimalField(decimal_places=6), derived
 # ones rounded half to even to it (engines.rules.derive explains why both paths then agree exactly).
 RATIO_PLACES = 6
+# Counts are at most this (a PositiveIntegerField in the registry), so the batch path holds them as Int32.
+MAX_COUNT = 2_147_483_647
 
 Value = Decimal | int | bool | str | dt.date | None
 
@@ -290,6 +292,8 @@ def coerce(name: str, raw: object) -> Value:
         number = _decimal(name, raw)
         if number != number.to_integral_value() or number < 0:
             raise FieldValueError(f"{name}: expected a whole number >= 0, got {raw!r}")
+        if number > MAX_COUNT:
+            raise FieldValueError(f"{name}: expected a whole number <= {MAX_COUNT}, got {raw!r}")
         return int(number)
     if spec.type == "bool":
         if not isinstance(raw, bool):

@@ -161,7 +161,7 @@ def trust_table(providers: QuerySet[Provider]) -> list[TrustRow]:
 @dataclass(frozen=True)
 class GapCell:
     scenario: str
-    province: str
+    region: str  # the first `region_digits` digits of the GB/T 2260 code (2 = province, 4 = prefecture)
     open_needs: int
     unmatched: int  # open needs whose best match scores under GAP_SCORE (or that have none)
 
@@ -172,8 +172,8 @@ def _gap_condition(threshold: float) -> Q:
     )
 
 
-def gap_rows(needs: QuerySet[Need], *, threshold: float = GAP_SCORE) -> list[GapCell]:
-    """Open needs and those without a good match, by scenario and province.
+def gap_rows(needs: QuerySet[Need], *, threshold: float = GAP_SCORE, region_digits: int = 2) -> list[GapCell]:
+    """Open needs and those without a good match, by scenario and region (province by default).
 
     A need counts under the scenarios its enterprise chose, else under the strongest scenario the
     engine read from its text, else under "unclassified" ("").
@@ -189,11 +189,11 @@ def gap_rows(needs: QuerySet[Need], *, threshold: float = GAP_SCORE) -> list[Gap
     cells: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for scenarios, detected, region, gap in rows:
         for scenario in list(scenarios or []) or list(detected or [])[:1] or [""]:
-            cell = cells[scenario, (region or "")[:2]]
+            cell = cells[scenario, (region or "")[:region_digits]]
             cell[0] += 1
             cell[1] += int(gap)
     result = [GapCell(s, p, n, u) for (s, p), (n, u) in cells.items()]
-    result.sort(key=lambda c: (-c.unmatched, -c.open_needs, c.scenario, c.province))
+    result.sort(key=lambda c: (-c.unmatched, -c.open_needs, c.scenario, c.region))
     return result
 
 

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 from funeng.apps.accounts.access import is_platform_admin, membership_of, providers_visible_to, role_of
 from funeng.apps.accounts.const import Role
@@ -98,6 +99,12 @@ def _scenarios(ids: list[str]) -> list[str]:
 
 def _region(code: str) -> str:
     return region_table().display_name(code, default=code) if code else "—"
+
+
+def _industry(code: str) -> str:
+    """The GB/T 4754 name of an industry class ('' when the code is unknown)."""
+    industry = industry_table().by_code.get(code) if code else None
+    return industry.name if industry is not None else ""
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
@@ -245,6 +252,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         "scenario_labels": _scenarios(need.scenarios),
         "detected_labels": _scenarios(need.detected_scenarios[:3]),
         "region_name": _region(need.region_code),
+        "industry_name": _industry(need.industry_code),
         "request_form": ProposalRequestForm(),
         "deals": list(need.deals.select_related("provider", "solution")),
     }
@@ -492,18 +500,12 @@ def review_create(request: HttpRequest, deal_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose a rating from 1 to 5 stars."))
         return redirect("matching:deal", deal.pk)
-    review = _attempt(
+    # The deal page then offers the T1 re-assessment next to the review (reassess_url).
+    _attempt(
         request,
         lambda: services.review_create(deal=deal, acting_user=request.user, **form.cleaned_data),
         _("Thank you for your review."),
     )
-    if review is not None and reassessment_url():
-        messages.info(
-            request,
-            _(
-                "Measure what the project changed: start your next assessment round (T1) from the assessment page."
-            ),
-        )
     return redirect("matching:deal", deal.pk)
 
 
@@ -758,9 +760,12 @@ def _oversight_scope(request: HttpRequest) -> tuple[Any, Any]:
 
 @login_required
 def gaps(request: HttpRequest) -> HttpResponse:
-    """Supply/demand gaps: open needs by scenario and province, and those with no good match."""
+    """Supply/demand gaps: open needs by scenario and region, and those with no good match."""
     needs, _providers = _oversight_scope(request)
-    cells = gap_rows(needs)
+    # Operators see the country by province; officials their own area by prefecture (no county
+    # names are shipped, so a finer breakdown would show bare codes).
+    region_digits = 4 if official_prefix_of(request.user) else 2
+    cells = gap_rows(needs, region_digits=region_digits)
     by_scenario: dict[str, list[int]] = {}
     for cell in cells:
         total = by_scenario.setdefault(cell.scenario, [0, 0])
@@ -776,7 +781,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "scenario": scenario_label(c.scenario, _language()) if c.scenario else _("Unclassified"),
-            "province": _region(f"{c.province}0000") if c.province else "—",
+            "region": _region(c.region.ljust(6, "0")) if c.region else "—",
             "open": c.open_needs,
             "unmatched": c.unmatched,
             "share": round(100 * c.unmatched / c.open_needs) if c.open_needs else 0,
@@ -791,6 +796,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
         "matching/gaps.html",
         {
             "rows": rows,
+            "by_prefecture": region_digits == 4,
             "chart": chart,
             "weak": weak,
             "threshold": GAP_SCORE,
