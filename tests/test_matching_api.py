@@ -121,3 +121,25 @@ def test_it_shows_a_provider_only_its_own_solutions_in_a_need_ranking(client, w)
     need = w.need()
     ranked = call(client, w["provider_1"], "get", f"/needs/{need.pk}/matches").json()
     assert ranked and {m["solution"]["provider_id"] for m in ranked} == {w.provider_1.pk}
+
+
+def test_it_names_the_enterprise_to_a_provider_only_once_it_is_asked(client, w):
+    need = w.need()
+    assert call(client, w["provider_1"], "get", f"/needs/{need.pk}").json()["enterprise_id"] is None
+    listed = call(client, w["provider_1"], "get", "/needs").json()["items"]
+    assert [item["enterprise_id"] for item in listed] == [None]
+    Proposal.objects.create(
+        need=need,
+        solution=w.homestay,
+        enterprise_id=need.enterprise_id,
+        provider_id=w.homestay.provider_id,
+    )
+    assert (
+        call(client, w["provider_1"], "get", f"/needs/{need.pk}").json()["enterprise_id"] == w.enterprise_a.pk
+    )
+    listed = call(client, w["provider_1"], "get", "/needs").json()["items"]
+    assert [item["enterprise_id"] for item in listed] == [w.enterprise_a.pk]
+    assert (
+        call(client, w["enterprise_a"], "get", f"/needs/{need.pk}").json()["enterprise_id"]
+        == w.enterprise_a.pk
+    )

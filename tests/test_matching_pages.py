@@ -231,3 +231,12 @@ def test_it_lists_needs_with_a_fixed_number_of_queries(en, w):
     with CaptureQueriesContext(connection) as many:
         client.get("/matching/needs/")
     assert len(many) == len(few)
+
+
+def test_it_names_the_enterprise_to_a_provider_only_once_it_is_asked_for_a_proposal(en, w):
+    need = w.need()
+    name = w.enterprise_a.name
+    assert name not in text(as_user(en, w["provider_1"]).get(f"/matching/needs/{need.pk}/"))
+    services.proposal_request(need=need, solution=w.homestay, acting_user=w["enterprise_a"])
+    assert name in text(en.get(f"/matching/needs/{need.pk}/"))
+    assert name in text(as_user(en, w["official_hz"]).get(f"/matching/needs/{need.pk}/"))

@@ -29,6 +29,7 @@ from funeng.apps.matching.access import (
     access_need_for_user,
     access_proposal_for_user,
     access_solution_for_user,
+    can_see_need_enterprise,
     complaints_visible_to,
     deals_visible_to,
     enterprise_id_of,
@@ -311,11 +312,12 @@ def solution_out(solution: Solution) -> dict[str, Any]:
     }
 
 
-def need_out(need: Need) -> dict[str, Any]:
+def need_out(need: Need, *, show_enterprise: bool = True) -> dict[str, Any]:
+    """A need; `show_enterprise=False` leaves out who posted it (a provider not yet asked)."""
     return {
         "id": need.pk,
         "external_id": need.external_id,
-        "enterprise_id": need.enterprise_id,
+        "enterprise_id": need.enterprise_id if show_enterprise else None,
         "title": need.title,
         "description": need.description,
         "scenarios": list(need.scenarios),
@@ -489,7 +491,12 @@ def needs_list(request: HttpRequest, filters: Query[StatusFilter], page: Query[P
     needs = needs_visible_to(request.user).order_by("-created_at", "-id")
     if filters.status:
         needs = needs.filter(status=filters.status)
-    return page_of(needs, page, need_out)
+    provider_id = provider_id_of(request.user)
+    if provider_id is None:
+        return page_of(needs, page, need_out)
+    # Who posted a need is shown to a provider only once it was asked for a proposal on it.
+    asked = set(Proposal.objects.filter(provider_id=provider_id).values_list("need_id", flat=True))
+    return page_of(needs, page, lambda need: need_out(need, show_enterprise=need.pk in asked))
 
 
 @router.post("/needs", response={201: NeedOut}, summary="Post a need", openapi_extra=problems(401, 403, 422))
@@ -506,7 +513,8 @@ def needs_create(request: HttpRequest, payload: NeedIn) -> Status[dict[str, Any]
 
 @router.get("/needs/{need_id}", response=NeedOut, summary="Get a need", openapi_extra=problems(401, 404, 422))
 def need_detail(request: HttpRequest, need_id: Path[ObjectId]) -> dict[str, Any]:
-    return need_out(access_need_for_user(request.user, need_id))
+    need = access_need_for_user(request.user, need_id)
+    return need_out(need, show_enterprise=can_see_need_enterprise(request.user, need))
 
 
 @router.post(

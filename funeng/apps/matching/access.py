@@ -120,6 +120,18 @@ def needs_visible_to(user: User) -> QuerySet[Need]:
     return Need.objects.filter(pk__in=ids)
 
 
+def can_see_need_enterprise(user: User, need: Need) -> bool:
+    """Who posted a visible need: hidden from a provider until the enterprise asks it for a proposal.
+
+    Being ranked for a need lets a provider read what is needed, not who needs it (the inbox works
+    the same way); once asked, the enterprise has chosen to deal with it.
+    """
+    provider_id = provider_id_of(user)
+    if provider_id is None or is_platform_admin(user):
+        return True
+    return need.proposals.filter(provider_id=provider_id).exists()
+
+
 def can_edit_need(user: User, need: Need) -> bool:
     """The posting enterprise's users (and operators) change or close a need."""
     if is_platform_admin(user):

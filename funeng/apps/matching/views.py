@@ -35,6 +35,7 @@ from funeng.apps.matching.access import (
     can_manage_solutions,
     can_oversee_matching,
     can_post_needs,
+    can_see_need_enterprise,
     complaints_visible_to,
     deals_visible_to,
     enterprise_id_of,
@@ -245,6 +246,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     context = {
         "need": need,
         "is_owner": is_owner,
+        "show_enterprise": not is_owner and can_see_need_enterprise(request.user, need),
         "can_edit": can_edit_need(request.user, need) and need.status != NeedStatus.CLOSED,
         "rows": _match_rows(need, matches),
         "proposals": proposals,
