@@ -359,7 +359,7 @@ def test_a_bank_sees_only_the_consented_categories_and_its_read_is_logged(client
     consent = grant(world, categories=["profile", "financials"])
     english(client, world["banker"])
     page = client.get(f"/enterprises/{world['a'].pk}/").content.decode()
-    assert "8,765.43" in page and "-123.46" in page  # revenue and net profit, in 万元
+    assert "CNY 87,654,321" in page and "CNY -1,234,567" in page  # revenue and net profit
     assert "2011-04-05" in page  # founding date, profile
     assert "777.78" not in page and ">41<" not in page  # R&D expense and staff are withheld
     assert "555,555.00" not in page and "55.56" not in page  # cloud spend is withheld

@@ -130,7 +130,7 @@ def test_the_detail_page_shows_stored_and_computed_policy_fields(client, world):
 def test_a_bank_sees_a_computed_ratio_only_with_every_category_it_needs(client, world):
     grant(world, categories=["innovation"])
     html = english(client, world["banker"]).get(f"/enterprises/{world['a'].pk}/").content.decode()
-    assert "<dt>R&D expense, last 2 years together</dt><dd>540.00 ten-thousand yuan</dd>" in html
+    assert "<dt>R&D expense, last 2 years together</dt><dd>CNY 5,400,000</dd>" in html
     # R&D intensity also needs the financials (revenue), R&D staff share the profile (employees).
     for label in ("R&D intensity, last 2 years", "R&D staff share"):
         assert re.search(label + r' <span[^>]*>computed</span></dt><dd class="muted not-shared">', html)

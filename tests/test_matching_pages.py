@@ -103,7 +103,7 @@ def test_it_runs_request_answer_compare_accept_receive_review_through_the_pages(
 
     enterprise = as_user(en, w["enterprise_a"])
     compare = text(enterprise.get(f"/matching/needs/{need.pk}/compare/"))
-    assert "6,000.00" in compare and "9.80" in compare and "over budget" in compare
+    assert "CNY 6,000" in compare and "CNY 98,000" in compare and "over budget" in compare
     assert enterprise.post(f"/matching/proposals/{first.pk}/accept/").status_code == 302
     deal = Deal.objects.get()
     second.refresh_from_db()
