@@ -20,7 +20,7 @@ from funeng.apps.accounts.const import Role, VettingState
 from funeng.apps.accounts.models import Membership, Provider
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.matching.const import DealStatus, MatchEventKind, NeedStatus, ProposalStatus
-from funeng.apps.matching.models import Deal, Match, MatchEvent, Need, Proposal, Review
+from funeng.apps.matching.models import Deal, Match, MatchEvent, Need, Proposal, Review, Solution
 from tests.browser_support import PASSWORD, PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_world")]
@@ -419,7 +419,7 @@ def test_a_provider_adds_a_solution_corrects_a_bad_industry_and_publishes_it(per
     provider.fill("#id_description", "对接携程、美团、飞猪订单，房态实时同步，防止超订。")
     provider.locator("label.chip", has=provider.locator("input[value=business_management]")).click()
     provider.fill("#id_industries", "H, XYZ")
-    provider.select_option("#id_regions", ["330000"])
+    provider.locator("fieldset.region-boxes label.chip", has_text="浙江").click()
     provider.fill("#id_price_cny_per_year", "3600")
     provider.select_option("#id_deployment", "saas")
     provider.fill("#id_max_employees", "50")
@@ -427,6 +427,7 @@ def test_a_provider_adds_a_solution_corrects_a_bad_industry_and_publishes_it(per
     industries = provider.locator(".field.has-error", has=provider.locator("#id_industries"))
     expect(industries.locator(".errorlist")).to_contain_text("XYZ is not a GB/T 4754")
     expect(provider.locator("input[name=scenarios][value=business_management]")).to_be_checked()
+    expect(provider.locator("input[name=regions][value='330000']")).to_be_checked()
     screenshot(provider, "matching-solution-form-error")
     provider.fill("#id_industries", "H")
     provider.locator("form:has(#id_title) button[type=submit].primary").click()
@@ -435,6 +436,7 @@ def test_a_provider_adds_a_solution_corrects_a_bad_industry_and_publishes_it(per
     provider.locator("form[action$='/publish/'] button").click()
     expect(success(provider)).to_be_visible()
     expect(provider.locator("h1 .badge.st-published")).to_be_visible()
+    assert Solution.objects.get(title="民宿房态同步小程序").regions == ["330000"]
     on_phone(provider, "matching-solution-phone")
     subnav(provider, "My solutions")
     expect(provider.locator("table.data tbody tr")).to_have_count(before + 1)

@@ -96,7 +96,7 @@ class SolutionForm(forms.Form):
     regions = forms.MultipleChoiceField(
         label=_("Provinces served"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("None selected = nationwide."),
     )
     price_cny_per_year = _money_field(
