@@ -100,6 +100,7 @@ def test_it_ranks_by_the_hand_blend_when_there_is_no_model_file(w, model_path):
 def test_it_stores_matches_scored_by_the_model_when_a_model_file_exists(w, model_path):
     need = w.need()
     blend_order = [s for s, _ in stored(need)]
+    blend_best = Need.objects.get(pk=need.pk).best_score
     model = model_with(budget=-10.0)  # prefers the solution far above the budget
     model.save(model_path)
     current = catalogue()
@@ -111,6 +112,9 @@ def test_it_stores_matches_scored_by_the_model_when_a_model_file_exists(w, model
     assert [s for s, _ in stored(need)][:2] == [str(w.mes.pk), str(w.homestay.pk)]
     need.refresh_from_db()
     assert need.matched_catalogue == current.key != catalogue_key()  # a new model re-ranks open needs
+    # Gaps ("no good match") keep reading the hand blend, not the model's score of its new first.
+    assert need.best_score == pytest.approx(blend_best)
+    assert need.best_score != pytest.approx(stored(need)[0][1])
 
 
 def test_it_falls_back_to_the_blend_with_a_warning_and_still_shows_the_page(w, model_path, client, caplog):

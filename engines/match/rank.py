@@ -336,6 +336,11 @@ def blend(features: Mapping[str, FloatArray], weights: RankingWeights = DEFAULT_
     return result
 
 
+def blend_one(features: Mapping[str, float], weights: RankingWeights = DEFAULT_WEIGHTS) -> float:
+    """The hand-tuned score of one result from its FEATURES (as a Match carries them)."""
+    return float(blend({name: np.array([features[name]]) for name in FEATURES}, weights)[0])
+
+
 def _bonus_bound(weights: RankingWeights) -> float:
     """The largest factor `blend` can put on relevance (every fit ≤ 1, quality ≤ 1, peers capped)."""
     return 1.0 + max(weights.quality, 0.0) * 0.5 + max(weights.local, 0.0) + max(weights.peers, 0.0)

@@ -31,7 +31,7 @@ from engines.match import model as engine
 from engines.match.classifier import classify, lexicon
 from engines.match.index import SolutionIndex, build_index
 from engines.match.ltr import LearnedRanker, ModelError, ModelMissing, load
-from engines.match.rank import Ranking, rank_need, rank_needs
+from engines.match.rank import Ranking, blend_one, rank_need, rank_needs
 from funeng.apps.accounts.access import User
 from funeng.apps.matching.access import solutions_matchable
 from funeng.apps.matching.const import MATCHES_KEPT, DealStatus, MatchEventKind, NeedStatus
@@ -221,9 +221,12 @@ def _store(needs: Sequence[Need], rankings: Sequence[Ranking], key: str) -> None
         need.matched_at = now
         need.matched_catalogue = key
         need.detected_scenarios = [ident for ident, _score, _cues in ranking.scenarios]
-        best = ranking.matches[0] if ranking.matches else None
-        need.best_score = None if best is None else best.score
-        need.best_scenario_fit = None if best is None else best.features.get("scenario", 0.0)
+        # Gaps are judged on the hand blend, whichever ranker ordered the list: a learned model
+        # re-orders, but "no good match" must not move with each retraining.
+        fits = [(blend_one(m.features), m) for m in ranking.matches]
+        best = max(fits, key=lambda pair: pair[0], default=None)
+        need.best_score = None if best is None else best[0]
+        need.best_scenario_fit = None if best is None else best[1].features.get("scenario", 0.0)
     Match.objects.bulk_create(rows, batch_size=2000)
     Need.objects.bulk_update(needs, STORED, batch_size=BATCH)
 
