@@ -35,6 +35,11 @@ def english(page: Page) -> None:
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": page.url}])
 
 
+def _aborted(message: str) -> bool:
+    """A console message chromium or htmx logs for a request the test aborted on purpose."""
+    return "ERR_FAILED" in message or message.startswith("htmx:")
+
+
 def test_an_enterprise_answers_survives_a_lost_network_and_a_reload_then_submits(page: Page) -> None:
     log_in(page, "demo_enterprise")
     english(page)
@@ -61,12 +66,14 @@ def test_an_enterprise_answers_survives_a_lost_network_and_a_reload_then_submits
     assert not Answer.objects.filter(assessment=assessment, question_id="dma_readiness_tech").exists()
     # the failed requests are logged by chromium and htmx; nothing else may be
     errors: list[str] = page.console_errors  # type: ignore[attr-defined]
-    assert errors and all("ERR_FAILED" in e or e.startswith("htmx:") for e in errors), errors
-    errors.clear()
+    assert errors and all(_aborted(e) for e in errors), errors
     # ... and after a reload with the network back, the browser replays what it kept.
     page.unroute("**/answer/")
     page.reload()
     saved(page, "dma_readiness_tech")
+    # Chromium may deliver the old page's messages about the aborted requests late (after the
+    # check above); those, and only those, are dropped. Anything else still fails the test below.
+    errors[:] = [e for e in errors if not _aborted(e)]
     expect(page.locator("#unsent-banner")).to_be_hidden()
     assert Answer.objects.get(assessment=assessment, question_id="dma_readiness_tech").value == [
         "cloud",
