@@ -23,7 +23,8 @@ class State(StrEnum):
 
 OUTCOME = {State.PASS: "eligible", State.FAIL: "not_eligible", State.UNKNOWN: "undetermined"}
 REVIEW_OPS = ("qualitative", "discretionary")
-_SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "years_at_least": "≥"}
+# How an operator reads in explanations and on programme pages.
+SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "in": "∈", "years_at_least": "≥"}
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -183,7 +184,7 @@ def _step(leaf: Leaf, data: dict[str, Value], as_of: dt.date) -> tuple[float, St
     name = leaf.fields[0]
     spec = FIELDS[name]
     label = "+".join(FIELDS[n].zh for n in leaf.fields)
-    message = f"{label} {fmt(name, current)} → 需 {_SYMBOL[leaf.op]} {fmt(name, threshold)}"
+    message = f"{label} {fmt(name, current)} → 需 {SYMBOL[leaf.op]} {fmt(name, threshold)}"
     amount = None
     basis = data.get(spec.basis) if spec.basis else None
     if spec.type == "ratio" and isinstance(basis, Decimal | int) and FIELDS[spec.basis].type == "money":

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from engines.reference.regions import region_contains
-from engines.rules.evaluate import Evaluation, State, evaluate, fmt
+from engines.rules.evaluate import SYMBOL, Evaluation, State, evaluate, fmt
 from engines.rules.fields import FIELDS
 from engines.rules.loader import load_programme_versions
 from engines.rules.model import Group, Leaf, Node, Programme
@@ -80,9 +80,6 @@ class ConditionRow:
     @property
     def reading(self) -> Any:
         return self.node.reading
-
-
-SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "in": "∈"}
 
 
 def _threshold_text(leaf: Leaf, as_of: dt.date) -> str:
