@@ -36,10 +36,12 @@
     var horizontal = spec.type === "hbar";
     var category = { type: "category", data: spec.labels, axisLabel: { interval: 0, width: 120, overflow: "truncate" } };
     var value = { type: "value", minInterval: 1 };
-    base.grid = { left: horizontal ? 130 : 48, right: 24, top: 16, bottom: horizontal ? 24 : 56, containLabel: false };
+    // Horizontal bars carry their labels on the left: long (English) ones wrap instead of being cut.
+    base.grid = { left: horizontal ? 160 : 48, right: 24, top: 16, bottom: horizontal ? 24 : 56, containLabel: false };
     base.xAxis = horizontal ? value : category;
     base.yAxis = horizontal ? Object.assign({}, category, { inverse: true }) : value;
     if (!horizontal) { category.axisLabel.rotate = spec.labels.length > 6 ? 30 : 0; }
+    else { category.axisLabel.width = 150; category.axisLabel.overflow = "break"; }
     base.series = [{ type: "bar", data: spec.values, barMaxWidth: 36, label: { show: true, position: horizontal ? "right" : "top" } }];
     return base;
   }
