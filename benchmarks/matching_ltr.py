@@ -26,7 +26,8 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere, installed or not
 
 import numpy as np  # noqa: E402
 
-from engines.match import build_index, rank_needs, read_needs, read_qrels, read_solutions  # noqa: E402
+from engines.match import build_index, rank_needs  # noqa: E402
+from engines.match.io import read_judged_set  # noqa: E402
 from engines.match.ltr import (  # noqa: E402
     DEFAULT_L2,
     LearnedRanker,
@@ -37,7 +38,7 @@ from engines.match.ltr import (  # noqa: E402
     train,
     training_set,
 )
-from engines.match.metrics import DEPTH, Scores, score_runs  # noqa: E402
+from engines.match.metrics import Scores, blend_and_model_scores  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "matching"
 SEED = 6
@@ -45,16 +46,6 @@ SHOWN = 10  # matches kept and shown per need (MATCHES_KEPT)
 ATTRACTIVE = {0: 0.05, 1: 0.25, 2: 0.55, 3: 0.9}  # click probability when examined, by grade
 PROPOSAL = {0: 0.02, 1: 0.1, 2: 0.35, 3: 0.6}  # after a click
 DEAL = {0: 0.0, 1: 0.1, 2: 0.3, 3: 0.6}  # after a proposal request
-
-
-def load(name: str) -> tuple[list, list, dict]:
-    folder = DATA / name
-    solutions = read_solutions(folder / "solutions.jsonl")
-    needs = read_needs(folder / "needs.jsonl")
-    qrels = read_qrels(
-        folder / "qrels.tsv", need_ids={n.id for n in needs}, solution_ids={s.id for s in solutions}
-    )
-    return solutions, needs, qrels
 
 
 def simulate(
@@ -81,12 +72,8 @@ def simulate(
 
 
 def evaluate(name: str, model: LearnedRanker) -> tuple[Scores, Scores]:
-    solutions, needs, qrels = load(name)
-    index = build_index(solutions)
-    ids = [n.id for n in needs]
-    before = {r.need_id: r.solution_ids for r in rank_needs(index, needs, DEPTH)}
-    after = {r.need_id: r.solution_ids for r in rank_needs(index, needs, DEPTH, model=model)}
-    return score_runs(before, qrels, ids), score_runs(after, qrels, ids)
+    solutions, needs, qrels = read_judged_set(DATA / name)
+    return blend_and_model_scores(solutions, needs, qrels, model)
 
 
 def line(label: str, scores: Scores) -> str:
@@ -101,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    solutions, needs, qrels = load("dev")
+    solutions, needs, qrels = read_judged_set(DATA / "dev")
     index = build_index(solutions)
     shown = {r.need_id: r.solution_ids for r in rank_needs(index, needs, SHOWN)}
     events = simulate(shown, qrels, args.sessions, args.seed)

@@ -309,3 +309,14 @@ def read_qrels(
         qrels.setdefault(need, {})[solution] = int(grade_text)
     _raise(problems)
     return qrels
+
+
+def read_judged_set(folder: Path | str) -> tuple[list[Solution], list[Need], Qrels]:
+    """A labelled set in one folder: solutions.jsonl, needs.jsonl and qrels.tsv (ids checked)."""
+    folder = Path(folder)
+    solutions = read_solutions(folder / "solutions.jsonl")
+    needs = read_needs(folder / "needs.jsonl")
+    qrels = read_qrels(
+        folder / "qrels.tsv", need_ids={n.id for n in needs}, solution_ids={s.id for s in solutions}
+    )
+    return solutions, needs, qrels

@@ -182,6 +182,17 @@ def engine_runs(
     return {r.need_id: r.solution_ids for r in rank_needs(index, needs, depth, weights, model=model)}
 
 
+def blend_and_model_scores(
+    solutions: Sequence[Solution], needs: Sequence[Need], qrels: Qrels, model: LearnedRanker
+) -> tuple[Scores, Scores]:
+    """The hand blend and the blend re-scored by `model`, on one index: (before, after)."""
+    index = build_index(solutions)
+    ids = [n.id for n in needs]
+    before = {r.need_id: r.solution_ids for r in rank_needs(index, needs, DEPTH)}
+    after = {r.need_id: r.solution_ids for r in rank_needs(index, needs, DEPTH, model=model)}
+    return score_runs(before, qrels, ids), score_runs(after, qrels, ids)
+
+
 def evaluate(
     solutions: Sequence[Solution],
     needs: Sequence[Need],

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
-from engines.match import build_index, rank_needs, read_needs, read_qrels, read_solutions
+from engines.match.io import read_judged_set
 from engines.match.ltr import (
     DEFAULT_L2,
     MIN_NEEDS,
@@ -32,7 +32,7 @@ from engines.match.ltr import (
     training_set,
     weights_table,
 )
-from engines.match.metrics import DEPTH, Scores, score_runs
+from engines.match.metrics import Scores, blend_and_model_scores
 from engines.match.model import Need as EngineNeed
 from funeng.apps.accounts.access import User
 from funeng.apps.audit.models import AuditAction
@@ -130,18 +130,10 @@ class TrainingReport:
 
 def compare_on_labelled(folder: Path, model: LearnedRanker) -> LabelledComparison:
     """NDCG@10, Recall@50 and MRR of blend and model on a folder of solutions.jsonl, needs.jsonl, qrels.tsv."""
-    solutions = read_solutions(folder / "solutions.jsonl")
-    needs = read_needs(folder / "needs.jsonl")
-    qrels = read_qrels(
-        folder / "qrels.tsv", need_ids={n.id for n in needs}, solution_ids={s.id for s in solutions}
-    )
+    solutions, needs, qrels = read_judged_set(folder)
     if not solutions:
         raise ModelError(f"{folder / 'solutions.jsonl'}: no solutions to rank")
-    index = build_index(solutions)
-    ids = [n.id for n in needs]
-    before = {r.need_id: r.solution_ids for r in rank_needs(index, needs, DEPTH)}
-    after = {r.need_id: r.solution_ids for r in rank_needs(index, needs, DEPTH, model=model)}
-    return LabelledComparison(folder, score_runs(before, qrels, ids), score_runs(after, qrels, ids))
+    return LabelledComparison(folder, *blend_and_model_scores(solutions, needs, qrels, model))
 
 
 def ranking_model_train(
