@@ -405,6 +405,36 @@ def unanswered_errors(framework: Framework, answers: Mapping[str, object]) -> li
     ]
 
 
+def result_scored(
+    framework: Framework, assessment: Assessment, answers: Mapping[str, object], evidence: Mapping[str, str]
+) -> AssessmentResult:
+    """Score answers with the engine's one path and build (not save) the result row for `assessment`.
+
+    `evidence` maps question ids to the engine's evidence states. Raw points per question travel
+    with the result: the roadmap is rebuilt from them later.
+    """
+    result = score_response(framework, dict(answers), evidence=dict(evidence))
+    payload = {**result.as_dict(), "points": result.points}
+    return AssessmentResult(
+        assessment=assessment,
+        framework_id=framework.id,
+        framework_version=framework.version,
+        engine_version=ENGINE_VERSION,
+        score=result.score,
+        max_score=result.max_score,
+        level=result.level,
+        level_name_zh=result.level_name_zh,
+        level_name_en=result.level_name_en,
+        dimensions=payload["dimensions"],
+        scenarios=payload["scenarios"],
+        explanation=payload["explanation"],
+        explanation_en=payload["explanation_en"],
+        next_level=payload["next_level"],
+        contributions=question_contributions(framework, result.points),
+        payload=payload,
+    )
+
+
 @transaction.atomic
 def assessment_submit(
     *, assessment: Assessment, acting_user: Actor, now: dt.datetime | None = None
@@ -424,27 +454,7 @@ def assessment_submit(
     errors = validate_answers(framework, answers) + unanswered_errors(framework, answers)
     if errors:
         raise AnswersInvalid(errors)
-    result = score_response(framework, answers, evidence=states)
-    # raw points per question travel with the result: the roadmap is rebuilt from them later
-    payload = {**result.as_dict(), "points": result.points}
-    stored = AssessmentResult(
-        assessment=locked,
-        framework_id=framework.id,
-        framework_version=framework.version,
-        engine_version=ENGINE_VERSION,
-        score=result.score,
-        max_score=result.max_score,
-        level=result.level,
-        level_name_zh=result.level_name_zh,
-        level_name_en=result.level_name_en,
-        dimensions=payload["dimensions"],
-        scenarios=payload["scenarios"],
-        explanation=payload["explanation"],
-        explanation_en=payload["explanation_en"],
-        next_level=payload["next_level"],
-        contributions=question_contributions(framework, result.points),
-        payload=payload,
-    )
+    stored = result_scored(framework, locked, answers, states)
     stored.full_clean(exclude=["assessment"])
     stored.save()
     locked.status = AssessmentStatus.SUBMITTED
@@ -461,8 +471,8 @@ def assessment_submit(
         obj=locked,
         changes={
             "status": [AssessmentStatus.DRAFT, AssessmentStatus.SUBMITTED],
-            "score": [None, result.score],
-            "level": [None, result.level],
+            "score": [None, stored.score],
+            "level": [None, stored.level],
             "framework_version": [None, framework.version],
         },
     )

@@ -20,12 +20,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from engines import ENGINE_VERSION
-from engines.maturity import Framework, get_framework, score_response
+from engines.maturity import Framework, get_framework
 from engines.maturity.framework import Question
-from engines.maturity.scoring import question_contributions
 from funeng.apps.assessment.const import ENGINE_EVIDENCE_STATE, EVIDENCE_DIR, AssessmentStatus, EvidenceState
 from funeng.apps.assessment.frameworks import is_manufacturer
 from funeng.apps.assessment.models import Answer, Assessment, AssessmentResult, Evidence
+from funeng.apps.assessment.services import result_scored
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many
 from funeng.apps.enterprises.models import Enterprise
@@ -132,29 +132,10 @@ def demo_answers(
 def _result(
     framework: Framework, assessment: Assessment, answers: dict[str, object], states: dict[str, str]
 ) -> AssessmentResult:
-    result = score_response(
-        framework, answers, evidence={k: ENGINE_EVIDENCE_STATE[EvidenceState(v)] for k, v in states.items()}
-    )
-    payload = {**result.as_dict(), "points": result.points}
-    return AssessmentResult(
-        assessment=assessment,
-        framework_id=framework.id,
-        framework_version=framework.version,
-        engine_version=ENGINE_VERSION,
-        score=result.score,
-        max_score=result.max_score,
-        level=result.level,
-        level_name_zh=result.level_name_zh,
-        level_name_en=result.level_name_en,
-        dimensions=payload["dimensions"],
-        scenarios=payload["scenarios"],
-        explanation=payload["explanation"],
-        explanation_en=payload["explanation_en"],
-        next_level=payload["next_level"],
-        contributions=question_contributions(framework, result.points),
-        payload=payload,
-        scored_at=assessment.submitted_at or timezone.now(),
-    )
+    engine_states = {k: ENGINE_EVIDENCE_STATE[EvidenceState(v)] for k, v in states.items()}
+    row = result_scored(framework, assessment, answers, engine_states)
+    row.scored_at = assessment.submitted_at or timezone.now()
+    return row
 
 
 def _evidence_states(rng: np.random.Generator, framework: Framework, forced: bool) -> dict[str, str]:
