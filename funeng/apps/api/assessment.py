@@ -23,9 +23,8 @@ from engines.maturity.template import framework_summary, framework_template
 from funeng.apps.accounts.access import active_consents_for, role_of
 from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
 from funeng.apps.accounts.const import DataCategory, Role
-from funeng.apps.api.enterprises import problems
 from funeng.apps.api.errors import INVALID_REQUEST, NOT_FOUND, FieldError, Problem, Text
-from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, PageParams
+from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, PageParams, problems
 from funeng.apps.assessment.access import access_assessment_for_user, assessments_visible_to, can_see_answers
 from funeng.apps.assessment.models import Assessment
 from funeng.apps.assessment.selectors import evidence_shares, report_of

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
-from funeng.apps.api.schemas import ID_MAX, NO_CONTROL, PageParams, Search
+from funeng.apps.api.schemas import ID_MAX, NO_CONTROL, PageParams, Search, problems
 from funeng.apps.audit.access import access_audit_event_for_user, audit_events_visible_to, can_browse_audit
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.audit.selectors import AuditFilter, audit_event_list
@@ -57,20 +57,6 @@ class AuditEventPage(Schema):
     offset: int
 
 
-def _problems(*codes: int) -> dict[str, Any]:
-    """OpenAPI entries for the problem+json errors an operation may answer."""
-    schema = {"$ref": "#/components/schemas/Problem"}
-    return {
-        "responses": {
-            code: {
-                "description": f"Problem ({code})",
-                "content": {"application/problem+json": {"schema": schema}},
-            }
-            for code in codes
-        }
-    }
-
-
 def audit_event_out(event: AuditEvent) -> dict[str, Any]:
     """The API view of one audit row."""
     return {
@@ -91,7 +77,7 @@ def audit_event_out(event: AuditEvent) -> dict[str, Any]:
     "",
     response=AuditEventPage,
     summary="List audit events",
-    openapi_extra=_problems(401, 403, 422),
+    openapi_extra=problems(401, 403, 422),
 )
 def audit_events_list(
     request: HttpRequest, filters: Query[AuditFilters], page: Query[PageParams]
@@ -121,7 +107,7 @@ def audit_events_list(
     "/{event_id}",
     response=AuditEventOut,
     summary="Get an audit event",
-    openapi_extra=_problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 422),
 )
 def audit_event_detail(request: HttpRequest, event_id: Path[EventId]) -> dict[str, Any]:
     """One audit row you may read; 404 when it does not exist or is not yours to see."""

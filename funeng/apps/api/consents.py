@@ -13,7 +13,6 @@ from funeng.apps.accounts.consent_selectors import consent_reads_of, consent_sta
 from funeng.apps.accounts.consents import ConsentAlreadyRevoked, consent_grant, consent_revoke
 from funeng.apps.accounts.const import DataCategory
 from funeng.apps.accounts.models import Consent, ConsentRead, FinancialInstitution
-from funeng.apps.api.enterprises import problems
 from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
 from funeng.apps.api.pagination import page_of
 from funeng.apps.api.schemas import (
@@ -24,6 +23,7 @@ from funeng.apps.api.schemas import (
     ConsentReadPage,
     EnterpriseId,
     PageParams,
+    problems,
 )
 from funeng.apps.enterprises.access import access_enterprise_for_user
 

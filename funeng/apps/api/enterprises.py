@@ -30,6 +30,7 @@ from funeng.apps.api.schemas import (
     EnterprisePatch,
     ImportReportOut,
     PageParams,
+    problems,
 )
 from funeng.apps.enterprises import access
 from funeng.apps.enterprises.fields import (
@@ -49,20 +50,6 @@ from funeng.apps.enterprises.services import enterprise_update
 from funeng.apps.enterprises.views_io import MAX_UPLOAD_BYTES
 
 router = Router(tags=["enterprises"])
-
-
-def problems(*codes: int) -> dict[str, Any]:
-    """OpenAPI entries for the problem+json errors an operation may answer."""
-    schema = {"$ref": "#/components/schemas/Problem"}
-    return {
-        "responses": {
-            code: {
-                "description": f"Problem ({code})",
-                "content": {"application/problem+json": {"schema": schema}},
-            }
-            for code in codes
-        }
-    }
 
 
 def _money(value: Any) -> str | None:

@@ -19,9 +19,8 @@ from pydantic import StringConstraints
 from funeng.apps.accounts.access import providers_visible_to, role_of
 from funeng.apps.accounts.const import Role
 from funeng.apps.accounts.models import Provider
-from funeng.apps.api.enterprises import problems
 from funeng.apps.api.pagination import page_of
-from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, PageParams
+from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, PageParams, problems
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
 from funeng.apps.matching.access import (

@@ -14,10 +14,9 @@ from engines.rules.loader import get_programme
 from engines.rules.model import Group, Node, Programme
 from funeng.apps.accounts.access import role_of
 from funeng.apps.accounts.const import Role
-from funeng.apps.api.enterprises import problems
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
 from funeng.apps.api.pagination import page_of
-from funeng.apps.api.schemas import EnterpriseId, PageParams
+from funeng.apps.api.schemas import EnterpriseId, PageParams, problems
 from funeng.apps.enterprises.access import access_enterprise_for_user
 from funeng.apps.policies.access import (
     access_policy_notice_for_user,

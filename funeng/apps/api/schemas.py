@@ -299,3 +299,17 @@ class ConsentReadPage(Schema):
     count: int
     limit: int
     offset: int
+
+
+def problems(*codes: int) -> dict[str, Any]:
+    """OpenAPI entries for the problem+json errors an operation may answer."""
+    schema = {"$ref": "#/components/schemas/Problem"}
+    return {
+        "responses": {
+            code: {
+                "description": f"Problem ({code})",
+                "content": {"application/problem+json": {"schema": schema}},
+            }
+            for code in codes
+        }
+    }
