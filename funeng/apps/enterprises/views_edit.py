@@ -115,21 +115,30 @@ def enterprise_form_class(writable: frozenset[str]) -> type[forms.ModelForm]:  #
     return EnterpriseForm
 
 
+def profile_form_saved(request: HttpRequest, form: forms.ModelForm[Enterprise], enterprise_id: int) -> bool:
+    """Save a valid profile form through the audited service; False (errors on the form) otherwise.
+
+    The form has already copied the values onto its instance; the service needs the stored state
+    to compute the audit diff, so it gets a fresh copy.
+    """
+    if not form.is_valid():
+        return False
+    stored = access_enterprise_for_user(request.user, enterprise_id, write=True)
+    try:
+        enterprise_update(enterprise=stored, acting_user=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
 @login_required
 def enterprise_edit_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """Show and save the editable profile; errors appear next to their fields and nothing is saved."""
     enterprise = access_enterprise_for_user(request.user, enterprise_id, write=True)
     form_class = enterprise_form_class(enterprise_fields_writable_by(request.user, enterprise))
     form = form_class(request.POST or None, instance=enterprise)
-    if request.method == "POST" and form.is_valid():
-        # The form has already copied the values onto its instance; the service needs the stored
-        # state to compute the audit diff, so it gets a fresh copy.
-        stored = access_enterprise_for_user(request.user, enterprise_id, write=True)
-        try:
-            enterprise_update(enterprise=stored, acting_user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Profile saved; size and digital-economy classes were recomputed."))
-            return redirect("enterprises:detail", enterprise_id)
+    if request.method == "POST" and profile_form_saved(request, form, enterprise_id):
+        messages.success(request, _("Profile saved; size and digital-economy classes were recomputed."))
+        return redirect("enterprises:detail", enterprise_id)
     return render(request, "enterprises/edit.html", {"enterprise": enterprise, "form": form})

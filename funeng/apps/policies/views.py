@@ -20,8 +20,7 @@ from funeng.apps.accounts.const import Role
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
-from funeng.apps.enterprises.services import enterprise_update
-from funeng.apps.enterprises.views_edit import enterprise_form_class
+from funeng.apps.enterprises.views_edit import enterprise_form_class, profile_form_saved
 from funeng.apps.policies.access import (
     access_policy_notice_for_user,
     access_policy_result_for_user,
@@ -126,15 +125,9 @@ def enterprise_policies_view(request: HttpRequest, enterprise_id: int) -> HttpRe
     if fillable:
         form_class = enterprise_form_class(fillable)
         form = form_class(request.POST or None, instance=enterprise)
-        if request.method == "POST" and form.is_valid():
-            stored = access_enterprise_for_user(request.user, enterprise_id, write=True)
-            try:
-                enterprise_update(enterprise=stored, acting_user=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Saved; every programme was evaluated again with your data."))
-                return redirect("policies:enterprise", enterprise_id)
+        if request.method == "POST" and profile_form_saved(request, form, enterprise_id):
+            messages.success(request, _("Saved; every programme was evaluated again with your data."))
+            return redirect("policies:enterprise", enterprise_id)
     elif request.method == "POST":
         raise PermissionDenied
     in_region = [e for e in evaluations if e.applies]
