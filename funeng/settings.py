@@ -35,15 +35,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    # Bottom to top, as tests/test_app_layers.py checks: an app imports only apps listed before it.
     "funeng.apps.core",
-    "funeng.apps.accounts",
-    "funeng.apps.api",
     "funeng.apps.audit",
+    "funeng.apps.consents",
     "funeng.apps.enterprises",
-    "funeng.apps.demo",
-    "funeng.apps.policies",
+    "funeng.apps.accounts",
+    "funeng.apps.providers",
     "funeng.apps.assessment",
+    "funeng.apps.policies",
     "funeng.apps.matching",
+    "funeng.apps.portals",
+    "funeng.apps.api",
+    "funeng.apps.demo",
 ]
 
 MIDDLEWARE = [

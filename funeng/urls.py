@@ -5,16 +5,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from funeng.apps.api.urls import api
-from funeng.apps.core import views as core_views
+from funeng.apps.portals import views as portal_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("funeng.apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("providers/", include("funeng.apps.accounts.provider_urls")),
-    path("consents/", include("funeng.apps.accounts.consent_urls")),
+    path("providers/", include("funeng.apps.providers.urls")),
+    path("consents/", include("funeng.apps.consents.urls")),
     path("audit/", include("funeng.apps.audit.urls")),
     path("enterprises/", include("funeng.apps.enterprises.urls")),
     path("assessment/", include("funeng.apps.assessment.urls")),

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Consent, FinancialInstitution, Membership, Provider
+from funeng.apps.consents.models import Consent, FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.access import (
     access_enterprise_by_credit_code,
     access_enterprise_for_user,
@@ -24,6 +25,8 @@ from funeng.apps.enterprises.access import (
     enterprise_fields_writable_by,
 )
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from funeng.apps.accounts.access import access_consent_for_user, access_provider_for_user
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Consent, FinancialInstitution, Membership, Provider
 from funeng.apps.audit.access import access_audit_event_for_user
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.consents.access import access_consent_for_user
+from funeng.apps.consents.models import Consent, FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_create, enterprise_update
+from funeng.apps.providers.access import access_provider_for_user
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 ALLOW, HIDE, DENY = "allow", "404", "403"

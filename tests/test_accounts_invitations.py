@@ -13,10 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Invitation, Membership, Provider
+from funeng.apps.accounts.models import Invitation
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -124,7 +126,7 @@ def test_the_invited_colleague_joins_as_a_non_admin_member(world, django_capture
     audited = set(AuditEvent.objects.filter(actor=carol).values_list("object_type", "action"))
     assert audited == {
         ("auth.user", "create"),
-        ("accounts.membership", "create"),
+        ("core.membership", "create"),
         ("accounts.invitation", "update"),
     }
 
@@ -235,7 +237,7 @@ def test_the_administrator_removes_a_colleague_whose_account_is_then_deactivated
     assert not Membership.objects.filter(pk=bob_membership.pk).exists()
     world["bob"].refresh_from_db()
     assert world["bob"].is_active is False
-    deleted = AuditEvent.objects.get(object_type="accounts.membership", action="delete")
+    deleted = AuditEvent.objects.get(object_type="core.membership", action="delete")
     assert deleted.actor == world["alice"] and deleted.changes["enterprise"] == [world["a"].pk, None]
 
 

@@ -30,7 +30,7 @@ def reset_link(mail) -> str:
 
 def test_the_login_page_links_to_reset_and_to_both_sign_ups(client):
     page = client.get(reverse("login")).content.decode()
-    for name in ("accounts:password_reset", "accounts:register_enterprise", "accounts:register_provider"):
+    for name in ("accounts:password_reset", "accounts:register_enterprise", "providers:apply"):
         assert f'href="{reverse(name)}"' in page
 
 

@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Membership
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_create
 from tests.conftest import make_credit_code
@@ -80,9 +80,9 @@ def test_it_creates_a_new_enterprise_with_the_user_as_its_administrator(client):
     assert audited == {
         ("auth.user", "create", user.pk),
         ("enterprises.enterprise", "create", user.pk),
-        ("accounts.membership", "create", user.pk),
+        ("core.membership", "create", user.pk),
     }
-    event = AuditEvent.objects.get(object_type="accounts.membership")
+    event = AuditEvent.objects.get(object_type="core.membership")
     assert event.changes == {
         "role": [None, "enterprise"],
         "enterprise": [None, enterprise.pk],

@@ -8,11 +8,14 @@ from unittest import mock
 import pytest
 from django.contrib.auth import get_user_model
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
 from funeng.apps.audit.models import AuditAction, AuditEvent
 from funeng.apps.audit.services import audit_record
+from funeng.apps.consents.models import FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_update
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 from tests.test_api_support import assert_problem, bearer, field_errors, make_world
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +116,7 @@ def test_filters_narrow_the_list(client, operator, world):
     assert ids(actor="gov") == [dated.pk]
     assert len(ids(action="create", object_type="enterprises.enterprise")) == 2
     assert len(ids(object_type="enterprises.enterprise", object_id=str(world["b"].pk))) == 2
-    assert ids(object_type="accounts.provider") == []
+    assert ids(object_type="providers.provider") == []
     assert len(ids(q="南京")) == 2
 
 

@@ -8,12 +8,12 @@ import typing
 import pytest
 from django.utils import timezone
 
-from funeng.apps.accounts.consents import consent_latest_end, consent_revoke
-from funeng.apps.accounts.const import DataCategory
-from funeng.apps.accounts.models import Consent, ConsentRead
 from funeng.apps.api.schemas import DataCategoryName
 from funeng.apps.audit.models import AuditAction, AuditEvent
-from funeng.apps.enterprises.fields import CATEGORY_FIELDS
+from funeng.apps.consents.categories import CATEGORY_FIELDS
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import Consent, ConsentRead
+from funeng.apps.consents.services import consent_latest_end, consent_revoke
 from tests.test_api_support import assert_problem, bearer, field_errors
 from tests.test_consents_support import expired, grant, in_days, make_consent_world
 
@@ -75,7 +75,7 @@ def test_the_enterprise_administrator_grants_a_consent(client, world):
     assert body["institution_name"] == "甲银行杭州分行" and body["enterprise_id"] == world["a"].pk
     assert body["valid_until"] == in_days(90).isoformat() and body["revoked_at"] is None
     assert AuditEvent.objects.filter(
-        object_type="accounts.consent", object_id=str(consent.pk), action=AuditAction.CREATE
+        object_type="consents.consent", object_id=str(consent.pk), action=AuditAction.CREATE
     ).exists()
 
 

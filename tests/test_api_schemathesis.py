@@ -23,14 +23,15 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
-from funeng.apps.accounts.models import Consent, FinancialInstitution, Provider
 from funeng.apps.assessment.models import Assessment
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.consents.models import Consent, FinancialInstitution
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
 from funeng.apps.matching.models import Deal, Need, Proposal, Solution
 from funeng.apps.policies.models import PolicyNotice
 from funeng.apps.policies.services import policy_run_create
+from funeng.apps.providers.models import Provider
 from tests.conftest import make_credit_code
 from tests.test_api_support import bearer
 

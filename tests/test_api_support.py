@@ -7,9 +7,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Membership
 from funeng.apps.api.services import token_create
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_create
 
 

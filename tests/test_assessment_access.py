@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from funeng.apps.accounts.models import ConsentRead
 from funeng.apps.assessment.access import access_assessment_for_user, assessments_visible_to
 from funeng.apps.assessment.const import EvidenceState
 from funeng.apps.assessment.models import Answer
 from funeng.apps.assessment.services import assessment_answer_save, evidence_attach
+from funeng.apps.consents.models import ConsentRead
 from tests.test_assessment_support import PDF_BYTES, make_world, started, submitted, upload
 
 pytestmark = pytest.mark.django_db
@@ -117,8 +117,8 @@ def test_a_bank_read_of_a_report_is_logged_on_its_consent(client, world):
 
 
 def test_a_revoked_consent_hides_the_results_at_once(world):
-    from funeng.apps.accounts.consents import consent_revoke
-    from funeng.apps.accounts.models import Consent
+    from funeng.apps.consents.models import Consent
+    from funeng.apps.consents.services import consent_revoke
 
     consent = Consent.objects.get(institution__name="甲银行杭州分行")
     consent_revoke(actor=world["enterprise_a"], consent=consent)

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from engines.maturity import get_framework, score_response
-from funeng.apps.accounts.models import ConsentRead
 from funeng.apps.assessment.models import Answer, Assessment, AssessmentResult
+from funeng.apps.consents.models import ConsentRead
 from tests.test_api_support import assert_problem, bearer, field_errors
 from tests.test_assessment_support import MANUFACTURING, answers_for, make_world, started, submitted
 

@@ -231,7 +231,7 @@ def test_an_official_sees_the_distribution_lists_by_level_and_works_the_queue(
 def test_the_region_list_stays_at_a_few_queries_with_many_enterprises(
     client, world, enterprise_fields, django_assert_max_num_queries
 ):
-    from funeng.apps.accounts.models import Membership
+    from funeng.apps.core.models import Membership
     from funeng.apps.enterprises.services import enterprise_create
 
     for i in range(15):

@@ -12,12 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from engines.maturity import Framework, get_framework
-from funeng.apps.accounts.consents import consent_grant
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
 from funeng.apps.assessment.models import Assessment
 from funeng.apps.assessment.services import assessment_answers_save, assessment_start, assessment_submit
+from funeng.apps.consents.models import FinancialInstitution
+from funeng.apps.consents.services import consent_grant
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 MANUFACTURING = "miit-2024-manufacturing"
 

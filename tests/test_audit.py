@@ -9,20 +9,21 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import translation
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Consent, FinancialInstitution, Membership, Provider
 from funeng.apps.audit import views as audit_views
 from funeng.apps.audit.access import access_audit_event_for_user, audit_events_visible_to, can_browse_audit
 from funeng.apps.audit.models import AuditAction, AuditEvent
 from funeng.apps.audit.selectors import AuditFilter, audit_event_list
 from funeng.apps.audit.services import audit_record, audit_record_many
+from funeng.apps.consents.models import Consent, FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.const import SizeClass
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_create, enterprise_update
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -132,25 +133,6 @@ def test_bulk_writes_look_up_each_enterprise_once(world, django_assert_num_queri
     assert {(e.region_code, e.enterprise_id) for e in rows} == {("330106", world["a"].pk)}
 
 
-def test_the_migration_scopes_rows_written_before_it(world):
-    consent = _consent(world, world["a"])
-    bare = [
-        AuditEvent(action="update", object_type="enterprises.enterprise", object_id=str(world["b"].pk)),
-        AuditEvent(action="create", object_type="accounts.consent", object_id=str(consent.pk)),
-        AuditEvent(action="create", object_type="enterprises.enterprise", object_id="999999"),
-    ]
-    for event in bare:
-        event.save()
-    migration = MigrationExecutor(connection).loader.get_migration("audit", "0002_scope_columns")
-    state = MigrationExecutor(connection).loader.project_state(("audit", "0002_scope_columns"))
-    fill_scope = migration.operations[-1].code
-    fill_scope(state.apps, None)
-    scopes = [
-        AuditEvent.objects.filter(pk=e.pk).values_list("region_code", "enterprise_id").get() for e in bare
-    ]
-    assert scopes == [("320102", world["b"].pk), ("330106", world["a"].pk), ("", None)]
-
-
 def test_audit_rows_stay_append_only(world):
     event = AuditEvent.objects.get(object_id=str(world["a"].pk), action="update")
     event.region_code = "110000"
@@ -189,7 +171,7 @@ def test_an_enterprise_admin_sees_its_own_enterprise_and_consents_only(world):
     assert _visible_pairs(world["enterprise_a"]) == {
         ("enterprises.enterprise", str(world["a"].pk), "create"),
         ("enterprises.enterprise", str(world["a"].pk), "update"),
-        ("accounts.consent", str(consent_a.pk), "create"),
+        ("consents.consent", str(consent_a.pk), "create"),
     }
 
 
@@ -272,7 +254,7 @@ def test_each_filter_narrows_the_list(world):
     assert len(_ids(op)) == 5
     assert _ids(op, actor="EA") == [provider_row]
     assert len(_ids(op, action="create")) == 2
-    assert _ids(op, object_type="accounts.provider") == [provider_row]
+    assert _ids(op, object_type="providers.provider") == [provider_row]
     assert _ids(op, object_id=str(world["a"].pk), object_type="enterprises.enterprise") == a_rows
     assert _ids(op, q="南京") == list(
         AuditEvent.objects.filter(object_id=str(world["b"].pk)).order_by("-id").values_list("pk", flat=True)

@@ -16,11 +16,13 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Membership, Provider
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.matching.const import DealStatus, MatchEventKind, NeedStatus, ProposalStatus
 from funeng.apps.matching.models import Deal, Match, MatchEvent, Need, Proposal, Review, Solution
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 from tests.browser_support import PASSWORD, PHONE, log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("demo_world")]

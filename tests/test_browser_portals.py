@@ -10,8 +10,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Membership
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
 from tests.browser_support import HOME, PHONE, log_in, screenshot
 

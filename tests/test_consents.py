@@ -13,18 +13,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from funeng.apps.accounts.consents import (
+from funeng.apps.audit.models import AuditAction, AuditEvent
+from funeng.apps.consents.categories import CATEGORY_DERIVED_FIELDS, CATEGORY_FIELDS
+from funeng.apps.consents.const import DataCategory, ReadChannel
+from funeng.apps.consents.models import Consent, ConsentRead
+from funeng.apps.consents.services import (
     ConsentAlreadyRevoked,
-    ReadChannel,
     consent_grant,
     consent_latest_end,
     consent_reads_log,
     consent_revoke,
 )
-from funeng.apps.accounts.const import DataCategory
-from funeng.apps.accounts.models import Consent, ConsentRead
-from funeng.apps.audit.models import AuditAction, AuditEvent
-from funeng.apps.enterprises.fields import CATEGORY_DERIVED_FIELDS, CATEGORY_FIELDS, EDITABLE_FIELDS
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS
 from tests.test_consents_support import expired, grant, in_days, make_consent_world
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def english(client, user):
 
 
 def consent_audits(consent=None):
-    events = AuditEvent.objects.filter(object_type="accounts.consent")
+    events = AuditEvent.objects.filter(object_type="consents.consent")
     return events.filter(object_id=str(consent.pk)) if consent else events
 
 

@@ -8,10 +8,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from funeng.apps.accounts.consents import consent_grant
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Consent, FinancialInstitution, Membership, Provider
+from funeng.apps.consents.models import Consent, FinancialInstitution
+from funeng.apps.consents.services import consent_grant
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 # Figures whose rendered forms are easy to find in a page or a response.
 A_FIGURES = {

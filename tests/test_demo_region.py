@@ -17,8 +17,8 @@ from engines import ENGINE_VERSION
 from engines.reference.credit_code import is_valid_credit_code, org_code_check
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
-from funeng.apps.accounts.models import Membership
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.models import Membership
 from funeng.apps.demo.generator import (
     COLUMNS,
     SNAPSHOT_DATE,

@@ -126,7 +126,7 @@ def test_a_bad_credit_code_is_explained_in_the_users_language(code, zh, en):
     from django.core.exceptions import ValidationError
     from django.utils import translation
 
-    from funeng.apps.enterprises.validators import validate_credit_code
+    from funeng.apps.core.validators import validate_credit_code
 
     for language, expected in (("zh-hans", zh), ("en", en)):
         with translation.override(language), pytest.raises(ValidationError) as caught:

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from funeng.apps.accounts.models import Membership
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.models import Membership
 from funeng.apps.matching.const import ProposalStatus
 from funeng.apps.matching.models import Deal, Match, Need, Proposal, Review, Solution
 

@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from funeng.apps.accounts.models import Provider
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.matching.models import Need, Solution
+from funeng.apps.providers.models import Provider
 from tests.test_matching_support import make_world
 
 pytestmark = pytest.mark.django_db

@@ -14,13 +14,16 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
+from funeng.apps.consents.models import FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_create
 from funeng.apps.matching.models import Need, Solution
 from funeng.apps.matching.ranking import forget_catalogue
 from funeng.apps.matching.services import need_create, solution_create, solution_publish
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 from tests.conftest import make_credit_code
 
 PASSWORD = "pw-matching-1234"

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import FinancialInstitution, Membership
+from funeng.apps.consents.models import FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_create
 
 # A small Hangzhou manufacturer that meets every measurable 专精特新 criterion of Zhejiang

@@ -6,11 +6,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import FinancialInstitution, Membership, Provider
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.consents.models import FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +58,13 @@ def client_for(user) -> Client:
 @pytest.mark.parametrize(
     ("persona", "template"),
     [
-        ("enterprise", "core/home_enterprise.html"),
-        ("colleague", "core/home_enterprise.html"),
-        ("provider_user", "core/home_provider.html"),
-        ("bank", "core/home_bank.html"),
-        ("official", "core/home_official.html"),
-        ("admin", "core/home_admin.html"),
-        ("nobody", "core/home_no_role.html"),
+        ("enterprise", "portals/home_enterprise.html"),
+        ("colleague", "portals/home_enterprise.html"),
+        ("provider_user", "portals/home_provider.html"),
+        ("bank", "portals/home_bank.html"),
+        ("official", "portals/home_official.html"),
+        ("admin", "portals/home_admin.html"),
+        ("nobody", "portals/home_no_role.html"),
     ],
 )
 def test_each_role_gets_its_home(world, persona, template):
@@ -145,14 +148,14 @@ NAV = {
 
 @pytest.mark.parametrize("persona", list(NAV))
 def test_navigation_fits_the_role(world, persona):
-    from funeng.apps.core.navigation import nav_items
+    from funeng.apps.portals.navigation import nav_items
 
     expected = {url.format(hz=world["hz"].pk, provider=world["provider"].pk) for url in NAV[persona]}
     assert {item.url for item in nav_items(world[persona])} == expected
 
 
 def test_every_navigation_link_opens_for_its_user(world):
-    from funeng.apps.core.navigation import nav_items
+    from funeng.apps.portals.navigation import nav_items
 
     for persona in NAV:
         client = client_for(world[persona])

@@ -7,14 +7,16 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Membership, Provider
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 from tests.conftest import make_credit_code
 
 pytestmark = pytest.mark.django_db
 
-URL = "/accounts/register/provider/"
+URL = "/providers/apply/"
 PASSWORD = "Quiet-river-lantern-42"
 
 
@@ -56,10 +58,10 @@ def test_it_registers_an_application_awaiting_vetting_and_logs_the_user_in(clien
     audited = set(AuditEvent.objects.values_list("object_type", "action", "actor_id"))
     assert audited == {
         ("auth.user", "create", user.pk),
-        ("accounts.provider", "create", user.pk),
-        ("accounts.membership", "create", user.pk),
+        ("providers.provider", "create", user.pk),
+        ("core.membership", "create", user.pk),
     }
-    assert AuditEvent.objects.get(object_type="accounts.provider").changes["vetting_state"] == [
+    assert AuditEvent.objects.get(object_type="providers.provider").changes["vetting_state"] == [
         None,
         "applied",
     ]
@@ -135,7 +137,7 @@ def test_a_provider_user_edits_the_name_and_contact_but_nothing_else(applicant):
         "330106",
     )
     assert get_user_model().objects.get(username="prov_sales").email == "hello@example.com"
-    change = AuditEvent.objects.get(object_type="accounts.provider", action="update")
+    change = AuditEvent.objects.get(object_type="providers.provider", action="update")
     assert change.changes == {"name": ["杭州数字化服务有限公司", "杭州数字化服务股份有限公司"]}
 
 
@@ -151,7 +153,7 @@ def test_a_rejected_provider_resubmits_only_when_it_asks_to(applicant):
     client.post(url, {"name": provider.name, "email": "sales@example.com", "resubmit": "on"})
     provider.refresh_from_db()
     assert provider.vetting_state == VettingState.APPLIED
-    change = AuditEvent.objects.get(object_type="accounts.provider", action="update")
+    change = AuditEvent.objects.get(object_type="providers.provider", action="update")
     assert change.changes == {"vetting_state": ["rejected", "applied"]}
 
 

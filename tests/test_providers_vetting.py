@@ -10,11 +10,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Membership, Provider
-from funeng.apps.accounts.services import provider_vet
 from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
+from funeng.apps.providers.services import provider_vet
 from tests.conftest import make_credit_code
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,7 @@ def vet(client: Client, target: Provider, decision: str, reason: str = ""):
 
 
 def provider_audit() -> bool:
-    return AuditEvent.objects.filter(object_type="accounts.provider").exists()
+    return AuditEvent.objects.filter(object_type="providers.provider").exists()
 
 
 def state_of(target: Provider) -> str:
@@ -161,7 +163,7 @@ def test_an_official_approves_an_application_and_it_is_audited(world):
     assert response.status_code == 302 and response.url == reverse("providers:detail", args=[world["hz"].pk])
     world["hz"].refresh_from_db()
     assert (world["hz"].vetting_state, world["hz"].vetting_reason) == ("approved", "licence checked")
-    event = AuditEvent.objects.get(object_type="accounts.provider")
+    event = AuditEvent.objects.get(object_type="providers.provider")
     assert (event.action, event.actor, event.object_id) == ("update", world["gov_hz"], str(world["hz"].pk))
     assert event.changes == {
         "decision": [None, "approve"],

@@ -1,4 +1,4 @@
-"""Forms for sign-up, invitations and vetting; they check input early, services check it again."""
+"""Forms for sign-up and invitations; they check input early, services check it again."""
 
 from __future__ import annotations
 
@@ -10,14 +10,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from funeng.apps.accounts.const import VettingState
-from funeng.apps.accounts.services import (
-    REASON_REQUIRED,
-    VETTING_REASON_MAX,
-    VettingDecision,
+from funeng.apps.core.validators import (
     county_region_problem,
-)
-from funeng.apps.enterprises.validators import (
     validate_credit_code,
     validate_industry_code,
     validate_region_code,
@@ -138,22 +132,6 @@ class EnterpriseRegistrationForm(NewAccountForm):
     ]
 
 
-class ProviderApplicationForm(NewAccountForm):
-    name = forms.CharField(
-        label=_("Provider name"), max_length=200, help_text=_("As on the business licence.")
-    )
-    credit_code = CreditCodeField()
-    region_code = CountyRegionField()
-    email = forms.EmailField(
-        label=_("Contact email"),
-        max_length=254,
-        help_text=_("The vetting decision and password resets are sent here."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-
-    field_order = ["name", "credit_code", "region_code", "email", "username", "password", "password_confirm"]
-
-
 class InvitationForm(forms.Form):
     email = forms.EmailField(
         label=_("Colleague's email"),
@@ -167,53 +145,3 @@ class InvitationAcceptForm(NewAccountForm):
     def __init__(self, *args: Any, email: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.known_email = email
-
-
-class VettingForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=VettingDecision.choices)
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=VETTING_REASON_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when rejecting or suspending; the provider sees it."),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("decision") in REASON_REQUIRED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Give a reason: the provider reads it and needs to know what to fix."))
-        return cleaned
-
-
-class ProviderEditForm(forms.Form):
-    """The fields a provider's own user may change; anything else in the POST is ignored."""
-
-    name = forms.CharField(label=_("Provider name"), max_length=200)
-    email = forms.EmailField(
-        label=_("Your contact email"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    resubmit = forms.BooleanField(
-        label=_("Resubmit the application for vetting"),
-        required=False,
-        help_text=_("Tick this once you have fixed what the rejection reason names."),
-    )
-
-
-STATE_FILTER_ALL = "all"
-
-
-class ProviderFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label=_("Vetting state"),
-        choices=[*VettingState.choices, (STATE_FILTER_ALL, _("All states"))],
-        required=False,
-    )
-
-    def state_value(self) -> str:
-        """The chosen state; applications awaiting a decision when nothing (or nonsense) was chosen."""
-        if self.is_valid() and self.cleaned_data.get("state"):
-            return str(self.cleaned_data["state"])
-        return VettingState.APPLIED

@@ -1,4 +1,4 @@
-"""Account writes: self-registration, colleague invitations, provider applications and vetting.
+"""Account writes: users, enterprise self-registration, colleague invitations.
 
 Each service validates everything before it writes, runs in one transaction and writes an audit
 row for every object it creates or changes. Callers check access first; services that change
@@ -16,53 +16,29 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from engines.reference.errors import UnknownCodeError
-from engines.reference.regions import region_table
-from funeng.apps.accounts.access import can_edit_provider, can_vet_provider
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Invitation, InvitationState, Membership, Provider, token_hash
+from funeng.apps.accounts.models import Invitation, InvitationState, token_hash
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record, field_diff
+from funeng.apps.audit.services import audit_record
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
+from funeng.apps.core.validators import county_region_problem
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_create
-from funeng.apps.enterprises.validators import validate_credit_code
 
 if TYPE_CHECKING:
     # The project keeps Django's default user model (AUTH_USER_MODEL is not swapped).
     from django.contrib.auth.models import User
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
-VETTING_REASON_MAX = 500
 
 Errors = dict[str, list[Any]]
-
-
-class VettingDecision(models.TextChoices):
-    """What an official decides about a provider; each is allowed from some states only."""
-
-    APPROVE = "approve", gettext_lazy("Approve")
-    REJECT = "reject", gettext_lazy("Reject")
-    SUSPEND = "suspend", gettext_lazy("Suspend")
-    REINSTATE = "reinstate", gettext_lazy("Reinstate")
-
-
-# decision → (states it may be taken from, state it leads to)
-VETTING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    VettingDecision.APPROVE: (frozenset({VettingState.APPLIED}), VettingState.APPROVED),
-    VettingDecision.REJECT: (frozenset({VettingState.APPLIED}), VettingState.REJECTED),
-    VettingDecision.SUSPEND: (frozenset({VettingState.APPROVED}), VettingState.SUSPENDED),
-    VettingDecision.REINSTATE: (frozenset({VettingState.SUSPENDED}), VettingState.APPROVED),
-}
-# A refusal must say why: the provider reads the reason and fixes what it names.
-REASON_REQUIRED = frozenset({VettingDecision.REJECT, VettingDecision.SUSPEND})
 
 
 class InvitationUnusable(Exception):
@@ -76,37 +52,18 @@ class InvitationUnusable(Exception):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _add(errors: Errors, field: str, message: Any) -> None:
+def add_error(errors: Errors, field: str, message: Any) -> None:
     errors.setdefault(field, []).append(message)
 
 
-def _merge(errors: Errors, exc: ValidationError) -> None:
+def merge_errors(errors: Errors, exc: ValidationError) -> None:
     """Add a model's ValidationError to `errors` (field → messages)."""
     by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     for field, messages in by_field.items():
         errors.setdefault(field, []).extend(messages)
 
 
-def county_region_problem(code: str) -> str | None:
-    """Why `code` is not a county-level GB/T 2260 code, or None when it is one.
-
-    Enterprises and providers register with the market regulator of a county or district, and
-    officials' scopes are prefixes of it; a province or city code would hide the registrant
-    from the district officials who vet it.
-    """
-    try:
-        level = region_table().resolve(code).level
-    except UnknownCodeError as exc:
-        return _("%(code)s is not a GB/T 2260 region code: %(reason)s") % {"code": code, "reason": exc.reason}
-    if level != "county":
-        return _(
-            "%(code)s is a province or city code; enter the 6-digit code of the county or district "
-            "where the organisation is registered, e.g. 330106."
-        ) % {"code": code}
-    return None
-
-
-def _user_errors(*, username: str, email: str, password: str) -> tuple[User, Errors]:
+def new_user_errors(*, username: str, email: str, password: str) -> tuple[User, Errors]:
     """An unsaved user with a hashed password, and what is wrong with it (field → messages)."""
     user_model = get_user_model()
     user = user_model(username=username, email=BaseUserManager.normalize_email(email))
@@ -114,16 +71,18 @@ def _user_errors(*, username: str, email: str, password: str) -> tuple[User, Err
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
-        _merge(errors, exc)
+        merge_errors(errors, exc)
     if not user.email:
-        _add(errors, "email", _("Enter an email address; password resets and invitations are sent there."))
+        add_error(
+            errors, "email", _("Enter an email address; password resets and invitations are sent there.")
+        )
     # Usernames that differ only in case look the same to people; refuse the look-alike too.
     if (
         username
         and user_model.objects.filter(username__iexact=username).exists()
         and "username" not in errors
     ):
-        _add(errors, "username", _("This username is taken; choose another."))
+        add_error(errors, "username", _("This username is taken; choose another."))
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -132,7 +91,7 @@ def _user_errors(*, username: str, email: str, password: str) -> tuple[User, Err
     return user, errors
 
 
-def _user_create(user: User) -> None:
+def user_create(user: User) -> None:
     """Save a validated new user and audit it as its own act (self-service sign-up)."""
     user.save()
     audit_record(
@@ -140,7 +99,7 @@ def _user_create(user: User) -> None:
     )
 
 
-def _membership_create(*, actor: User, user: User, **fields: Any) -> Membership:
+def membership_create(*, actor: User, user: User, **fields: Any) -> Membership:
     membership = Membership(user=user, **fields)
     membership.full_clean()
     membership.save()
@@ -152,7 +111,7 @@ def _membership_create(*, actor: User, user: User, **fields: Any) -> Membership:
     return membership
 
 
-def _raise(errors: Errors) -> None:
+def raise_errors(errors: Errors) -> None:
     if errors:
         raise ValidationError(errors)
 
@@ -185,7 +144,7 @@ def enterprise_register(
     existing = Enterprise.objects.select_for_update().filter(credit_code=credit_code).first()
     if existing is not None:
         if Membership.objects.filter(enterprise=existing).exists():
-            _add(
+            add_error(
                 errors,
                 "credit_code",
                 _(
@@ -194,7 +153,7 @@ def enterprise_register(
                 ),
             )
         elif existing.name != name:
-            _add(
+            add_error(
                 errors,
                 "name",
                 _(
@@ -209,17 +168,17 @@ def enterprise_register(
         try:
             candidate.full_clean(validate_unique=False)
         except ValidationError as exc:
-            _merge(errors, exc)
+            merge_errors(errors, exc)
         if "region_code" not in errors:
             problem = county_region_problem(region_code)
             if problem:
-                _add(errors, "region_code", problem)
-    user, user_errors = _user_errors(username=username, email=email, password=password)
+                add_error(errors, "region_code", problem)
+    user, user_errors = new_user_errors(username=username, email=email, password=password)
     for field, messages in user_errors.items():
         errors.setdefault(field, []).extend(messages)
-    _raise(errors)
+    raise_errors(errors)
 
-    _user_create(user)
+    user_create(user)
     if existing is None:
         enterprise = enterprise_create(
             acting_user=user,
@@ -230,7 +189,7 @@ def enterprise_register(
         )
     else:
         enterprise = existing
-    _membership_create(
+    membership_create(
         actor=user, user=user, role=Role.ENTERPRISE, enterprise=enterprise, is_enterprise_admin=True
     )
     return user, enterprise
@@ -273,16 +232,16 @@ def invitation_create(
     try:
         invitation.full_clean()
     except ValidationError as exc:
-        _merge(errors, exc)
+        merge_errors(errors, exc)
     if Membership.objects.filter(enterprise=enterprise, user__email__iexact=email).exists():
-        _add(errors, "email", _("A member of your enterprise already uses this email address."))
+        add_error(errors, "email", _("A member of your enterprise already uses this email address."))
     elif Invitation.objects.pending(now).filter(enterprise=enterprise, email__iexact=email).exists():
-        _add(
+        add_error(
             errors,
             "email",
             _("This address already has a pending invitation; revoke it first to send a new one."),
         )
-    _raise(errors)
+    raise_errors(errors)
     invitation.save()
     audit_record(
         actor=invited_by,
@@ -328,10 +287,10 @@ def invitation_accept(*, token: str, username: str, password: str, now: dt.datet
     state = invitation.state(now)
     if state != InvitationState.PENDING:
         raise InvitationUnusable(state)
-    user, errors = _user_errors(username=username, email=invitation.email, password=password)
-    _raise(errors)
-    _user_create(user)
-    _membership_create(
+    user, errors = new_user_errors(username=username, email=invitation.email, password=password)
+    raise_errors(errors)
+    user_create(user)
+    membership_create(
         actor=user,
         user=user,
         role=Role.ENTERPRISE,
@@ -381,167 +340,3 @@ def colleague_remove(*, membership: Membership, acting_user: AbstractBaseUser) -
         audit_record(
             actor=acting_user, action=AuditAction.UPDATE, obj=user, changes={"is_active": [True, False]}
         )
-
-
-# --- provider application and vetting --------------------------------------------------------
-
-
-def provider_snapshot(provider: Provider) -> dict[str, Any]:
-    """The provider's fields as audit values."""
-    return {
-        "name": provider.name,
-        "credit_code": provider.credit_code,
-        "region_code": provider.region_code,
-        "vetting_state": provider.vetting_state,
-        "vetting_reason": provider.vetting_reason,
-    }
-
-
-@transaction.atomic
-def provider_apply(
-    *, name: str, credit_code: str, region_code: str, email: str, username: str, password: str
-) -> tuple[User, Provider]:
-    """Register a provider as an application awaiting vetting, with its first user account.
-
-    The vetting state is always `applied`: nothing the applicant sends can set it.
-    """
-    credit_code = credit_code.strip().upper()
-    provider = Provider(
-        name=name.strip(),
-        credit_code=credit_code,
-        region_code=region_code,
-        vetting_state=VettingState.APPLIED,
-    )
-    errors: Errors = {}
-    try:
-        provider.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        _merge(errors, exc)
-    if "credit_code" not in errors:
-        try:
-            validate_credit_code(credit_code)
-        except ValidationError as exc:
-            errors.setdefault("credit_code", []).extend(exc.messages)
-    if "credit_code" not in errors and Provider.objects.filter(credit_code=credit_code).exists():
-        _add(
-            errors,
-            "credit_code",
-            _(
-                "A provider with this credit code has already applied; log in with its account "
-                "or ask its administrator."
-            ),
-        )
-    if "region_code" not in errors:
-        problem = county_region_problem(region_code)
-        if problem:
-            _add(errors, "region_code", problem)
-    user, user_errors = _user_errors(username=username, email=email, password=password)
-    for field, messages in user_errors.items():
-        errors.setdefault(field, []).extend(messages)
-    _raise(errors)
-
-    _user_create(user)
-    provider.save()
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE,
-        obj=provider,
-        changes=field_diff({}, provider_snapshot(provider)),
-    )
-    _membership_create(actor=user, user=user, role=Role.PROVIDER, provider=provider)
-    return user, provider
-
-
-@transaction.atomic
-def provider_vet(*, actor: AbstractBaseUser, provider: Provider, decision: str, reason: str = "") -> Provider:
-    """Approve, reject, suspend or reinstate a provider; the state change and reason are audited."""
-    if not can_vet_provider(actor, provider):
-        raise PermissionDenied
-    reason = (reason or "").strip()
-    # Re-read under a lock: two officials deciding at once must see each other's decision.
-    provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    errors: Errors = {}
-    transition = VETTING_TRANSITIONS.get(decision)
-    if transition is None:
-        _add(errors, "decision", _("Choose approve, reject, suspend or reinstate."))
-    else:
-        allowed_from, _target = transition
-        if provider.vetting_state not in allowed_from:
-            _add(
-                errors,
-                "decision",
-                _("A provider in state “%(state)s” cannot be given the decision “%(decision)s”.")
-                % {
-                    "state": provider.get_vetting_state_display(),
-                    "decision": VettingDecision(decision).label,
-                },
-            )
-    if decision in REASON_REQUIRED and not reason:
-        _add(errors, "reason", _("Give a reason: the provider reads it and needs to know what to fix."))
-    if len(reason) > VETTING_REASON_MAX:
-        _add(
-            errors,
-            "reason",
-            _("Keep the reason to %(max)d characters (it has %(length)d).")
-            % {"max": VETTING_REASON_MAX, "length": len(reason)},
-        )
-    _raise(errors)
-    assert transition is not None
-    before = provider_snapshot(provider)
-    provider.vetting_state = transition[1]
-    provider.vetting_reason = reason
-    provider.save(update_fields=["vetting_state", "vetting_reason"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=provider,
-        changes={"decision": [None, str(decision)], **field_diff(before, provider_snapshot(provider))},
-    )
-    return provider
-
-
-@transaction.atomic
-def provider_update(
-    *, provider: Provider, acting_user: User, name: str, email: str, resubmit: bool = False
-) -> Provider:
-    """A provider user changes the provider's name and their own contact email.
-
-    Credit code, region and vetting state are not parameters: the application sets the first
-    two and officials the last. The one exception is `resubmit`, which puts a rejected provider
-    back in the vetting queue after it fixed what the reason named.
-    """
-    if not can_edit_provider(acting_user, provider):
-        raise PermissionDenied
-    provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    before = provider_snapshot(provider)
-    provider.name = name.strip()
-    errors: Errors = {}
-    try:
-        provider.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        _merge(errors, exc)
-    email = BaseUserManager.normalize_email(email.strip())
-    if not email:
-        _add(errors, "email", _("Enter an email address; password resets and invitations are sent there."))
-    else:
-        try:
-            acting_user._meta.get_field("email").clean(email, acting_user)
-        except ValidationError as exc:
-            errors.setdefault("email", []).extend(exc.messages)
-    _raise(errors)
-    if resubmit and provider.vetting_state == VettingState.REJECTED:
-        provider.vetting_state = VettingState.APPLIED
-    changes = field_diff(before, provider_snapshot(provider))
-    if changes:
-        provider.save(update_fields=["name", "vetting_state"])
-        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=provider, changes=changes)
-    if email != acting_user.email:
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=acting_user,
-            changes={"email": [acting_user.email, email]},
-        )
-        acting_user.email = email
-        acting_user.save(update_fields=["email"])
-    return provider

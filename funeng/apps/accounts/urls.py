@@ -1,4 +1,4 @@
-"""URLs — Accounts: registration, invitations, colleagues, password reset and change."""
+"""URLs — Accounts: enterprise registration, invitations, colleagues, password reset and change."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
@@ -8,7 +8,6 @@ from funeng.apps.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("register/enterprise/", views.register_enterprise_view, name="register_enterprise"),
-    path("register/provider/", views.register_provider_view, name="register_provider"),
     path("colleagues/", views.colleagues_view, name="colleagues"),
     path("colleagues/<int:membership_id>/remove/", views.colleague_remove_view, name="colleague_remove"),
     path("invitations/<int:invitation_id>/revoke/", views.invitation_revoke_view, name="invitation_revoke"),

@@ -1,22 +1,18 @@
-"""Account pages: lockout, password reset and change, self-registration, colleagues and invitations."""
+"""Account pages: lockout, password reset and change, enterprise self-registration, colleagues and invitations."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from axes.helpers import get_cool_off
 from axes.utils import reset as axes_reset
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,9 +32,8 @@ from funeng.apps.accounts.forms import (
     EnterpriseRegistrationForm,
     InvitationAcceptForm,
     InvitationForm,
-    ProviderApplicationForm,
 )
-from funeng.apps.accounts.models import Invitation, InvitationState, Membership
+from funeng.apps.accounts.models import Invitation, InvitationState
 from funeng.apps.accounts.services import (
     InvitationUnusable,
     colleague_remove,
@@ -46,45 +41,11 @@ from funeng.apps.accounts.services import (
     invitation_accept,
     invitation_create,
     invitation_revoke,
-    provider_apply,
 )
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
-
-# Self-service sign-ups are logged in straight away; name the backend because two are configured.
-_LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-ViewFunc = Callable[..., HttpResponse]
-
-
-def _signed_in(request: HttpRequest) -> User:
-    """request.user behind login_required, typed as the user it is."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-def anonymous_only(view: ViewFunc) -> ViewFunc:
-    """Sign-up pages are for people without an account: a signed-in user goes home."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            messages.info(request, _("You are already logged in; log out first to create another account."))
-            return redirect("home")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _form_errors_from(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the form fields it names."""
-    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    for field, field_messages in by_field.items():
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
-
+from funeng.apps.core.models import Membership
+from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, form_errors_from, signed_in
 
 # --- login lockout ---------------------------------------------------------------------------
 
@@ -180,9 +141,9 @@ def register_enterprise_view(request: HttpRequest) -> HttpResponse:
                 password=data["password"],
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
-            login(request, user, backend=_LOGIN_BACKEND)
+            login(request, user, backend=LOGIN_BACKEND)
             messages.success(
                 request,
                 _("Welcome! You are the administrator of %(name)s on Funeng.") % {"name": enterprise.name},
@@ -210,13 +171,13 @@ def colleagues_view(request: HttpRequest) -> HttpResponse:
             invitation, new_link = invitation_create(
                 enterprise=enterprise,
                 email=form.cleaned_data["email"],
-                invited_by=_signed_in(request),
+                invited_by=signed_in(request),
                 build_link=lambda token: request.build_absolute_uri(
                     reverse("accounts:invite_accept", args=[token])
                 ),
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             form = InvitationForm()
@@ -246,7 +207,7 @@ def invitation_revoke_view(request: HttpRequest, invitation_id: int) -> HttpResp
     """Make a pending invitation's link stop working."""
     invitation = access_invitation_for_user(request.user, invitation_id)
     try:
-        invitation_revoke(invitation=invitation, acting_user=_signed_in(request))
+        invitation_revoke(invitation=invitation, acting_user=signed_in(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -261,7 +222,7 @@ def colleague_remove_view(request: HttpRequest, membership_id: int) -> HttpRespo
     membership = access_colleague_for_user(request.user, membership_id)
     username = membership.user.get_username()
     try:
-        colleague_remove(membership=membership, acting_user=_signed_in(request))
+        colleague_remove(membership=membership, acting_user=signed_in(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -296,47 +257,11 @@ def invite_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         except InvitationUnusable as exc:
             return render(request, "accounts/invitation_unusable.html", {"state": exc.state}, status=410)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            form_errors_from(form, exc)
         else:
-            login(request, user, backend=_LOGIN_BACKEND)
+            login(request, user, backend=LOGIN_BACKEND)
             messages.success(
                 request, _("Welcome! You have joined %(name)s.") % {"name": invitation.enterprise.name}
             )
             return redirect("home")
     return render(request, "accounts/invite_accept.html", {"form": form, "invitation": invitation})
-
-
-# --- provider application ----------------------------------------------------------------------
-
-
-@sensitive_post_parameters("password", "password_confirm")
-@never_cache
-@anonymous_only
-def register_provider_view(request: HttpRequest) -> HttpResponse:
-    """Apply as a digital service provider; officials of the region vet the application."""
-    form = ProviderApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, provider = provider_apply(
-                name=data["name"],
-                credit_code=data["credit_code"],
-                region_code=data["region_code"],
-                email=data["email"],
-                username=data["username"],
-                password=data["password"],
-            )
-        except ValidationError as exc:
-            _form_errors_from(form, exc)
-        else:
-            login(request, user, backend=_LOGIN_BACKEND)
-            messages.success(
-                request,
-                _(
-                    "Application for %(name)s received. Officials of your region will review it; "
-                    "you can log in to see its state."
-                )
-                % {"name": provider.name},
-            )
-            return redirect("home")
-    return render(request, "accounts/register_provider.html", {"form": form})

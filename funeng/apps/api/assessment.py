@@ -20,9 +20,6 @@ from pydantic import ConfigDict, Field, StringConstraints
 from engines.maturity import shipped_frameworks
 from engines.maturity.analysis import roadmap
 from engines.maturity.template import framework_summary, framework_template
-from funeng.apps.accounts.access import active_consents_for, role_of
-from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
-from funeng.apps.accounts.const import DataCategory, Role
 from funeng.apps.api.errors import INVALID_REQUEST, NOT_FOUND, FieldError, Problem, Text
 from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, PageParams, problems
 from funeng.apps.assessment.access import access_assessment_for_user, assessments_visible_to, can_see_answers
@@ -34,6 +31,11 @@ from funeng.apps.assessment.services import (
     assessment_start,
     assessment_submit,
 )
+from funeng.apps.consents.access import active_consents_for
+from funeng.apps.consents.const import DataCategory, ReadChannel
+from funeng.apps.consents.services import consent_reads_log
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user
 
 router = Router(tags=["assessment"])

@@ -8,11 +8,6 @@ from django.http import HttpRequest
 from django.utils import translation
 from ninja import Path, Query, Router, Status
 
-from funeng.apps.accounts.access import access_consent_for_user, can_manage_consents, consents_visible_to
-from funeng.apps.accounts.consent_selectors import consent_reads_of, consent_status, consents_with_status
-from funeng.apps.accounts.consents import ConsentAlreadyRevoked, consent_grant, consent_revoke
-from funeng.apps.accounts.const import DataCategory
-from funeng.apps.accounts.models import Consent, ConsentRead, FinancialInstitution
 from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
 from funeng.apps.api.pagination import page_of
 from funeng.apps.api.schemas import (
@@ -25,6 +20,11 @@ from funeng.apps.api.schemas import (
     PageParams,
     problems,
 )
+from funeng.apps.consents.access import access_consent_for_user, can_manage_consents, consents_visible_to
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import Consent, ConsentRead, FinancialInstitution
+from funeng.apps.consents.selectors import consent_reads_of, consent_status, consents_with_status
+from funeng.apps.consents.services import ConsentAlreadyRevoked, consent_grant, consent_revoke
 from funeng.apps.enterprises.access import access_enterprise_for_user
 
 router = Router(tags=["consents"])

@@ -16,10 +16,6 @@ from ninja.files import UploadedFile
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
 from engines.rules.derive import derive_record
-from funeng.apps.accounts.access import active_consents_for
-from funeng.apps.accounts.consent_selectors import active_consents_read_by
-from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
-from funeng.apps.accounts.const import DataCategory
 from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
 from funeng.apps.api.schemas import (
     Code18,
@@ -32,15 +28,21 @@ from funeng.apps.api.schemas import (
     PageParams,
     problems,
 )
-from funeng.apps.enterprises import access
-from funeng.apps.enterprises.fields import (
+from funeng.apps.consents.access import active_consents_for
+from funeng.apps.consents.categories import (
     ALL_CATEGORIES,
     CATEGORY_OF_FIELD,
+    IDENTITY_FIELDS_SHOWN_UNDER_CONSENT,
+    PROFILE,
+)
+from funeng.apps.consents.const import DataCategory, ReadChannel
+from funeng.apps.consents.selectors import active_consents_read_by
+from funeng.apps.consents.services import consent_reads_log
+from funeng.apps.enterprises import access
+from funeng.apps.enterprises.fields import (
     DERIVED_RATIO_CATEGORIES,
     EDITABLE_FIELDS,
-    IDENTITY_FIELDS_SHOWN_UNDER_CONSENT,
     MONEY_FIELDS,
-    PROFILE,
     RATIO_FIELDS,
 )
 from funeng.apps.enterprises.importing import enterprises_import

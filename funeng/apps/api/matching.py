@@ -16,11 +16,10 @@ from django.utils import translation
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from funeng.apps.accounts.access import providers_visible_to, role_of
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Provider
 from funeng.apps.api.pagination import page_of
 from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, PageParams, problems
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import role_of
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
 from funeng.apps.matching.access import (
@@ -42,6 +41,8 @@ from funeng.apps.matching.const import MAX_PRICE
 from funeng.apps.matching.models import Complaint, Deal, Need, Proposal, Review, Solution
 from funeng.apps.matching.ranking import matches_shown, need_matches_current
 from funeng.apps.matching.selectors import provider_trust
+from funeng.apps.providers.access import providers_visible_to
+from funeng.apps.providers.models import Provider
 
 router = Router(tags=["matching"])
 ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]

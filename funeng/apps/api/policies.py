@@ -12,11 +12,11 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from engines.rules.loader import get_programme
 from engines.rules.model import Group, Node, Programme
-from funeng.apps.accounts.access import role_of
-from funeng.apps.accounts.const import Role
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
 from funeng.apps.api.pagination import page_of
 from funeng.apps.api.schemas import EnterpriseId, PageParams, problems
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user
 from funeng.apps.policies.access import (
     access_policy_notice_for_user,

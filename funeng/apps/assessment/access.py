@@ -24,11 +24,12 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from engines.reference.regions import region_prefix
-from funeng.apps.accounts.access import is_platform_admin, membership_of
-from funeng.apps.accounts.const import DataCategory, Role
-from funeng.apps.accounts.models import Consent
 from funeng.apps.assessment.const import AssessmentStatus
 from funeng.apps.assessment.models import Answer, Assessment, Evidence
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import Consent
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import is_platform_admin, membership_of
 from funeng.apps.enterprises.models import Enterprise
 
 User = AbstractBaseUser | AnonymousUser

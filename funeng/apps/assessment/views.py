@@ -18,9 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engines.maturity import shipped_frameworks
 from engines.reference.regions import region_table
-from funeng.apps.accounts.access import active_consents_for, is_platform_admin, membership_of, role_of
-from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
-from funeng.apps.accounts.const import DataCategory, Role
 from funeng.apps.assessment.access import (
     access_answer_for_user,
     access_assessment_for_user,
@@ -60,6 +57,11 @@ from funeng.apps.assessment.services import (
     evidence_review,
     framework_of,
 )
+from funeng.apps.consents.access import active_consents_for
+from funeng.apps.consents.const import DataCategory, ReadChannel
+from funeng.apps.consents.services import consent_reads_log
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
 
 REVIEW_STEP = "review"

@@ -12,10 +12,10 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from engines.reference.regions import region_prefix
-from funeng.apps.accounts.access import is_platform_admin, membership_of
-from funeng.apps.accounts.const import Role
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.audit.services import ENTERPRISE_LABEL
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import is_platform_admin, membership_of
 
 User = AbstractBaseUser | AnonymousUser
 

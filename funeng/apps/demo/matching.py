@@ -22,10 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from engines.reference.credit_code import check_character, org_code_check
-from funeng.apps.accounts.const import VettingState
-from funeng.apps.accounts.models import Membership, Provider
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching.const import (
     ComplaintStatus,
@@ -38,6 +37,8 @@ from funeng.apps.matching.const import (
 from funeng.apps.matching.models import Complaint, Deal, Match, MatchEvent, Need, Proposal, Review, Solution
 from funeng.apps.matching.ranking import forget_catalogue, needs_rank_all
 from funeng.apps.matching.services import deal_scenarios
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 # At the default demo size (5,000 enterprises); a smaller registry gets proportionally fewer, so
 # small test regions stay fast.

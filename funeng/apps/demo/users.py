@@ -10,11 +10,15 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from funeng.apps.accounts.consents import consent_grant, consent_revoke
-from funeng.apps.accounts.const import DataCategory, Role, VettingState
-from funeng.apps.accounts.models import Consent, FinancialInstitution, Membership, Provider
 from funeng.apps.audit.services import audit_record
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import Consent, FinancialInstitution
+from funeng.apps.consents.services import consent_grant, consent_revoke
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 # Documented in the README; demo_region creates these users only when DEBUG is on.
 DEMO_PASSWORD = "funeng-demo-2026"

@@ -14,10 +14,11 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from engines.reference.regions import region_prefix
-from funeng.apps.accounts.access import is_platform_admin, membership_of
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Consent
-from funeng.apps.enterprises.fields import ALL_CATEGORIES, EDITABLE_FIELDS, PROFILE
+from funeng.apps.consents.categories import ALL_CATEGORIES, PROFILE
+from funeng.apps.consents.models import Consent
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import is_platform_admin, membership_of
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 
 User = AbstractBaseUser | AnonymousUser

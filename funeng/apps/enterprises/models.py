@@ -13,12 +13,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from engines.rules.fields import RATIO_PLACES
+from funeng.apps.core.validators import validate_credit_code, validate_industry_code, validate_region_code
 from funeng.apps.enterprises.const import CloudLevel, SizeClass, SrdiLevel
-from funeng.apps.enterprises.validators import (
-    validate_credit_code,
-    validate_industry_code,
-    validate_region_code,
-)
 
 
 def money_field(verbose_name: StrOrPromise, *, signed: bool = False) -> models.DecimalField:  # type: ignore[type-arg]

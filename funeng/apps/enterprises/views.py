@@ -10,9 +10,11 @@ from django.shortcuts import render
 from engines.classify import digital_economy_class, size_class
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
-from funeng.apps.accounts.access import active_consents_for
-from funeng.apps.accounts.consent_selectors import active_consents_read_by, category_labels
-from funeng.apps.accounts.consents import ReadChannel, consent_reads_log
+from funeng.apps.consents.access import active_consents_for
+from funeng.apps.consents.categories import ALL_CATEGORIES, FINANCIALS, PROFILE
+from funeng.apps.consents.const import ReadChannel
+from funeng.apps.consents.selectors import active_consents_read_by, category_labels
+from funeng.apps.consents.services import consent_reads_log
 from funeng.apps.enterprises.access import (
     access_enterprise_for_user,
     can_export_enterprises,
@@ -24,7 +26,7 @@ from funeng.apps.enterprises.access import (
     enterprises_visible_to,
 )
 from funeng.apps.enterprises.const import SizeClass
-from funeng.apps.enterprises.fields import ALL_CATEGORIES, DERIVED_RATIO_CATEGORIES, FINANCIALS, PROFILE
+from funeng.apps.enterprises.fields import DERIVED_RATIO_CATEGORIES
 from funeng.apps.enterprises.policy_record import enterprise_policy_record
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from engines.rules.fields import RATIO_PLACES
-from funeng.apps.accounts.const import DataCategory
+from funeng.apps.consents.categories import CATEGORY_FIELDS
+from funeng.apps.consents.const import DataCategory
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
 from funeng.apps.enterprises.const import SrdiLevel
-from funeng.apps.enterprises.fields import CATEGORY_FIELDS, EDITABLE_FIELDS, MONEY_FIELDS, RATIO_FIELDS
+from funeng.apps.enterprises.fields import EDITABLE_FIELDS, MONEY_FIELDS, RATIO_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_update
 

@@ -11,11 +11,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from engines.reference.regions import region_prefix
-from funeng.apps.accounts.access import User, is_platform_admin, membership_of
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Membership
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import User, is_platform_admin, membership_of
+from funeng.apps.core.models import Membership
 from funeng.apps.matching.const import NeedStatus, SolutionStatus
 from funeng.apps.matching.models import Complaint, Deal, Need, Proposal, Review, Solution
+from funeng.apps.providers.const import VettingState
 
 _MATCHMAKING_ROLES = (Role.ENTERPRISE, Role.PROVIDER, Role.OFFICIAL)
 

@@ -32,15 +32,15 @@ from django.utils import timezone
 
 from engines.match import io as engine_io
 from engines.match import model as engine
-from funeng.apps.accounts.access import User
-from funeng.apps.accounts.const import VettingState
-from funeng.apps.accounts.models import Provider
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many, field_diff
+from funeng.apps.core.identity import User
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching.const import NeedStatus, SolutionStatus
 from funeng.apps.matching.models import Need, Solution
 from funeng.apps.matching.services import NEED_FIELDS, SOLUTION_FIELDS, snapshot
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 MAX_REPORTED = 50
 

@@ -34,9 +34,9 @@ from engines.match.ltr import (
 )
 from engines.match.metrics import Scores, blend_and_model_scores
 from engines.match.model import Need as EngineNeed
-from funeng.apps.accounts.access import User
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_artifact
+from funeng.apps.core.identity import User
 from funeng.apps.matching.models import MatchEvent, Need
 from funeng.apps.matching.ranking import catalogue, engine_need, ranking_model
 

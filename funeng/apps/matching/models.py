@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from engines.match import fields as match_fields
 from engines.maturity.framework import solution_categories
 from funeng.apps.core.fields import acting_user_field
-from funeng.apps.enterprises.validators import validate_industry_code, validate_region_code
+from funeng.apps.core.validators import validate_industry_code, validate_region_code
 from funeng.apps.matching.const import (
     MAX_PRICE,
     MAX_TITLE,
@@ -111,7 +111,7 @@ class Solution(models.Model):
     """A provider's offering (解决方案) in the catalogue; only published ones of approved providers are matched."""
 
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="solutions", verbose_name=_("provider")
+        "providers.Provider", on_delete=models.PROTECT, related_name="solutions", verbose_name=_("provider")
     )
     external_id = models.CharField(
         _("interchange id"),
@@ -341,7 +341,7 @@ class Proposal(models.Model):
         verbose_name=_("enterprise"),
     )
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("provider")
+        "providers.Provider", on_delete=models.PROTECT, related_name="proposals", verbose_name=_("provider")
     )
     status = models.CharField(
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.REQUESTED
@@ -390,7 +390,7 @@ class Deal(models.Model):
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="deals", verbose_name=_("enterprise")
     )
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="deals", verbose_name=_("provider")
+        "providers.Provider", on_delete=models.PROTECT, related_name="deals", verbose_name=_("provider")
     )
     solution = models.ForeignKey(
         Solution, on_delete=models.PROTECT, related_name="deals", verbose_name=_("solution")
@@ -428,7 +428,7 @@ class Review(models.Model):
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
     )
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="reviews", verbose_name=_("provider")
+        "providers.Provider", on_delete=models.PROTECT, related_name="reviews", verbose_name=_("provider")
     )
     rating = models.PositiveSmallIntegerField(
         _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -461,7 +461,7 @@ class Complaint(models.Model):
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="+", verbose_name=_("enterprise")
     )
     provider = models.ForeignKey(
-        "accounts.Provider", on_delete=models.PROTECT, related_name="complaints", verbose_name=_("provider")
+        "providers.Provider", on_delete=models.PROTECT, related_name="complaints", verbose_name=_("provider")
     )
     text = models.TextField(_("complaint"))
     status = models.CharField(

@@ -32,7 +32,7 @@ from engines.match.classifier import classify, lexicon
 from engines.match.index import SolutionIndex, build_index
 from engines.match.ltr import LearnedRanker, ModelError, ModelMissing, load
 from engines.match.rank import Ranking, blend_one, rank_need, rank_needs
-from funeng.apps.accounts.access import User
+from funeng.apps.core.identity import User
 from funeng.apps.matching.access import solutions_matchable
 from funeng.apps.matching.const import MATCHES_KEPT, DealStatus, MatchEventKind, NeedStatus
 from funeng.apps.matching.models import Deal, Match, MatchEvent, Need, Review, Solution

@@ -13,7 +13,6 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Val
 from django.urls import NoReverseMatch, reverse
 
 from engines.maturity.framework import scenario_taxonomy, solution_categories
-from funeng.apps.accounts.models import Provider
 from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
 from funeng.apps.matching.models import Complaint, Deal, Need, Review
 from funeng.apps.matching.trust import (
@@ -24,6 +23,7 @@ from funeng.apps.matching.trust import (
     provider_outcomes,
     trust_score,
 )
+from funeng.apps.providers.models import Provider
 
 
 @cache

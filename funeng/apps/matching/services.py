@@ -15,11 +15,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from funeng.apps.accounts.access import User, is_platform_admin
-from funeng.apps.accounts.const import VettingState
-from funeng.apps.accounts.models import Provider
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record, field_diff
+from funeng.apps.core.identity import User, is_platform_admin
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching.access import (
     can_decide_complaint,
@@ -40,6 +38,8 @@ from funeng.apps.matching.const import (
     SolutionStatus,
 )
 from funeng.apps.matching.models import Complaint, Deal, Match, MatchEvent, Need, Proposal, Review, Solution
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 SOLUTION_FIELDS = (
     "external_id",

@@ -20,9 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
-from funeng.apps.accounts.access import is_platform_admin, membership_of, providers_visible_to, role_of
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Provider
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
 from funeng.apps.matching.access import (
@@ -76,6 +75,8 @@ from funeng.apps.matching.selectors import (
     unmatched_needs,
 )
 from funeng.apps.matching.trust import WEIGHTS
+from funeng.apps.providers.access import providers_visible_to
+from funeng.apps.providers.models import Provider
 
 PAGE_SIZE = 25
 

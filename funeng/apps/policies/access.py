@@ -7,8 +7,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from engines.reference.regions import region_prefix
-from funeng.apps.accounts.access import User, is_platform_admin, membership_of
-from funeng.apps.accounts.const import Role
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import User, is_platform_admin, membership_of
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun
 
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from engines.rules.batch import evaluate_frame
 from engines.rules.loader import get_programme
 from engines.rules.model import Programme
-from funeng.apps.accounts.access import User
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record, audit_record_many, field_diff
+from funeng.apps.core.identity import User
 from funeng.apps.enterprises.access import enterprises_visible_to
 from funeng.apps.enterprises.policy_record import enterprises_policy_frame
 from funeng.apps.policies.access import policy_scope_of

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from engines.rules.loader import get_programme, load_programme_versions
-from funeng.apps.accounts.access import membership_of, role_of
-from funeng.apps.accounts.const import Role
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import membership_of, role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
 from funeng.apps.enterprises.views_edit import enterprise_form_class, profile_form_saved
 from funeng.apps.policies.access import (

@@ -1,4 +1,4 @@
-"""Template tags: figures as Chinese readers expect them, and the role-aware navigation."""
+"""Template tags: figures and region names as Chinese readers expect them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from engines.reference.regions import region_table
-from funeng.apps.core.navigation import NavItem, nav_items
 
 register = template.Library()
 
@@ -29,16 +28,6 @@ def cny(value: Decimal | int | float | None) -> str:
     if abs(amount) >= 10_000:
         return _("%(amount)s ten-thousand yuan") % {"amount": f"{amount / 10_000:,.2f}"}
     return _("%(amount)s yuan") % {"amount": f"{amount:,.2f}"}
-
-
-@register.simple_tag(takes_context=True)
-def main_nav(context: template.Context) -> list[tuple[NavItem, bool]]:
-    """The signed-in user's navigation as (item, is_current) pairs; empty when signed out."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if request is None or user is None or not user.is_authenticated:
-        return []
-    return [(item, item.is_current(request.path)) for item in nav_items(user)]
 
 
 @register.filter

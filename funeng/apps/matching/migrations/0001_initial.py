@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import funeng.apps.enterprises.validators
+import funeng.apps.core.validators
 
 
 class Migration(migrations.Migration):
@@ -213,7 +213,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=4,
-                        validators=[funeng.apps.enterprises.validators.validate_industry_code],
+                        validators=[funeng.apps.core.validators.validate_industry_code],
                         verbose_name="industry code",
                     ),
                 ),
@@ -222,7 +222,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         blank=True,
                         max_length=6,
-                        validators=[funeng.apps.enterprises.validators.validate_region_code],
+                        validators=[funeng.apps.core.validators.validate_region_code],
                         verbose_name="region code",
                     ),
                 ),

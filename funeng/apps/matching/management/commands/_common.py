@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from funeng.apps.accounts.access import User
+from funeng.apps.core.identity import User
 from funeng.apps.matching.interchange import ImportRejected
 
 

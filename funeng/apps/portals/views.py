@@ -15,19 +15,18 @@ from django.utils import timezone
 from engines.classify import digital_economy_class, size_class
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
-from funeng.apps.accounts.access import (
-    access_provider_for_user,
-    consents_visible_to,
-    membership_of,
-    providers_visible_to,
-    role_of,
-)
-from funeng.apps.accounts.const import Role, VettingState
-from funeng.apps.accounts.models import Consent, ConsentRead, Membership, Provider
 from funeng.apps.audit.models import AuditEvent
-from funeng.apps.core.selectors import profile_completeness, registry_overview
+from funeng.apps.consents.access import consents_visible_to
+from funeng.apps.consents.models import Consent, ConsentRead
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import membership_of, role_of
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
 from funeng.apps.policies.access import policy_notices_visible_to, policy_runs_visible_to
+from funeng.apps.portals.selectors import profile_completeness, registry_overview
+from funeng.apps.providers.access import access_provider_for_user, providers_visible_to
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 Context = dict[str, Any]
 EXPIRING_WITHIN = timedelta(days=30)
@@ -61,7 +60,7 @@ def _enterprise_home(request: HttpRequest) -> tuple[str, Context]:
         "colleague_count": Membership.objects.filter(enterprise_id=enterprise.pk).count(),
         "policy_notices": policy_notices_visible_to(request.user).filter(read_at__isnull=True)[:3],
     }
-    return "core/home_enterprise.html", context
+    return "portals/home_enterprise.html", context
 
 
 def _provider_home(request: HttpRequest) -> tuple[str, Context]:
@@ -74,7 +73,7 @@ def _provider_home(request: HttpRequest) -> tuple[str, Context]:
         "colleague_count": Membership.objects.filter(provider_id=provider.pk).count(),
         "approved_peers": Provider.objects.filter(vetting_state=VettingState.APPROVED).count(),
     }
-    return "core/home_provider.html", context
+    return "portals/home_provider.html", context
 
 
 def _bank_home(request: HttpRequest) -> tuple[str, Context]:
@@ -94,7 +93,7 @@ def _bank_home(request: HttpRequest) -> tuple[str, Context]:
         ).count(),
         "expiring_before": today + EXPIRING_WITHIN,
     }
-    return "core/home_bank.html", context
+    return "portals/home_bank.html", context
 
 
 def _official_home(request: HttpRequest) -> tuple[str, Context]:
@@ -114,7 +113,7 @@ def _official_home(request: HttpRequest) -> tuple[str, Context]:
         .filter(vetting_state=VettingState.APPROVED)
         .count(),
     }
-    return "core/home_official.html", context
+    return "portals/home_official.html", context
 
 
 def _admin_home(request: HttpRequest) -> tuple[str, Context]:
@@ -131,11 +130,11 @@ def _admin_home(request: HttpRequest) -> tuple[str, Context]:
         "active_consent_count": Consent.objects.active().count(),
         "audit_24h": AuditEvent.objects.filter(occurred_at__gte=since).count(),
     }
-    return "core/home_admin.html", context
+    return "portals/home_admin.html", context
 
 
 def _no_role_home(request: HttpRequest) -> tuple[str, Context]:
-    return "core/home_no_role.html", {}
+    return "portals/home_no_role.html", {}
 
 
 HOMES: dict[str | None, Callable[[HttpRequest], tuple[str, Context]]] = {

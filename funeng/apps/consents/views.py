@@ -14,15 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from funeng.apps.accounts.access import (
-    access_consent_for_user,
-    can_manage_consents,
-    consents_visible_to,
-    is_platform_admin,
-    membership_of,
-)
-from funeng.apps.accounts.consent_forms import ConsentGrantForm
-from funeng.apps.accounts.consent_selectors import (
+from funeng.apps.consents.access import access_consent_for_user, can_manage_consents, consents_visible_to
+from funeng.apps.consents.const import ReadChannel
+from funeng.apps.consents.forms import ConsentGrantForm
+from funeng.apps.consents.models import Consent, ConsentRead
+from funeng.apps.consents.selectors import (
     ConsentStatus,
     category_labels,
     category_options,
@@ -30,10 +26,9 @@ from funeng.apps.accounts.consent_selectors import (
     consent_status,
     consents_with_status,
 )
-from funeng.apps.accounts.consents import ConsentAlreadyRevoked, ReadChannel, consent_grant, consent_revoke
-from funeng.apps.accounts.const import Role
-from funeng.apps.accounts.models import Consent, ConsentRead
-from funeng.apps.enterprises.access import access_enterprise_for_user
+from funeng.apps.consents.services import ConsentAlreadyRevoked, consent_grant, consent_revoke
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import is_platform_admin, membership_of
 
 PAGE_SIZE = 25
 READS_PAGE_SIZE = 50
@@ -121,7 +116,8 @@ def consent_grant_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if not can_manage_consents(request.user, membership.enterprise_id):
         raise PermissionDenied
-    enterprise = access_enterprise_for_user(request.user, membership.enterprise_id)
+    enterprise = membership.enterprise
+    assert enterprise is not None
     form = ConsentGrantForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:

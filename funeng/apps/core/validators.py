@@ -1,4 +1,4 @@
-"""Model-field validators that delegate to the reference tables in engines."""
+"""Validators of official codes (统一社会信用代码, GB/T 4754, GB/T 2260), delegating to the reference tables in engines."""
 
 from __future__ import annotations
 
@@ -58,3 +58,22 @@ def validate_region_code(value: str) -> None:
             code="region_code",
             params={"code": value, "reason": exc.reason},
         ) from None
+
+
+def county_region_problem(code: str) -> str | None:
+    """Why `code` is not a county-level GB/T 2260 code, or None when it is one.
+
+    Enterprises and providers register with the market regulator of a county or district, and
+    officials' scopes are prefixes of it; a province or city code would hide the registrant
+    from the district officials who vet it.
+    """
+    try:
+        level = region_table().resolve(code).level
+    except UnknownCodeError as exc:
+        return _("%(code)s is not a GB/T 2260 region code: %(reason)s") % {"code": code, "reason": exc.reason}
+    if level != "county":
+        return _(
+            "%(code)s is a province or city code; enter the 6-digit code of the county or district "
+            "where the organisation is registered, e.g. 330106."
+        ) % {"code": code}
+    return None

@@ -13,22 +13,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from funeng.apps.accounts.access import can_manage_consents
-from funeng.apps.accounts.const import DataCategory
-from funeng.apps.accounts.models import Consent, ConsentRead, FinancialInstitution
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record, field_diff
-from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.consents.access import can_manage_consents
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import Consent, ConsentRead, FinancialInstitution
 
 Actor = AbstractBaseUser | AnonymousUser
-
-
-class ReadChannel(models.TextChoices):
-    """How a grantee read consented data."""
-
-    WEB = "web", _("Web page")
-    API = "api", _("REST API")
-    EXPORT = "export", _("Export")
 
 
 class ConsentAlreadyRevoked(ValidationError):
@@ -109,7 +100,8 @@ def consent_snapshot(consent: Consent) -> dict[str, Any]:
 def consent_grant(
     *,
     actor: Actor,
-    enterprise: Enterprise,
+    # The registry's Enterprise; typed as any model because consents sit below the registry.
+    enterprise: models.Model,
     institution: FinancialInstitution,
     categories: Iterable[str],
     valid_until: dt.date,
@@ -122,7 +114,7 @@ def consent_grant(
     cleaned = _clean_categories(categories)
     _clean_valid_until(valid_until, today)
     consent = Consent(
-        enterprise=enterprise,
+        enterprise_id=enterprise.pk,
         institution=institution,
         categories=cleaned,
         valid_until=valid_until,

@@ -9,8 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from funeng.apps.accounts.const import DataCategory
-from funeng.apps.accounts.models import FinancialInstitution
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import FinancialInstitution
 
 DEFAULT_MONTHS = 6
 

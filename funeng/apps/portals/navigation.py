@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from funeng.apps.accounts.access import User, is_platform_admin, membership_of, role_of
-from funeng.apps.accounts.const import Role
 from funeng.apps.audit.access import can_browse_audit
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import User, is_platform_admin, membership_of, role_of
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,26 +13,36 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from engines.reference.regions import region_table
-from funeng.apps.accounts.access import (
+from funeng.apps.audit.models import AuditEvent
+from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, form_errors_from
+from funeng.apps.providers.access import (
     access_provider_for_user,
     can_edit_provider,
     can_list_providers_for_vetting,
     can_vet_provider,
     providers_visible_to,
 )
-from funeng.apps.accounts.const import VettingState
-from funeng.apps.accounts.forms import (
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.forms import (
     STATE_FILTER_ALL,
+    ProviderApplicationForm,
     ProviderEditForm,
     ProviderFilterForm,
     VettingForm,
 )
-from funeng.apps.accounts.models import Provider
-from funeng.apps.accounts.services import VETTING_TRANSITIONS, VettingDecision, provider_update, provider_vet
-from funeng.apps.audit.models import AuditEvent
+from funeng.apps.providers.models import Provider
+from funeng.apps.providers.services import (
+    VETTING_TRANSITIONS,
+    VettingDecision,
+    provider_apply,
+    provider_update,
+    provider_vet,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -180,3 +191,36 @@ def provider_edit_view(request: HttpRequest, provider_id: int) -> HttpResponse:
         "show_resubmit": provider.vetting_state == VettingState.REJECTED,
     }
     return render(request, "providers/edit.html", context)
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@anonymous_only
+def provider_apply_view(request: HttpRequest) -> HttpResponse:
+    """Apply as a digital service provider; officials of the region vet the application."""
+    form = ProviderApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, provider = provider_apply(
+                name=data["name"],
+                credit_code=data["credit_code"],
+                region_code=data["region_code"],
+                email=data["email"],
+                username=data["username"],
+                password=data["password"],
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            login(request, user, backend=LOGIN_BACKEND)
+            messages.success(
+                request,
+                _(
+                    "Application for %(name)s received. Officials of your region will review it; "
+                    "you can log in to see its state."
+                )
+                % {"name": provider.name},
+            )
+            return redirect("home")
+    return render(request, "providers/apply.html", {"form": form})

@@ -11,11 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from funeng.apps.accounts.access import User, is_platform_admin, membership_of
-from funeng.apps.accounts.const import DataCategory, Role
-from funeng.apps.accounts.models import Consent, ConsentRead
-from funeng.apps.enterprises.fields import CATEGORY_FIELDS
-from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.consents.categories import CATEGORY_FIELDS
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import Consent, ConsentRead
+from funeng.apps.core.const import Role
+from funeng.apps.core.identity import User, is_platform_admin, membership_of
 
 
 class ConsentStatus(models.TextChoices):
@@ -78,7 +78,10 @@ class CategoryOption:
 
 
 def _field_label(name: str) -> str:
-    field = Enterprise._meta.get_field(name)
+    # The registry sits above consents: reach its model through the consent's own relation.
+    enterprise_model = Consent._meta.get_field("enterprise").related_model
+    assert enterprise_model is not None and not isinstance(enterprise_model, str)
+    field = enterprise_model._meta.get_field(name)
     return str(field.verbose_name) if isinstance(field, models.Field) else name
 
 

@@ -1,0 +1,49 @@
+"""Small helpers every app's pages share: who is signed in, sign-up gates, service errors on forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+# Self-service sign-ups are logged in straight away; name the backend because two are configured.
+LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def signed_in(request: HttpRequest) -> User:
+    """request.user behind login_required, typed as the user it is."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
+
+
+def anonymous_only(view: ViewFunc) -> ViewFunc:
+    """Sign-up pages are for people without an account: a signed-in user goes home."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            messages.info(request, _("You are already logged in; log out first to create another account."))
+            return redirect("home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def form_errors_from(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's ValidationError next to the form fields it names."""
+    by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for field, field_messages in by_field.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
