@@ -27,6 +27,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere, installed or not
 import numpy as np  # noqa: E402
 
 from engines.match import build_index, rank_needs  # noqa: E402
+from engines.match.evaluate import blend_and_model_scores  # noqa: E402
 from engines.match.io import read_judged_set  # noqa: E402
 from engines.match.ltr import (  # noqa: E402
     DEFAULT_L2,
@@ -38,7 +39,7 @@ from engines.match.ltr import (  # noqa: E402
     train,
     training_set,
 )
-from engines.match.metrics import Scores, blend_and_model_scores  # noqa: E402
+from engines.match.metrics import Scores  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "matching"
 SEED = 6

@@ -6,16 +6,8 @@ from pathlib import Path
 import pytest
 
 from engines.match import Need, Solution, read_needs, read_qrels, read_solutions
-from engines.match.metrics import (
-    bm25_baseline,
-    evaluate,
-    low_overlap_needs,
-    ndcg_at,
-    recall_at,
-    reciprocal_rank,
-    score_runs,
-    word_overlap,
-)
+from engines.match.evaluate import bm25_baseline, evaluate, low_overlap_needs, word_overlap
+from engines.match.metrics import ndcg_at, recall_at, reciprocal_rank, score_runs
 
 DATA = Path(__file__).parent / "data"
 DEV = Path(__file__).parent.parent / "benchmarks" / "data" / "matching" / "dev"

@@ -256,3 +256,23 @@ def test_it_ranks_the_same_one_at_a_time_and_in_batch(catalogue, asked, k, block
         assert [(m.solution_id, m.score, m.explanation_zh) for m in one.matches] == [
             (m.solution_id, m.score, m.explanation_zh) for m in from_batch.matches
         ]
+
+
+class CheapestFirst:
+    """A re-ranker that is not the learned one: anything with a name and a score() fits the Protocol."""
+
+    name = "test:cheapest"
+
+    def score(self, features, blend_scores):
+        return features["budget"] + 1e-6 * blend_scores
+
+
+def test_it_reorders_the_blends_pool_by_any_reranker_and_records_its_name(fixture_index, fixture_needs):
+    asked = replace(fixture_needs["n02"], budget_cny_per_year=20_000)
+    plain = rank_need(fixture_index, asked, k=5)
+    reranked = rank_need(fixture_index, asked, k=5, model=CheapestFirst())
+    assert plain.ranker == "blend" and reranked.ranker == "test:cheapest"
+    assert reranked.solution_ids != plain.solution_ids
+    budgets = [m.features["budget"] for m in reranked.matches]
+    assert budgets == sorted(budgets, reverse=True)
+    assert [m.score for m in reranked.matches] == sorted((m.score for m in reranked.matches), reverse=True)

@@ -1,7 +1,8 @@
 """Matchmaking engine: explained ranking of solutions for needs (lexical + scenarios + structural fit).
 
 One need: `rank_need(build_index(solutions), need)`; many needs: `rank_needs`; quality against graded
-judgments and the plain BM25 baseline: `metrics.evaluate`; interchange files: `io.read_*`.
+judgments and the plain BM25 baseline: `evaluate.evaluate` (the scores themselves: `metrics`);
+interchange files: `io.read_*`; a learned re-ranker over the blend: `ltr`, typed by `model.ReRanker`.
 """
 
 from engines.match.classifier import Classification, classify, evaluate_classifier, labelled_sentences

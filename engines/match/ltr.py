@@ -34,7 +34,7 @@ import numpy.typing as npt
 from engines.match.classifier import lexicon
 from engines.match.index import SolutionIndex
 from engines.match.metrics import ndcg_at
-from engines.match.model import Need
+from engines.match.model import Need, ReRanker
 from engines.match.rank import DEFAULT_WEIGHTS, FEATURES, RankingWeights, features_for
 
 FloatArray = npt.NDArray[np.float64]
@@ -61,8 +61,11 @@ class ModelMissing(ModelError):
 
 
 @dataclass(frozen=True)
-class LearnedRanker:
-    """A trained linear re-ranker: standardisation, weights and where they came from."""
+class LearnedRanker(ReRanker):
+    """A trained linear re-ranker: standardisation, weights and where they came from.
+
+    It subclasses the `ReRanker` Protocol (which rank.py is typed by) so mypy checks the fit here.
+    """
 
     features: tuple[str, ...]
     means: tuple[float, ...]

@@ -2,11 +2,18 @@
 
 Values are already canonical here (see fields.py for the parsing): regions are 2-digit GB/T 2260
 province prefixes, industries are GB/T 4754 section letters or 2-digit divisions, deployments are ids.
+`ReRanker` is the one shape the ranker needs from a model that re-scores its pool: rank.py is typed by
+it, so the hand blend never imports (or names) the learned model that may replace its order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 DEPLOYMENTS = ("saas", "private", "hybrid", "hardware_saas")
 VETTING_STATES = ("vetted", "pending", "unknown", "suspended")
@@ -66,3 +73,18 @@ class ProviderQuality:
     uplift: float | None = None  # mean maturity-score change (T0 → T1) of its clients, in points
     uplift_clients: int = 0
     vetting: str = "unknown"  # one of VETTING_STATES; suspended providers are not ranked
+
+
+class ReRanker(Protocol):
+    """A model that re-scores the pool the hand blend chose, from the blend's features and scores."""
+
+    @property
+    def name(self) -> str:
+        """The ranker as a Ranking records it, e.g. "learned:<trained_at>"; never "blend"."""
+        ...
+
+    def score(
+        self, features: Mapping[str, npt.NDArray[np.float64]], blend_scores: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.float64]:
+        """New scores of the pooled rows (higher first), elementwise over the feature arrays."""
+        ...

@@ -11,8 +11,8 @@ Two paths, which a hypothesis test proves agree:
   bm25s score columns of all its query words, into a (needs × solutions) matrix.
 Every result carries its features and plain-language reasons. Features stay available as a matrix
 (`feature_frame`) and for any logged pair (`features_for`); the hand-tuned `RankingWeights` blend is the
-default ranker and needs no trained model. A `LearnedRanker` (engines/match/ltr.py), when given,
-re-scores the pool the blend chose exactly; diversity and reasons then work as without it.
+default ranker and needs no trained model. A re-ranker (anything shaped like `model.ReRanker`), when
+given, re-scores the pool the blend chose exactly; diversity and reasons then work as without it.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -31,10 +30,7 @@ from engines.match.classifier import Classification, classify_words, lexicon
 from engines.match.explain import Reason
 from engines.match.fields import section_and_division
 from engines.match.index import SECTION_COLUMN, SolutionIndex, vocabulary_ids
-from engines.match.model import DEPLOYMENTS, Need
-
-if TYPE_CHECKING:  # ltr imports this module; at run time the model is only called, never imported
-    from engines.match.ltr import LearnedRanker
+from engines.match.model import DEPLOYMENTS, Need, ReRanker
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -481,7 +477,7 @@ class Ranking:
     scenarios: tuple[tuple[str, float, tuple[str, ...]], ...]  # id, score, cue words
     deployment: str | None = None
     version: str = field(default="")
-    ranker: str = BLEND_RANKER  # "blend", or "learned:<trained_at>" when a LearnedRanker scored the pool
+    ranker: str = BLEND_RANKER  # "blend", or the re-ranker's name when one scored the pool
 
     @property
     def solution_ids(self) -> list[str]:
@@ -550,7 +546,7 @@ def reasons_for(
 
 
 def _rescore(
-    pooled: tuple[IntArray, Mapping[str, FloatArray], FloatArray], model: LearnedRanker
+    pooled: tuple[IntArray, Mapping[str, FloatArray], FloatArray], model: ReRanker
 ) -> tuple[IntArray, Mapping[str, FloatArray], FloatArray]:
     """The blend's pool re-ordered by the model's scores; ties keep the blend's order."""
     rows, features, blended = pooled
@@ -565,7 +561,7 @@ def _ranking(
     pooled: tuple[IntArray, Mapping[str, FloatArray], FloatArray],
     k: int,
     weights: RankingWeights,
-    model: LearnedRanker | None = None,
+    model: ReRanker | None = None,
 ) -> Ranking:
     if model is not None:
         pooled = _rescore(pooled, model)
@@ -600,7 +596,7 @@ def rank_need(
     k: int = 10,
     weights: RankingWeights = DEFAULT_WEIGHTS,
     *,
-    model: LearnedRanker | None = None,
+    model: ReRanker | None = None,
 ) -> Ranking:
     """The top-k solutions for one need, each with its reasons (re-scored by `model` when given)."""
     query = prepare(index, need, weights)
@@ -615,7 +611,7 @@ def rank_needs(
     weights: RankingWeights = DEFAULT_WEIGHTS,
     *,
     block: int = 32,
-    model: LearnedRanker | None = None,
+    model: ReRanker | None = None,
 ) -> list[Ranking]:
     """The top-k solutions for many needs; relevance is computed `block` needs at a time as matrices.
 

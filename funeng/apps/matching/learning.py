@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count
 
+from engines.match.evaluate import blend_and_model_scores
 from engines.match.io import read_judged_set
 from engines.match.ltr import (
     DEFAULT_L2,
@@ -32,7 +33,7 @@ from engines.match.ltr import (
     training_set,
     weights_table,
 )
-from engines.match.metrics import Scores, blend_and_model_scores
+from engines.match.metrics import Scores
 from engines.match.model import Need as EngineNeed
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_artifact

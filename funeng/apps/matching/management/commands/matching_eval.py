@@ -13,8 +13,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from engines.match import MatchInputError, read_needs, read_qrels, read_solutions
+from engines.match.evaluate import LOW_OVERLAP, engine_runs, evaluate
 from engines.match.ltr import ModelError, load
-from engines.match.metrics import LOW_OVERLAP, engine_runs, evaluate, score_runs
+from engines.match.metrics import score_runs
 from funeng.apps.enterprises.management.commands._cli import fail_usage
 
 
