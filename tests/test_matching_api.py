@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from engines.trust import shipped_weights
 from funeng.apps.matching.models import Deal, Need, Proposal, Solution
 from tests.test_api_support import assert_problem, bearer, field_errors
 from tests.test_matching_support import HOMESTAY_NEED, make_world
@@ -61,6 +62,12 @@ def test_it_runs_the_workflow_through_the_api(client, w):
     assert (rating["sample"], rating["raw"]) == (1, 4.0)
     listed = call(client, w["official_hz"], "get", "/deals").json()
     assert listed["count"] == 1 and listed["items"][0]["id"] == deal_id
+
+
+def test_it_returns_the_trust_score_with_the_version_of_its_weights(client, w):
+    trust = call(client, w["official_hz"], "get", f"/providers/{w.provider_1.pk}/trust").json()
+    assert trust["weights_version"] == shipped_weights().version
+    assert {c["id"]: c["weight"] for c in trust["components"]} == dict(shipped_weights().weights)
 
 
 def test_it_answers_business_rule_errors_as_bilingual_problems(client, w):

@@ -6,10 +6,15 @@ import json
 import re
 
 import pytest
+import yaml
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from engines.trust import load_weights, shipped_weights
+from engines.trust.weights import WEIGHTS_FILE
 from funeng.apps.matching import services
+from funeng.apps.matching import views as matching_views
 from funeng.apps.matching.const import DealStatus, MatchEventKind, NeedStatus, ProposalStatus
 from funeng.apps.matching.models import Deal, MatchEvent, Need, Proposal, Review, Solution
 from tests.test_matching_support import HOMESTAY_NEED, make_world
@@ -217,6 +222,30 @@ def test_it_explains_the_trust_score_with_sample_sizes(en, w):
     assert "How the trust score is made" in page and "no data yet (counted as neutral)" in page
     assert as_user(en, w["bank"]).get(f"/matching/providers/{w.provider_1.pk}/trust/").status_code == 403
     assert as_user(en, w["no_role"]).get(f"/matching/providers/{w.provider_1.pk}/trust/").status_code == 404
+
+
+def test_it_explains_the_formula_with_the_engines_weights_and_their_version(en, w, tmp_path, monkeypatch):
+    official = as_user(en, w["official_hz"])
+    page = text(official.get("/matching/trust/"))
+    shipped = shipped_weights()
+    assert f"Weights version {shipped.version}, in force since {shipped.effective_from:%Y-%m-%d}." in page
+    assert "Reviews (weight 0.3): the mean rating, pulled towards 3.5 stars as if there were 5 more" in page
+    assert "(one upheld complaint in 20 deals gives 0.75)" in page
+    assert shipped.basis.note.en in page and shipped.basis.clause in page
+    # The page follows the data: other weights in the file, other numbers on the page.
+    data = yaml.safe_load(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    data["version"] = "test.2"
+    data["weights"]["rating"]["value"], data["weights"]["outcomes"]["value"] = 0.2, 0.35
+    data["constants"]["complaint_factor"]["value"] = 10
+    edited = tmp_path / "weights.yaml"
+    edited.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setattr(matching_views, "shipped_weights", lambda: load_weights(edited))
+    page = text(official.get(f"/matching/providers/{w.provider_1.pk}/trust/"))
+    assert "Weights version test.2" in page and "Reviews (weight 0.2)" in page
+    assert "Measured outcomes (weight 0.35)" in page and "1 minus 10 × the upheld complaints" in page
+    assert "(one upheld complaint in 20 deals gives 0.50)" in page
+    chinese = text(as_user(Client(), w["official_hz"]).get("/matching/trust/"))  # Chinese is the default
+    assert "权重版本 test.2" in chinese and shipped.basis.note.zh in chinese
 
 
 def test_it_lists_needs_with_a_fixed_number_of_queries(en, w):

@@ -7,22 +7,25 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from funeng.apps.assessment.models import Assessment, AssessmentResult
-from funeng.apps.matching import services
-from funeng.apps.matching.selectors import trust_inputs
-from funeng.apps.matching.trust import (
-    NEUTRAL,
+from engines.trust import (
     DeliveredDeal,
     RoundResult,
     TrustInputs,
     deal_outcome,
     provider_outcomes,
+    shipped_weights,
     trust_score,
 )
+from engines.trust.weights import VETTING_STATES
+from funeng.apps.assessment.models import Assessment, AssessmentResult
+from funeng.apps.matching import services
+from funeng.apps.matching.selectors import trust_inputs
+from funeng.apps.providers.const import VettingState
 from tests.test_matching_support import make_world
 
 DAY = dt.timedelta(days=1)
 T = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+NEUTRAL = shipped_weights().neutral  # a constant of the formula, now in engines/trust/weights.yaml
 
 
 def test_it_scores_a_new_approved_provider_as_neutral_apart_from_vetting():
@@ -143,3 +146,7 @@ def test_it_feeds_the_score_from_reviews_deals_and_the_assessment_rounds_around_
     assert (mine.reviews, mine.delivered, mine.outcome_clients, mine.outcome_scenario_clients) == (1, 1, 1, 1)
     assert mine.mean_outcome == pytest.approx(25.0)  # one level up on both delivered scenarios
     assert inputs[w.provider_2.pk].outcome_clients == 0
+
+
+def test_it_knows_every_vetting_state_of_the_platform():
+    assert set(VettingState.values) == set(VETTING_STATES)

@@ -286,6 +286,9 @@ class TrustOut(Schema):
     vetting_state: str
     score: float
     excluded: bool
+    weights_version: str = Field(
+        description="Version of the trust-score weights (engines/trust/weights.yaml)"
+    )
     components: list[TrustPart]
 
 
@@ -753,6 +756,7 @@ def provider_trust_endpoint(request: HttpRequest, provider_id: Path[EnterpriseId
         "vetting_state": provider.vetting_state,
         "score": trust.score,
         "excluded": trust.excluded,
+        "weights_version": trust.weights_version,
         "components": [
             {
                 "id": c.id,

@@ -13,9 +13,7 @@ from django.db.models import BooleanField, Case, Count, F, Q, QuerySet, Sum, Val
 from django.urls import NoReverseMatch, reverse
 
 from engines.maturity.framework import scenario_taxonomy, solution_categories
-from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
-from funeng.apps.matching.models import Complaint, Deal, Need, Review
-from funeng.apps.matching.trust import (
+from engines.trust import (
     DeliveredDeal,
     RoundResult,
     TrustInputs,
@@ -23,6 +21,8 @@ from funeng.apps.matching.trust import (
     provider_outcomes,
     trust_score,
 )
+from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
+from funeng.apps.matching.models import Complaint, Deal, Need, Review
 from funeng.apps.providers.models import Provider
 
 
@@ -129,7 +129,7 @@ def trust_inputs(provider_ids: Iterable[int] | None = None) -> dict[int, TrustIn
 
 
 def trust_scores(provider_ids: Iterable[int] | None = None) -> dict[int, TrustScore]:
-    """The trusted-provider score per provider id."""
+    """The trusted-provider score per provider id (engines/trust, with the shipped weights)."""
     return {pk: trust_score(inputs) for pk, inputs in trust_inputs(provider_ids).items()}
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from engines.trust import TrustInputs, shipped_weights, trust_score
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
 from funeng.apps.enterprises.models import Enterprise
@@ -74,7 +75,6 @@ from funeng.apps.matching.selectors import (
     trust_table,
     unmatched_needs,
 )
-from funeng.apps.matching.trust import WEIGHTS
 from funeng.apps.providers.access import providers_visible_to
 from funeng.apps.providers.models import Provider
 
@@ -83,6 +83,18 @@ PAGE_SIZE = 25
 
 def _language() -> str:
     return translation.get_language() or "zh-hans"
+
+
+def _trust_formula() -> dict[str, Any]:
+    """The numbers matching/_formula.html explains, read from the engine's weights file."""
+    weights = shipped_weights()
+    # the page's worked example, computed by the formula itself so it follows the data
+    example = trust_score(TrustInputs("approved", delivered=20, complaints_upheld=1), weights)
+    return {
+        "formula": weights,
+        "formula_note": weights.basis.note.text(_language()),
+        "complaint_example": example.component("complaints").value,
+    }
 
 
 def _english() -> bool:
@@ -660,7 +672,6 @@ def solution_detail(request: HttpRequest, solution_id: int) -> HttpResponse:
         "scenario_labels": _scenarios(solution.scenarios),
         "region_names": regions,
         "trust": provider_trust(solution.provider),
-        "weights": WEIGHTS,
     }
     return render(request, "matching/solution_detail.html", context)
 
@@ -745,7 +756,7 @@ def provider_trust_view(request: HttpRequest, provider_id: int) -> HttpResponse:
         {
             "provider": provider,
             "trust": trust,
-            "weights": WEIGHTS,
+            **_trust_formula(),
             "reviews": reviews,
             "deals": deals,
             "is_own": provider_id_of(request.user) == provider.pk,
@@ -817,4 +828,4 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     _needs, providers = _oversight_scope(request)
     table = trust_table(providers.order_by("name"))
     page = Paginator(table, 50).get_page(request.GET.get("page"))
-    return render(request, "matching/trust_list.html", {"page": page, "weights": WEIGHTS})
+    return render(request, "matching/trust_list.html", {"page": page, **_trust_formula()})
