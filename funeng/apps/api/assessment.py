@@ -12,19 +12,20 @@ import math
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
-from django.utils import translation
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import ConfigDict, Field, StringConstraints
 
 from engines.maturity import shipped_frameworks
-from engines.maturity.analysis import roadmap
+from engines.maturity.analysis import RoadmapStep, roadmap
 from engines.maturity.template import framework_summary, framework_template
 from funeng.apps.api.errors import INVALID_REQUEST, NOT_FOUND, FieldError, Problem, Text
-from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, PageParams, problems
+from funeng.apps.api.pagination import paginated
+from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, problems
 from funeng.apps.assessment.access import access_assessment_for_user, assessments_visible_to, can_see_answers
-from funeng.apps.assessment.models import Assessment
-from funeng.apps.assessment.selectors import evidence_shares, report_of
+from funeng.apps.assessment.models import Answer, Assessment
+from funeng.apps.assessment.selectors import PeerPosition, Report, evidence_shares, report_of
 from funeng.apps.assessment.services import (
     AnswersInvalid,
     assessment_answers_save,
@@ -91,14 +92,16 @@ class AnswersIn(Schema):
 
 
 class AssessmentOut(Schema):
+    """An assessment; answers and evidence are null for those who may not see them (financial institutions)."""
+
     id: int
     enterprise_id: int
-    enterprise_name: str
+    enterprise_name: str = Field(alias="enterprise.name")
     framework_id: str
     framework_family: str
     framework_version: str
     engine_version: str
-    round: str = Field(description="T0, T1, T2 …")
+    round: str = Field(alias="round_label", description="T0, T1, T2 …")
     status: Literal["draft", "submitted"]
     started_at: dt.datetime
     submitted_at: dt.datetime | None
@@ -107,12 +110,26 @@ class AssessmentOut(Schema):
     answers: dict[str, Any] | None = Field(description="Saved answers (null for financial institutions)")
     evidence: dict[str, str] | None = Field(description="Evidence state per answered question")
 
+    @staticmethod
+    def resolve_answered(obj: Assessment) -> int:
+        return len(_given(obj))
 
-class AssessmentPage(Schema):
-    items: list[AssessmentOut]
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_total(obj: Assessment) -> int:
+        framework = shipped_frameworks().get(obj.framework_id)
+        return 0 if framework is None else len(framework.questions)
+
+    @staticmethod
+    def resolve_answers(obj: Assessment, context: dict[str, Any]) -> dict[str, Any] | None:
+        if not can_see_answers(context["request"].user, obj):
+            return None
+        return {answer.question_id: answer.value for answer in _given(obj)}
+
+    @staticmethod
+    def resolve_evidence(obj: Assessment, context: dict[str, Any]) -> dict[str, str] | None:
+        if not can_see_answers(context["request"].user, obj):
+            return None
+        return {answer.question_id: answer.evidence_state for answer in _given(obj)}
 
 
 class AssessmentFilters(Schema):
@@ -121,33 +138,57 @@ class AssessmentFilters(Schema):
 
 
 class PreviousRound(Schema):
-    assessment_id: int
-    round: str
+    """The change since the previous round."""
+
+    assessment_id: int = Field(alias="previous.pk")
+    round: str = Field(alias="previous.round_label")
     score_delta: float
     level_delta: int
-    same_framework_version: bool
+    same_framework_version: bool = Field(alias="same_version")
 
 
 class Peers(Schema):
     count: int = Field(description="Assessed enterprises in the same GB/T 4754 division and province")
     score_percentile: float | None = Field(description="Shown from 5 peers on")
 
+    @staticmethod
+    def resolve_score_percentile(obj: PeerPosition) -> float | None:
+        return obj.score_pct if obj.shown else None
+
+
+class RoadmapStepOut(Schema):
+    kind: str
+    id: str
+    name: dict[str, str]
+    # Scenario levels are whole numbers, item points may have fractions: each is sent as it is.
+    current: int | float
+    target: int | float
+    points_per_effort: float
+    mandatory: bool
+    solutions: list[str]
+
+    @staticmethod
+    def resolve_name(obj: RoadmapStep) -> dict[str, str]:
+        return {"zh": obj.name_zh, "en": obj.name_en}
+
 
 class ResultOut(Schema):
-    assessment_id: int
-    round: str
-    framework_id: str
-    framework_version: str
-    engine_version: str
-    score: float
-    max_score: float
-    level: int = Field(description="0 = below level 1")
+    """A submitted assessment's stored result, with today's evidence shares, the peers and the roadmap."""
+
+    assessment_id: int = Field(alias="assessment.pk")
+    round: str = Field(alias="assessment.round_label")
+    framework_id: str = Field(alias="result.framework_id")
+    framework_version: str = Field(alias="result.framework_version")
+    engine_version: str = Field(alias="result.engine_version")
+    score: float = Field(alias="result.score")
+    max_score: float = Field(alias="result.max_score")
+    level: int = Field(alias="result.level", description="0 = below level 1")
     level_name: dict[str, str]
-    dimensions: dict[str, Any]
-    scenarios: dict[str, Any]
-    explanation: list[str]
-    explanation_en: list[str]
-    next_level: dict[str, Any] | None
+    dimensions: dict[str, Any] = Field(alias="result.dimensions")
+    scenarios: dict[str, Any] = Field(alias="result.scenarios")
+    explanation: list[str] = Field(alias="result.explanation")
+    explanation_en: list[str] = Field(alias="result.explanation_en")
+    next_level: dict[str, Any] | None = Field(alias="result.next_level")
     provisional_rules: bool
     verified_share: float = Field(
         description="Share of the score backed by answers an official verified, today"
@@ -155,11 +196,35 @@ class ResultOut(Schema):
     evidence_shares: dict[str, float]
     previous: PreviousRound | None
     peers: Peers
-    roadmap: list[dict[str, Any]] = Field(
+    roadmap: list[RoadmapStepOut] = Field(
         description="Scenarios to raise and items with the most points per effort; solutions are "
         "ids of the solution-scenario taxonomy shared with matchmaking"
     )
-    scored_at: dt.datetime
+    scored_at: dt.datetime = Field(alias="result.scored_at")
+
+    @staticmethod
+    def resolve_level_name(obj: Report) -> dict[str, str]:
+        return {"zh": obj.result.level_name_zh, "en": obj.result.level_name_en}
+
+    @staticmethod
+    def resolve_provisional_rules(obj: Report) -> bool:
+        return bool(obj.result.payload.get("provisional_rules", False))
+
+    @staticmethod
+    def resolve_evidence_shares(obj: Report) -> dict[str, float]:
+        states = dict(obj.assessment.answers.values_list("question_id", "evidence_state"))
+        return evidence_shares(obj.result, states)
+
+    @staticmethod
+    def resolve_previous(obj: Report) -> Report | None:
+        # PreviousRound reads the deltas from the report itself.
+        if obj.previous is None or obj.score_delta is None or obj.level_delta is None:
+            return None
+        return obj
+
+    @staticmethod
+    def resolve_roadmap(obj: Report) -> list[RoadmapStep]:
+        return [] if obj.framework is None else roadmap(obj.framework, obj.engine)
 
 
 # ---------------------------------------------------------------- helpers
@@ -182,29 +247,20 @@ def _plain(value: object, depth: int = 0) -> bool:
     return False
 
 
-def _assessment_out(assessment: Assessment, user: Any) -> dict[str, Any]:
-    framework = shipped_frameworks().get(assessment.framework_id)
-    rows = list(
-        assessment.answers.exclude(value__isnull=True).values_list("question_id", "value", "evidence_state")
-    )
-    show = can_see_answers(user, assessment)
-    return {
-        "id": assessment.pk,
-        "enterprise_id": assessment.enterprise_id,
-        "enterprise_name": assessment.enterprise.name,
-        "framework_id": assessment.framework_id,
-        "framework_family": assessment.framework_family,
-        "framework_version": assessment.framework_version,
-        "engine_version": assessment.engine_version,
-        "round": assessment.round_label,
-        "status": assessment.status,
-        "started_at": assessment.started_at,
-        "submitted_at": assessment.submitted_at,
-        "answered": len(rows),
-        "total": 0 if framework is None else len(framework.questions),
-        "answers": {q: v for q, v, _s in rows} if show else None,
-        "evidence": {q: s for q, _v, s in rows} if show else None,
-    }
+# Prefetched as this attribute for a whole page; loaded on first use for a single assessment.
+_GIVEN = "given_answers"
+
+
+def _given_answers() -> Prefetch[Any]:
+    """The answers that hold a value, in the order they were first saved."""
+    return Prefetch("answers", queryset=Answer.objects.exclude(value__isnull=True), to_attr=_GIVEN)
+
+
+def _given(assessment: Assessment) -> list[Answer]:
+    if not hasattr(assessment, _GIVEN):
+        prefetch_related_objects([assessment], _given_answers())
+    given: list[Answer] = getattr(assessment, _GIVEN)
+    return given
 
 
 def _invalid(error: AnswersInvalid) -> Problem:
@@ -263,23 +319,25 @@ def framework_detail(request: HttpRequest, framework_id: Path[FrameworkId]) -> d
 
 
 @router.get(
-    "/assessments", response=AssessmentPage, summary="List assessments", openapi_extra=problems(401, 422)
+    "/assessments",
+    response=list[AssessmentOut],
+    summary="List assessments",
+    openapi_extra=problems(401, 422),
 )
-def assessments_list(
-    request: HttpRequest, filters: Query[AssessmentFilters], page: Query[PageParams]
-) -> dict[str, Any]:
+@paginated()
+def assessments_list(request: HttpRequest, filters: Query[AssessmentFilters]) -> QuerySet[Assessment]:
     """Assessments you may see: your enterprise's, your region's, or (banks) consented submitted ones."""
-    queryset = assessments_visible_to(request.user).select_related("enterprise").order_by("id")
+    queryset = (
+        assessments_visible_to(request.user)
+        .select_related("enterprise")
+        .prefetch_related(_given_answers())
+        .order_by("id")
+    )
     if filters.enterprise_id is not None:
         queryset = queryset.filter(enterprise_id=filters.enterprise_id)
     if filters.status is not None:
         queryset = queryset.filter(status=filters.status)
-    return {
-        "items": [_assessment_out(a, request.user) for a in queryset[page.offset : page.offset + page.limit]],
-        "count": queryset.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return queryset
 
 
 @router.post(
@@ -288,17 +346,16 @@ def assessments_list(
     summary="Start an assessment",
     openapi_extra=problems(401, 403, 404, 409, 422),
 )
-def assessments_start(request: HttpRequest, payload: AssessmentIn) -> Status[dict[str, Any]]:
+def assessments_start(request: HttpRequest, payload: AssessmentIn) -> Status[Assessment]:
     """Start T0, or the next round after a submitted one (prefilled with its answers); enterprise users only."""
     enterprise = access_enterprise_for_user(request.user, payload.enterprise_id)
     try:
-        with translation.override("en"):
-            assessment = assessment_start(
-                enterprise=enterprise, framework_id=payload.framework_id, acting_user=request.user
-            )
+        assessment = assessment_start(
+            enterprise=enterprise, framework_id=payload.framework_id, acting_user=request.user
+        )
     except ValidationError as error:
         raise _conflict(error) or error from None
-    return Status(201, _assessment_out(assessment, request.user))
+    return Status(201, assessment)
 
 
 @router.get(
@@ -307,10 +364,9 @@ def assessments_start(request: HttpRequest, payload: AssessmentIn) -> Status[dic
     summary="Get an assessment",
     openapi_extra=problems(401, 404, 422),
 )
-def assessment_detail(request: HttpRequest, assessment_id: Path[AssessmentId]) -> dict[str, Any]:
+def assessment_detail(request: HttpRequest, assessment_id: Path[AssessmentId]) -> Assessment:
     """One assessment with its answers and evidence states (answers are hidden from banks)."""
-    assessment = access_assessment_for_user(request.user, assessment_id)
-    return _assessment_out(assessment, request.user)
+    return access_assessment_for_user(request.user, assessment_id)
 
 
 @router.patch(
@@ -321,7 +377,7 @@ def assessment_detail(request: HttpRequest, assessment_id: Path[AssessmentId]) -
 )
 def assessment_answers(
     request: HttpRequest, assessment_id: Path[AssessmentId], payload: AnswersIn
-) -> dict[str, Any]:
+) -> Assessment:
     """Save some answers of a draft; all are checked first and none is written if any is invalid."""
     assessment = access_assessment_for_user(request.user, assessment_id, write=True)
     unusable = [key for key, value in payload.answers.items() if not _plain(value)]
@@ -344,69 +400,12 @@ def assessment_answers(
             ],
         )
     try:
-        with translation.override("en"):
-            assessment_answers_save(assessment=assessment, answers=payload.answers, acting_user=request.user)
+        assessment_answers_save(assessment=assessment, answers=payload.answers, acting_user=request.user)
     except AnswersInvalid as error:
         raise _invalid(error) from None
     except ValidationError as error:
         raise _conflict(error) or error from None
-    return _assessment_out(assessment, request.user)
-
-
-def _result_out(assessment: Assessment, language: str) -> dict[str, Any]:
-    report = report_of(assessment, language, with_answers=False)
-    result = report.result
-    states = dict(assessment.answers.values_list("question_id", "evidence_state"))
-    previous = None
-    if report.previous is not None and report.score_delta is not None and report.level_delta is not None:
-        previous = {
-            "assessment_id": report.previous.pk,
-            "round": report.previous.round_label,
-            "score_delta": report.score_delta,
-            "level_delta": report.level_delta,
-            "same_framework_version": report.same_version,
-        }
-    payload = result.payload
-    return {
-        "assessment_id": assessment.pk,
-        "round": assessment.round_label,
-        "framework_id": result.framework_id,
-        "framework_version": result.framework_version,
-        "engine_version": result.engine_version,
-        "score": result.score,
-        "max_score": result.max_score,
-        "level": result.level,
-        "level_name": {"zh": result.level_name_zh, "en": result.level_name_en},
-        "dimensions": result.dimensions,
-        "scenarios": result.scenarios,
-        "explanation": result.explanation,
-        "explanation_en": result.explanation_en,
-        "next_level": result.next_level,
-        "provisional_rules": bool(payload.get("provisional_rules", False)),
-        "verified_share": report.verified_share,
-        "evidence_shares": evidence_shares(result, states),
-        "previous": previous,
-        "peers": {
-            "count": report.peers.count,
-            "score_percentile": report.peers.score_pct if report.peers.shown else None,
-        },
-        "roadmap": []
-        if report.framework is None
-        else [
-            {
-                "kind": step.kind,
-                "id": step.id,
-                "name": {"zh": step.name_zh, "en": step.name_en},
-                "current": step.current,
-                "target": step.target,
-                "points_per_effort": step.points_per_effort,
-                "mandatory": step.mandatory,
-                "solutions": list(step.solutions),
-            }
-            for step in roadmap(report.framework, report.engine)
-        ],
-        "scored_at": result.scored_at,
-    }
+    return assessment
 
 
 @router.post(
@@ -415,18 +414,17 @@ def _result_out(assessment: Assessment, language: str) -> dict[str, Any]:
     summary="Submit and score",
     openapi_extra=problems(401, 403, 404, 409, 422),
 )
-def assessment_submit_endpoint(request: HttpRequest, assessment_id: Path[AssessmentId]) -> dict[str, Any]:
+def assessment_submit_endpoint(request: HttpRequest, assessment_id: Path[AssessmentId]) -> Report:
     """Score a complete draft with the engine and store the result for good; 422 names each unanswered question."""
     assessment = access_assessment_for_user(request.user, assessment_id, write=True)
     try:
-        with translation.override("en"):
-            assessment_submit(assessment=assessment, acting_user=request.user)
+        assessment_submit(assessment=assessment, acting_user=request.user)
     except AnswersInvalid as error:
         raise _invalid(error) from None
     except ValidationError as error:
         raise _conflict(error) or error from None
     assessment.refresh_from_db()
-    return _result_out(assessment, "zh-hans")
+    return report_of(assessment, "zh-hans", with_answers=False)
 
 
 @router.get(
@@ -435,10 +433,10 @@ def assessment_submit_endpoint(request: HttpRequest, assessment_id: Path[Assessm
     summary="Read the result",
     openapi_extra=problems(401, 404, 409, 422),
 )
-def assessment_result(request: HttpRequest, assessment_id: Path[AssessmentId]) -> dict[str, Any]:
+def assessment_result(request: HttpRequest, assessment_id: Path[AssessmentId]) -> Report:
     """The stored result, today's verified share, the change since the previous round, peers and the roadmap."""
     assessment = access_assessment_for_user(request.user, assessment_id)
     if assessment.is_draft:
         raise Problem(409, NO_RESULT)
     _log_bank_read(request, assessment)
-    return _result_out(assessment, "zh-hans")
+    return report_of(assessment, "zh-hans", with_answers=False)

@@ -6,12 +6,14 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
-from funeng.apps.api.schemas import ID_MAX, NO_CONTROL, PageParams, Search, problems
+from funeng.apps.api.pagination import paginated
+from funeng.apps.api.schemas import ID_MAX, NO_CONTROL, Search, problems
 from funeng.apps.audit.access import access_audit_event_for_user, audit_events_visible_to, can_browse_audit
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.audit.selectors import AuditFilter, audit_event_list
@@ -49,39 +51,27 @@ class AuditEventOut(Schema):
     region_code: str = Field(description="GB/T 2260 region of the object, if it has one")
     enterprise_id: int | None = Field(description="The enterprise the object belongs to, if any")
 
+    @staticmethod
+    def resolve_occurred_at(obj: AuditEvent) -> dt.datetime:
+        return timezone.localtime(obj.occurred_at)
 
-class AuditEventPage(Schema):
-    items: list[AuditEventOut]
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_actor(obj: AuditEvent) -> str:
+        return obj.actor_label
 
-
-def audit_event_out(event: AuditEvent) -> dict[str, Any]:
-    """The API view of one audit row."""
-    return {
-        "id": event.pk,
-        "occurred_at": timezone.localtime(event.occurred_at),
-        "actor": event.actor_label,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "changes": event.changes if isinstance(event.changes, dict) else {"value": event.changes},
-        "region_code": event.region_code,
-        "enterprise_id": event.enterprise_id,
-    }
+    @staticmethod
+    def resolve_changes(obj: AuditEvent) -> dict[str, Any]:
+        return obj.changes if isinstance(obj.changes, dict) else {"value": obj.changes}
 
 
 @router.get(
     "",
-    response=AuditEventPage,
+    response=list[AuditEventOut],
     summary="List audit events",
     openapi_extra=problems(401, 403, 422),
 )
-def audit_events_list(
-    request: HttpRequest, filters: Query[AuditFilters], page: Query[PageParams]
-) -> dict[str, Any]:
+@paginated()
+def audit_events_list(request: HttpRequest, filters: Query[AuditFilters]) -> QuerySet[AuditEvent]:
     """The audit rows you may read, newest first: operators all, officials their region, enterprises their own."""
     if not can_browse_audit(request.user):
         raise PermissionDenied
@@ -94,13 +84,7 @@ def audit_events_list(
         date_to=filters.date_to,
         q=filters.q.strip(),
     )
-    queryset = audit_event_list(audit_events_visible_to(request.user), criteria)
-    return {
-        "items": [audit_event_out(e) for e in queryset[page.offset : page.offset + page.limit]],
-        "count": queryset.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return audit_event_list(audit_events_visible_to(request.user), criteria)
 
 
 @router.get(
@@ -109,6 +93,6 @@ def audit_events_list(
     summary="Get an audit event",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def audit_event_detail(request: HttpRequest, event_id: Path[EventId]) -> dict[str, Any]:
+def audit_event_detail(request: HttpRequest, event_id: Path[EventId]) -> AuditEvent:
     """One audit row you may read; 404 when it does not exist or is not yours to see."""
-    return audit_event_out(access_audit_event_for_user(request.user, event_id))
+    return access_audit_event_for_user(request.user, event_id)

@@ -8,43 +8,31 @@ from enum import Enum
 from pathlib import Path as FilePath
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils import translation
 from ninja import File, Form, Path, Query, Router
 from ninja.files import UploadedFile
 
-from engines.reference.industry import industry_table
-from engines.reference.regions import region_table
-from engines.rules.derive import derive_record
 from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
+from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import (
     Code18,
     EnterpriseFilters,
     EnterpriseId,
     EnterpriseOut,
-    EnterprisePage,
     EnterprisePatch,
     ImportReportOut,
-    PageParams,
     problems,
+    shown_with,
 )
 from funeng.apps.consents.access import active_consents_for
 from funeng.apps.consents.categories import (
     ALL_CATEGORIES,
-    CATEGORY_OF_FIELD,
-    IDENTITY_FIELDS_SHOWN_UNDER_CONSENT,
-    PROFILE,
 )
-from funeng.apps.consents.const import DataCategory, ReadChannel
+from funeng.apps.consents.const import ReadChannel
 from funeng.apps.consents.selectors import active_consents_read_by
 from funeng.apps.consents.services import consent_reads_log
 from funeng.apps.enterprises import access
-from funeng.apps.enterprises.fields import (
-    DERIVED_RATIO_CATEGORIES,
-    EDITABLE_FIELDS,
-    MONEY_FIELDS,
-    RATIO_FIELDS,
-)
 from funeng.apps.enterprises.importing import enterprises_import
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
@@ -54,59 +42,7 @@ from funeng.apps.enterprises.views_io import MAX_UPLOAD_BYTES
 router = Router(tags=["enterprises"])
 
 
-def _money(value: Any) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-def _ratio(value: Any) -> str | None:
-    return None if value is None else f"{value:.6f}"
-
-
-def _industry_name(code: str) -> str:
-    node = industry_table().by_code.get(code)
-    return node.name if node else ""
-
-
-def _region_name(code: str) -> str:
-    return region_table().display_name(code, default="")
-
-
-def enterprise_out(enterprise: Enterprise, readable: frozenset[str] = ALL_CATEGORIES) -> dict[str, Any]:
-    """The API view of one enterprise: editable fields, derived classes, resolved names.
-
-    Fields of categories outside `readable` are null; only the identity a consent already names stays.
-    """
-    data: dict[str, Any] = {name: getattr(enterprise, name) for name in EDITABLE_FIELDS}
-    derived = derive_record(data)
-    data.update({name: _money(data[name]) for name in MONEY_FIELDS})
-    data.update({name: _ratio(data[name]) for name in RATIO_FIELDS})
-    data.update({name: _ratio(value) for name, value in derived.items()})
-    data.update(
-        id=enterprise.pk,
-        industry_name=_industry_name(enterprise.industry_code),
-        region_name=_region_name(enterprise.region_code),
-        size_class=enterprise.size_class,
-        size_reason=enterprise.size_reason,
-        de_codes=enterprise.de_codes,
-        de_core=enterprise.de_core,
-        de_provisional=True,
-        classified_with=enterprise.classified_with,
-        created_at=enterprise.created_at,
-        updated_at=enterprise.updated_at,
-        shared_categories=[category for category in DataCategory.values if category in readable],
-    )
-    if readable != ALL_CATEGORIES:
-        withheld = {name for name, category in CATEGORY_OF_FIELD.items() if category not in readable}
-        if PROFILE not in readable:
-            withheld |= {"industry_name", "region_name"}
-        # A computed ratio needs every category its inputs come from (R&D intensity: innovation and financials).
-        withheld |= {name for name, needs in DERIVED_RATIO_CATEGORIES.items() if not needs <= readable}
-        withheld -= set(IDENTITY_FIELDS_SHOWN_UNDER_CONSENT)
-        data.update(dict.fromkeys(withheld))
-    return data
-
-
-def _read_one(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
+def _read_one(request: HttpRequest, enterprise: Enterprise) -> Enterprise:
     """One enterprise as this user may see it; a bank's read is logged against the consents used."""
     readable = access.enterprise_categories_readable_by(request.user, enterprise)
     consents = list(active_consents_for(request.user, enterprise.pk))
@@ -114,20 +50,30 @@ def _read_one(request: HttpRequest, enterprise: Enterprise) -> dict[str, Any]:
         consent_reads_log(
             reader=request.user, consents=consents, categories=readable, channel=ReadChannel.API
         )
-    return enterprise_out(enterprise, readable)
+    return shown_with(enterprise, readable)
+
+
+def _read_page(request: HttpRequest, enterprises: list[Enterprise]) -> None:
+    """Mark what the user may see of each enterprise on the page, and log a bank's reads of them."""
+    readable = access.enterprises_categories_readable_by(request.user, enterprises)
+    for enterprise in enterprises:
+        shown_with(enterprise, readable.get(enterprise.pk, frozenset()))
+    consents = list(active_consents_read_by(request.user, [e.pk for e in enterprises]))
+    if consents:
+        # One read per consent, with every category it shares: the page carried them all.
+        consent_reads_log(
+            reader=request.user, consents=consents, categories=ALL_CATEGORIES, channel=ReadChannel.API
+        )
 
 
 @router.get(
     "",
-    response=EnterprisePage,
+    response=list[EnterpriseOut],
     summary="List enterprises",
     openapi_extra=problems(401, 422),
 )
-def enterprises_list(
-    request: HttpRequest,
-    filters: Query[EnterpriseFilters],
-    page: Query[PageParams],
-) -> dict[str, Any]:
+@paginated(on_page=_read_page)
+def enterprises_list(request: HttpRequest, filters: Query[EnterpriseFilters]) -> QuerySet[Enterprise]:
     """The enterprises you may see, filtered like the list page, ordered by name."""
     criteria = EnterpriseFilter(
         region=filters.region,
@@ -141,21 +87,7 @@ def enterprises_list(
     visible = (
         access.enterprises_profile_visible_to if narrows_by_profile else access.enterprises_visible_to
     )(request.user)
-    queryset = enterprise_list(visible, criteria)
-    enterprises = list(queryset[page.offset : page.offset + page.limit])
-    readable = access.enterprises_categories_readable_by(request.user, enterprises)
-    consents = list(active_consents_read_by(request.user, [e.pk for e in enterprises]))
-    if consents:
-        # One read per consent, with every category it shares: the page carried them all.
-        consent_reads_log(
-            reader=request.user, consents=consents, categories=ALL_CATEGORIES, channel=ReadChannel.API
-        )
-    return {
-        "items": [enterprise_out(e, readable.get(e.pk, frozenset())) for e in enterprises],
-        "count": queryset.count(),
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return enterprise_list(visible, criteria)
 
 
 # Registered before /{enterprise_id} so "import" is never read as an id.
@@ -218,7 +150,7 @@ def enterprises_import_file(
     summary="Get an enterprise by unified social credit code",
     openapi_extra=problems(401, 404, 422),
 )
-def enterprise_by_credit_code(request: HttpRequest, code: Path[Code18]) -> dict[str, Any]:
+def enterprise_by_credit_code(request: HttpRequest, code: Path[Code18]) -> Enterprise:
     """One enterprise you may see, by its 统一社会信用代码; 404 when unknown or not yours to see."""
     return _read_one(request, access.access_enterprise_by_credit_code(request.user, code))
 
@@ -229,7 +161,7 @@ def enterprise_by_credit_code(request: HttpRequest, code: Path[Code18]) -> dict[
     summary="Get an enterprise",
     openapi_extra=problems(401, 404, 422),
 )
-def enterprise_detail(request: HttpRequest, enterprise_id: Path[EnterpriseId]) -> dict[str, Any]:
+def enterprise_detail(request: HttpRequest, enterprise_id: Path[EnterpriseId]) -> Enterprise:
     """One enterprise you may see; 404 when it does not exist or is not yours to see."""
     return _read_one(request, access.access_enterprise_for_user(request.user, enterprise_id))
 
@@ -242,7 +174,7 @@ def enterprise_detail(request: HttpRequest, enterprise_id: Path[EnterpriseId]) -
 )
 def enterprise_patch(
     request: HttpRequest, enterprise_id: Path[EnterpriseId], payload: EnterprisePatch
-) -> dict[str, Any]:
+) -> Enterprise:
     """Send only the fields to change; derived fields are recomputed and the change is audited."""
     enterprise = access.access_enterprise_for_user(request.user, enterprise_id, write=True)
     fields = {
@@ -259,7 +191,4 @@ def enterprise_patch(
                 FieldError(name, "您无权修改此字段", "You may not change this field") for name in refused
             ],
         )
-    # Services raise plain-English msgids; errors.py translates them into both languages.
-    with translation.override("en"):
-        enterprise = enterprise_update(enterprise=enterprise, acting_user=request.user, **fields)
-    return enterprise_out(enterprise)
+    return enterprise_update(enterprise=enterprise, acting_user=request.user, **fields)

@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import wraps
 from http import HTTPStatus
 from typing import Any
 
@@ -258,6 +259,22 @@ def field_errors_from_django(exc: DjangoValidationError) -> list[FieldError]:
     ]
 
 
+def english_msgids(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run an endpoint with English active, so the errors it raises carry English msgids.
+
+    Services and validators may format a message eagerly with gettext; in English that message is
+    its msgid, which field_errors_from_django then renders in Chinese and in English. Responses
+    never depend on the active language: every text in them is bilingual or data.
+    """
+
+    @wraps(view)
+    def in_english(*args: Any, **kwargs: Any) -> Any:
+        with translation.override("en"):
+            return view(*args, **kwargs)
+
+    return in_english
+
+
 # ---------------------------------------------------------------- handlers
 
 
@@ -336,6 +353,8 @@ _HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
 
 
 def install_exception_handlers(api: NinjaAPI) -> None:
-    """Make every error of `api` a problem+json response; nothing leaks a traceback."""
+    """Make every error of `api` a problem+json response in both languages; nothing leaks a traceback."""
     for exc_class, handler in _HANDLERS:
         api.add_exception_handler(exc_class, handler)
+    # "operation": around each endpoint function, after its input is parsed and before its output is.
+    api.add_decorator(english_msgids, mode="operation")

@@ -7,17 +7,19 @@ Money is a decimal string in CNY.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import translation
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
-from funeng.apps.api.pagination import page_of
-from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, PageParams, problems
+from engines.trust import TrustScore
+from funeng.apps.api.pagination import paginated
+from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, MoneyText, problems
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import role_of
 from funeng.apps.enterprises.models import Enterprise
@@ -38,7 +40,7 @@ from funeng.apps.matching.access import (
     solutions_visible_to,
 )
 from funeng.apps.matching.const import MAX_PRICE
-from funeng.apps.matching.models import Complaint, Deal, Need, Proposal, Review, Solution
+from funeng.apps.matching.models import Complaint, Deal, Match, Need, Proposal, Review, Solution
 from funeng.apps.matching.ranking import matches_shown, need_matches_current
 from funeng.apps.matching.selectors import provider_trust
 from funeng.apps.providers.access import providers_visible_to
@@ -56,10 +58,6 @@ IndustryTarget = Annotated[str, StringConstraints(pattern=r"^([A-Ta-t]|\d{2})$")
 Price = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, max_digits=14, decimal_places=2, allow_inf_nan=False)]
 Employees = Annotated[int, Field(ge=0, le=INT_MAX)]
 DeploymentId = Literal["saas", "private", "hybrid", "hardware_saas"]
-
-
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 # --- schemas ---------------------------------------------------------------------------------------
@@ -90,28 +88,27 @@ class SolutionPatch(Schema):
 
 
 class SolutionOut(Schema):
+    """A provider's solution in the catalogue."""
+
     id: int
     external_id: str
     provider_id: int
-    provider_name: str
+    provider_name: str = Field(alias="provider.name")
     title: str
     description: str
     scenarios: list[str]
     industries: list[str]
     regions: list[str]
-    price_cny_per_year: str | None
+    price_cny_per_year: MoneyText | None
     deployment: str | None
     min_employees: int | None
     max_employees: int | None
     status: str
     updated_at: dt.datetime
 
-
-class SolutionPage(Schema):
-    items: list[SolutionOut]
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_deployment(obj: Solution) -> str | None:
+        return obj.deployment or None
 
 
 class SolutionFilters(Schema):
@@ -127,6 +124,8 @@ class NeedIn(Schema):
 
 
 class NeedOut(Schema):
+    """A need; who posted it is null for a provider it was not yet asked of."""
+
     id: int
     external_id: str
     enterprise_id: int | None
@@ -134,19 +133,20 @@ class NeedOut(Schema):
     description: str
     scenarios: list[str]
     detected_scenarios: list[str]
-    budget_cny_per_year: str | None
+    budget_cny_per_year: MoneyText | None
     status: str
     industry_code: str
     region_code: str
     employees: int | None
     created_at: dt.datetime
 
-
-class NeedPage(Schema):
-    items: list[NeedOut]
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_enterprise_id(obj: Need, context: dict[str, Any]) -> int | None:
+        # A provider's list marks the needs it was asked for in one query; a single need is checked here.
+        shown = getattr(obj, _ENTERPRISE_SHOWN, None)
+        if shown is None:
+            shown = can_see_need_enterprise(context["request"].user, obj)
+        return obj.enterprise_id if shown else None
 
 
 class StatusFilter(Schema):
@@ -179,26 +179,21 @@ class ProposalSubmitIn(Schema):
 
 
 class ProposalOut(Schema):
+    """A proposal a provider was asked for on a need."""
+
     id: int
     need_id: int
     solution_id: int
     enterprise_id: int
     provider_id: int
-    provider_name: str
+    provider_name: str = Field(alias="provider.name")
     status: str
     request_note: str
-    price_cny: str | None
+    price_cny: MoneyText | None
     delivery_plan: str
     delivery_weeks: int | None
     requested_at: dt.datetime
     submitted_at: dt.datetime | None
-
-
-class ProposalPage(Schema):
-    items: list[ProposalOut]
-    count: int
-    limit: int
-    offset: int
 
 
 class DealOut(Schema):
@@ -208,19 +203,12 @@ class DealOut(Schema):
     enterprise_id: int
     provider_id: int
     solution_id: int
-    amount_cny: str
+    amount_cny: MoneyText
     status: str
     scenarios: list[str]
     created_at: dt.datetime
     delivered_at: dt.datetime | None
     cancelled_at: dt.datetime | None
-
-
-class DealPage(Schema):
-    items: list[DealOut]
-    count: int
-    limit: int
-    offset: int
 
 
 class CancelIn(Schema):
@@ -242,13 +230,6 @@ class ReviewOut(Schema):
     created_at: dt.datetime
 
 
-class ReviewPage(Schema):
-    items: list[ReviewOut]
-    count: int
-    limit: int
-    offset: int
-
-
 class ComplaintIn(Schema):
     text: Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=NO_NUL)]
 
@@ -264,13 +245,6 @@ class ComplaintOut(Schema):
     created_at: dt.datetime
 
 
-class ComplaintPage(Schema):
-    items: list[ComplaintOut]
-    count: int
-    limit: int
-    offset: int
-
-
 class TrustPart(Schema):
     id: str
     weight: float
@@ -281,133 +255,47 @@ class TrustPart(Schema):
 
 
 class TrustOut(Schema):
-    provider_id: int
-    provider_name: str
-    vetting_state: str
-    score: float
-    excluded: bool
+    """A provider's trusted-provider score with its parts and sample sizes."""
+
+    provider_id: int = Field(alias="provider.pk")
+    provider_name: str = Field(alias="provider.name")
+    vetting_state: str = Field(alias="provider.vetting_state")
+    score: float = Field(alias="trust.score")
+    excluded: bool = Field(alias="trust.excluded")
     weights_version: str = Field(
-        description="Version of the trust-score weights (engines/trust/weights.yaml)"
+        alias="trust.weights_version",
+        description="Version of the trust-score weights (engines/trust/weights.yaml)",
     )
-    components: list[TrustPart]
+    components: list[TrustPart] = Field(alias="trust.components")
 
 
-# --- converters ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ProviderTrust:
+    """What the trust endpoint answers: the provider and its score."""
+
+    provider: Provider
+    trust: TrustScore
 
 
-def solution_out(solution: Solution) -> dict[str, Any]:
-    return {
-        "id": solution.pk,
-        "external_id": solution.external_id,
-        "provider_id": solution.provider_id,
-        "provider_name": solution.provider.name,
-        "title": solution.title,
-        "description": solution.description,
-        "scenarios": list(solution.scenarios),
-        "industries": list(solution.industries),
-        "regions": list(solution.regions),
-        "price_cny_per_year": _money(solution.price_cny_per_year),
-        "deployment": solution.deployment or None,
-        "min_employees": solution.min_employees,
-        "max_employees": solution.max_employees,
-        "status": solution.status,
-        "updated_at": solution.updated_at,
-    }
-
-
-def need_out(need: Need, *, show_enterprise: bool = True) -> dict[str, Any]:
-    """A need; `show_enterprise=False` leaves out who posted it (a provider not yet asked)."""
-    return {
-        "id": need.pk,
-        "external_id": need.external_id,
-        "enterprise_id": need.enterprise_id if show_enterprise else None,
-        "title": need.title,
-        "description": need.description,
-        "scenarios": list(need.scenarios),
-        "detected_scenarios": list(need.detected_scenarios),
-        "budget_cny_per_year": _money(need.budget_cny_per_year),
-        "status": need.status,
-        "industry_code": need.industry_code,
-        "region_code": need.region_code,
-        "employees": need.employees,
-        "created_at": need.created_at,
-    }
-
-
-def proposal_out(proposal: Proposal) -> dict[str, Any]:
-    return {
-        "id": proposal.pk,
-        "need_id": proposal.need_id,
-        "solution_id": proposal.solution_id,
-        "enterprise_id": proposal.enterprise_id,
-        "provider_id": proposal.provider_id,
-        "provider_name": proposal.provider.name,
-        "status": proposal.status,
-        "request_note": proposal.request_note,
-        "price_cny": _money(proposal.price_cny),
-        "delivery_plan": proposal.delivery_plan,
-        "delivery_weeks": proposal.delivery_weeks,
-        "requested_at": proposal.requested_at,
-        "submitted_at": proposal.submitted_at,
-    }
-
-
-def deal_out(deal: Deal) -> dict[str, Any]:
-    return {
-        "id": deal.pk,
-        "proposal_id": deal.proposal_id,
-        "need_id": deal.need_id,
-        "enterprise_id": deal.enterprise_id,
-        "provider_id": deal.provider_id,
-        "solution_id": deal.solution_id,
-        "amount_cny": _money(deal.amount_cny),
-        "status": deal.status,
-        "scenarios": list(deal.scenarios),
-        "created_at": deal.created_at,
-        "delivered_at": deal.delivered_at,
-        "cancelled_at": deal.cancelled_at,
-    }
-
-
-def review_out(review: Review) -> dict[str, Any]:
-    return {
-        "id": review.pk,
-        "deal_id": review.deal_id,
-        "provider_id": review.provider_id,
-        "enterprise_id": review.enterprise_id,
-        "rating": review.rating,
-        "text": review.text,
-        "created_at": review.created_at,
-    }
-
-
-def complaint_out(complaint: Complaint) -> dict[str, Any]:
-    return {
-        "id": complaint.pk,
-        "deal_id": complaint.deal_id,
-        "provider_id": complaint.provider_id,
-        "enterprise_id": complaint.enterprise_id,
-        "text": complaint.text,
-        "status": complaint.status,
-        "resolution": complaint.resolution,
-        "created_at": complaint.created_at,
-    }
+# Set on the needs of a provider's list: whether the provider may see who posted each.
+_ENTERPRISE_SHOWN = "enterprise_shown"
 
 
 # --- solutions ---------------------------------------------------------------------------------------
 
 
-@router.get("/solutions", response=SolutionPage, summary="List solutions", openapi_extra=problems(401, 422))
-def solutions_list(
-    request: HttpRequest, filters: Query[SolutionFilters], page: Query[PageParams]
-) -> dict[str, Any]:
+@router.get(
+    "/solutions", response=list[SolutionOut], summary="List solutions", openapi_extra=problems(401, 422)
+)
+@paginated()
+def solutions_list(request: HttpRequest, filters: Query[SolutionFilters]) -> QuerySet[Solution]:
     """Published solutions (and your own provider's in any state); newest change first."""
     solutions = solutions_visible_to(request.user).select_related("provider").order_by("-updated_at", "-id")
     if filters.status:
         solutions = solutions.filter(status=filters.status)
     if filters.mine:
         solutions = solutions.filter(provider_id=provider_id_of(request.user) or 0)
-    return page_of(solutions, page, solution_out)
+    return solutions
 
 
 @router.post(
@@ -416,7 +304,7 @@ def solutions_list(
     summary="Create a draft solution",
     openapi_extra=problems(401, 403, 422),
 )
-def solutions_create(request: HttpRequest, payload: SolutionIn) -> Status[dict[str, Any]]:
+def solutions_create(request: HttpRequest, payload: SolutionIn) -> Status[Solution]:
     """Your (approved) provider's new solution, as a draft; publish it to have it matched."""
     provider_id = provider_id_of(request.user)
     if provider_id is None:
@@ -424,9 +312,7 @@ def solutions_create(request: HttpRequest, payload: SolutionIn) -> Status[dict[s
     provider = Provider.objects.get(pk=provider_id)
     values = payload.dict()
     values["deployment"] = values["deployment"] or ""
-    with translation.override("en"):
-        solution = services.solution_create(provider=provider, acting_user=request.user, **values)
-    return Status(201, solution_out(solution))
+    return Status(201, services.solution_create(provider=provider, acting_user=request.user, **values))
 
 
 @router.get(
@@ -435,8 +321,8 @@ def solutions_create(request: HttpRequest, payload: SolutionIn) -> Status[dict[s
     summary="Get a solution",
     openapi_extra=problems(401, 404, 422),
 )
-def solution_detail(request: HttpRequest, solution_id: Path[ObjectId]) -> dict[str, Any]:
-    return solution_out(access_solution_for_user(request.user, solution_id))
+def solution_detail(request: HttpRequest, solution_id: Path[ObjectId]) -> Solution:
+    return access_solution_for_user(request.user, solution_id)
 
 
 @router.patch(
@@ -445,9 +331,7 @@ def solution_detail(request: HttpRequest, solution_id: Path[ObjectId]) -> dict[s
     summary="Change a solution",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def solution_patch(
-    request: HttpRequest, solution_id: Path[ObjectId], payload: SolutionPatch
-) -> dict[str, Any]:
+def solution_patch(request: HttpRequest, solution_id: Path[ObjectId], payload: SolutionPatch) -> Solution:
     """Only the fields sent are changed; send null for price or employee bounds to clear them."""
     solution = access_solution_for_user(request.user, solution_id, write=True)
     values = payload.dict(exclude_unset=True)
@@ -456,9 +340,7 @@ def solution_patch(
             values.pop(name)
     if "deployment" in values:
         values["deployment"] = values["deployment"] or ""
-    with translation.override("en"):
-        solution = services.solution_update(solution=solution, acting_user=request.user, **values)
-    return solution_out(solution)
+    return services.solution_update(solution=solution, acting_user=request.user, **values)
 
 
 @router.post(
@@ -467,10 +349,9 @@ def solution_patch(
     summary="Publish a solution",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def solution_publish(request: HttpRequest, solution_id: Path[ObjectId]) -> dict[str, Any]:
+def solution_publish(request: HttpRequest, solution_id: Path[ObjectId]) -> Solution:
     solution = access_solution_for_user(request.user, solution_id, write=True)
-    with translation.override("en"):
-        return solution_out(services.solution_publish(solution=solution, acting_user=request.user))
+    return services.solution_publish(solution=solution, acting_user=request.user)
 
 
 @router.post(
@@ -479,45 +360,44 @@ def solution_publish(request: HttpRequest, solution_id: Path[ObjectId]) -> dict[
     summary="Withdraw a solution from the catalogue",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def solution_withdraw(request: HttpRequest, solution_id: Path[ObjectId]) -> dict[str, Any]:
+def solution_withdraw(request: HttpRequest, solution_id: Path[ObjectId]) -> Solution:
     solution = access_solution_for_user(request.user, solution_id, write=True)
-    with translation.override("en"):
-        return solution_out(services.solution_withdraw(solution=solution, acting_user=request.user))
+    return services.solution_withdraw(solution=solution, acting_user=request.user)
 
 
 # --- needs -------------------------------------------------------------------------------------------
 
 
-@router.get("/needs", response=NeedPage, summary="List needs", openapi_extra=problems(401, 422))
-def needs_list(request: HttpRequest, filters: Query[StatusFilter], page: Query[PageParams]) -> dict[str, Any]:
+@router.get("/needs", response=list[NeedOut], summary="List needs", openapi_extra=problems(401, 422))
+@paginated()
+def needs_list(request: HttpRequest, filters: Query[StatusFilter]) -> QuerySet[Need]:
     """Your enterprise's needs; officials their region's; providers those they were matched to or asked for."""
     needs = needs_visible_to(request.user).order_by("-created_at", "-id")
     if filters.status:
         needs = needs.filter(status=filters.status)
     provider_id = provider_id_of(request.user)
     if provider_id is None:
-        return page_of(needs, page, need_out)
+        return needs
     # Who posted a need is shown to a provider only once it was asked for a proposal on it.
-    asked = set(Proposal.objects.filter(provider_id=provider_id).values_list("need_id", flat=True))
-    return page_of(needs, page, lambda need: need_out(need, show_enterprise=need.pk in asked))
+    asked = Proposal.objects.filter(provider_id=provider_id, need_id=OuterRef("pk"))
+    return needs.annotate(**{_ENTERPRISE_SHOWN: Exists(asked)})
 
 
 @router.post("/needs", response={201: NeedOut}, summary="Post a need", openapi_extra=problems(401, 403, 422))
-def needs_create(request: HttpRequest, payload: NeedIn) -> Status[dict[str, Any]]:
+def needs_create(request: HttpRequest, payload: NeedIn) -> Status[Need]:
     """Your enterprise's need; the catalogue is ranked for it at once (see /needs/{id}/matches)."""
     enterprise_id = enterprise_id_of(request.user)
     if enterprise_id is None:
         raise PermissionDenied
     enterprise = Enterprise.objects.get(pk=enterprise_id)
-    with translation.override("en"):
-        need = services.need_create(enterprise=enterprise, acting_user=request.user, **payload.dict())
-    return Status(201, need_out(need))
+    return Status(
+        201, services.need_create(enterprise=enterprise, acting_user=request.user, **payload.dict())
+    )
 
 
 @router.get("/needs/{need_id}", response=NeedOut, summary="Get a need", openapi_extra=problems(401, 404, 422))
-def need_detail(request: HttpRequest, need_id: Path[ObjectId]) -> dict[str, Any]:
-    need = access_need_for_user(request.user, need_id)
-    return need_out(need, show_enterprise=can_see_need_enterprise(request.user, need))
+def need_detail(request: HttpRequest, need_id: Path[ObjectId]) -> Need:
+    return access_need_for_user(request.user, need_id)
 
 
 @router.post(
@@ -526,10 +406,9 @@ def need_detail(request: HttpRequest, need_id: Path[ObjectId]) -> dict[str, Any]
     summary="Close a need",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def need_close(request: HttpRequest, need_id: Path[ObjectId]) -> dict[str, Any]:
+def need_close(request: HttpRequest, need_id: Path[ObjectId]) -> Need:
     need = access_need_for_user(request.user, need_id, write=True)
-    with translation.override("en"):
-        return need_out(services.need_close(need=need, acting_user=request.user))
+    return services.need_close(need=need, acting_user=request.user)
 
 
 @router.get(
@@ -538,7 +417,7 @@ def need_close(request: HttpRequest, need_id: Path[ObjectId]) -> dict[str, Any]:
     summary="Ranked solutions for a need, with reasons",
     openapi_extra=problems(401, 404, 422),
 )
-def need_matches(request: HttpRequest, need_id: Path[ObjectId]) -> list[dict[str, Any]]:
+def need_matches(request: HttpRequest, need_id: Path[ObjectId]) -> list[Match]:
     """Best first, each with the engine's reasons in Chinese and English; providers see only their own."""
     need = access_need_for_user(request.user, need_id)
     is_owner = need.enterprise_id is not None and enterprise_id_of(request.user) == need.enterprise_id
@@ -548,10 +427,7 @@ def need_matches(request: HttpRequest, need_id: Path[ObjectId]) -> list[dict[str
     provider_id = provider_id_of(request.user)
     if provider_id is not None:
         matches = [m for m in matches if m.solution.provider_id == provider_id]
-    return [
-        {"rank": m.rank, "score": m.score, "solution": solution_out(m.solution), "reasons": m.reasons}
-        for m in matches
-    ]
+    return matches
 
 
 @router.post(
@@ -562,28 +438,28 @@ def need_matches(request: HttpRequest, need_id: Path[ObjectId]) -> list[dict[str
 )
 def proposal_request(
     request: HttpRequest, need_id: Path[ObjectId], payload: ProposalRequestIn
-) -> Status[dict[str, Any]]:
+) -> Status[Proposal]:
     need = access_need_for_user(request.user, need_id, write=True)
     solution = access_solution_for_user(request.user, payload.solution_id)
-    with translation.override("en"):
-        proposal = services.proposal_request(
-            need=need, solution=solution, acting_user=request.user, note=payload.note
-        )
-    return Status(201, proposal_out(proposal))
+    proposal = services.proposal_request(
+        need=need, solution=solution, acting_user=request.user, note=payload.note
+    )
+    return Status(201, proposal)
 
 
 # --- proposals ----------------------------------------------------------------------------------------
 
 
-@router.get("/proposals", response=ProposalPage, summary="List proposals", openapi_extra=problems(401, 422))
-def proposals_list(
-    request: HttpRequest, filters: Query[StatusFilter], page: Query[PageParams]
-) -> dict[str, Any]:
+@router.get(
+    "/proposals", response=list[ProposalOut], summary="List proposals", openapi_extra=problems(401, 422)
+)
+@paginated()
+def proposals_list(request: HttpRequest, filters: Query[StatusFilter]) -> QuerySet[Proposal]:
     """Proposals of your enterprise or provider (officials: their region's); newest first."""
     proposals = proposals_visible_to(request.user).select_related("provider").order_by("-requested_at", "-id")
     if filters.status:
         proposals = proposals.filter(status=filters.status)
-    return page_of(proposals, page, proposal_out)
+    return proposals
 
 
 @router.get(
@@ -592,8 +468,8 @@ def proposals_list(
     summary="Get a proposal",
     openapi_extra=problems(401, 404, 422),
 )
-def proposal_detail(request: HttpRequest, proposal_id: Path[ObjectId]) -> dict[str, Any]:
-    return proposal_out(access_proposal_for_user(request.user, proposal_id))
+def proposal_detail(request: HttpRequest, proposal_id: Path[ObjectId]) -> Proposal:
+    return access_proposal_for_user(request.user, proposal_id)
 
 
 @router.post(
@@ -602,13 +478,9 @@ def proposal_detail(request: HttpRequest, proposal_id: Path[ObjectId]) -> dict[s
     summary="Answer a proposal request (provider)",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def proposal_submit(
-    request: HttpRequest, proposal_id: Path[ObjectId], payload: ProposalSubmitIn
-) -> dict[str, Any]:
+def proposal_submit(request: HttpRequest, proposal_id: Path[ObjectId], payload: ProposalSubmitIn) -> Proposal:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
-    with translation.override("en"):
-        proposal = services.proposal_submit(proposal=proposal, acting_user=request.user, **payload.dict())
-    return proposal_out(proposal)
+    return services.proposal_submit(proposal=proposal, acting_user=request.user, **payload.dict())
 
 
 @router.post(
@@ -617,12 +489,10 @@ def proposal_submit(
     summary="Accept a proposal: make a deal (enterprise)",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def proposal_accept(request: HttpRequest, proposal_id: Path[ObjectId]) -> Status[dict[str, Any]]:
+def proposal_accept(request: HttpRequest, proposal_id: Path[ObjectId]) -> Status[Deal]:
     """The other waiting proposals of the need are declined and the need is marked as having a deal."""
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
-    with translation.override("en"):
-        deal = services.proposal_accept(proposal=proposal, acting_user=request.user)
-    return Status(201, deal_out(deal))
+    return Status(201, services.proposal_accept(proposal=proposal, acting_user=request.user))
 
 
 @router.post(
@@ -631,10 +501,9 @@ def proposal_accept(request: HttpRequest, proposal_id: Path[ObjectId]) -> Status
     summary="Decline a proposal (enterprise)",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def proposal_decline(request: HttpRequest, proposal_id: Path[ObjectId]) -> dict[str, Any]:
+def proposal_decline(request: HttpRequest, proposal_id: Path[ObjectId]) -> Proposal:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
-    with translation.override("en"):
-        return proposal_out(services.proposal_decline(proposal=proposal, acting_user=request.user))
+    return services.proposal_decline(proposal=proposal, acting_user=request.user)
 
 
 @router.post(
@@ -643,26 +512,24 @@ def proposal_decline(request: HttpRequest, proposal_id: Path[ObjectId]) -> dict[
     summary="Withdraw a proposal (provider)",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def proposal_withdraw(request: HttpRequest, proposal_id: Path[ObjectId]) -> dict[str, Any]:
+def proposal_withdraw(request: HttpRequest, proposal_id: Path[ObjectId]) -> Proposal:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
-    with translation.override("en"):
-        return proposal_out(services.proposal_withdraw(proposal=proposal, acting_user=request.user))
+    return services.proposal_withdraw(proposal=proposal, acting_user=request.user)
 
 
 # --- deals, reviews, complaints -------------------------------------------------------------------------
 
 
-@router.get("/deals", response=DealPage, summary="List deals", openapi_extra=problems(401, 422))
-def deals_list(request: HttpRequest, filters: Query[StatusFilter], page: Query[PageParams]) -> dict[str, Any]:
+@router.get("/deals", response=list[DealOut], summary="List deals", openapi_extra=problems(401, 422))
+@paginated()
+def deals_list(request: HttpRequest, filters: Query[StatusFilter]) -> QuerySet[Deal]:
     deals = deals_visible_to(request.user).order_by("-created_at", "-id")
-    if filters.status:
-        deals = deals.filter(status=filters.status)
-    return page_of(deals, page, deal_out)
+    return deals.filter(status=filters.status) if filters.status else deals
 
 
 @router.get("/deals/{deal_id}", response=DealOut, summary="Get a deal", openapi_extra=problems(401, 404, 422))
-def deal_detail(request: HttpRequest, deal_id: Path[ObjectId]) -> dict[str, Any]:
-    return deal_out(access_deal_for_user(request.user, deal_id))
+def deal_detail(request: HttpRequest, deal_id: Path[ObjectId]) -> Deal:
+    return access_deal_for_user(request.user, deal_id)
 
 
 @router.post(
@@ -671,10 +538,9 @@ def deal_detail(request: HttpRequest, deal_id: Path[ObjectId]) -> dict[str, Any]
     summary="Confirm receipt of a deal (enterprise)",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def deal_deliver(request: HttpRequest, deal_id: Path[ObjectId]) -> dict[str, Any]:
+def deal_deliver(request: HttpRequest, deal_id: Path[ObjectId]) -> Deal:
     deal = access_deal_for_user(request.user, deal_id, write=True)
-    with translation.override("en"):
-        return deal_out(services.deal_deliver(deal=deal, acting_user=request.user))
+    return services.deal_deliver(deal=deal, acting_user=request.user)
 
 
 @router.post(
@@ -683,10 +549,9 @@ def deal_deliver(request: HttpRequest, deal_id: Path[ObjectId]) -> dict[str, Any
     summary="Cancel a deal before delivery",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def deal_cancel(request: HttpRequest, deal_id: Path[ObjectId], payload: CancelIn) -> dict[str, Any]:
+def deal_cancel(request: HttpRequest, deal_id: Path[ObjectId], payload: CancelIn) -> Deal:
     deal = access_deal_for_user(request.user, deal_id, write=True)
-    with translation.override("en"):
-        return deal_out(services.deal_cancel(deal=deal, acting_user=request.user, reason=payload.reason))
+    return services.deal_cancel(deal=deal, acting_user=request.user, reason=payload.reason)
 
 
 @router.post(
@@ -695,13 +560,12 @@ def deal_cancel(request: HttpRequest, deal_id: Path[ObjectId], payload: CancelIn
     summary="Review a delivered deal (enterprise)",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def deal_review(request: HttpRequest, deal_id: Path[ObjectId], payload: ReviewIn) -> Status[dict[str, Any]]:
+def deal_review(request: HttpRequest, deal_id: Path[ObjectId], payload: ReviewIn) -> Status[Review]:
     deal = access_deal_for_user(request.user, deal_id, write=True)
-    with translation.override("en"):
-        review = services.review_create(
-            deal=deal, acting_user=request.user, rating=payload.rating, text=payload.text
-        )
-    return Status(201, review_out(review))
+    review = services.review_create(
+        deal=deal, acting_user=request.user, rating=payload.rating, text=payload.text
+    )
+    return Status(201, review)
 
 
 @router.post(
@@ -710,31 +574,25 @@ def deal_review(request: HttpRequest, deal_id: Path[ObjectId], payload: ReviewIn
     summary="Complain about a deal (enterprise)",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def deal_complain(
-    request: HttpRequest, deal_id: Path[ObjectId], payload: ComplaintIn
-) -> Status[dict[str, Any]]:
+def deal_complain(request: HttpRequest, deal_id: Path[ObjectId], payload: ComplaintIn) -> Status[Complaint]:
     deal = access_deal_for_user(request.user, deal_id, write=True)
-    with translation.override("en"):
-        complaint = services.complaint_create(deal=deal, acting_user=request.user, text=payload.text)
-    return Status(201, complaint_out(complaint))
+    return Status(201, services.complaint_create(deal=deal, acting_user=request.user, text=payload.text))
 
 
-@router.get("/reviews", response=ReviewPage, summary="List reviews", openapi_extra=problems(401, 422))
-def reviews_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+@router.get("/reviews", response=list[ReviewOut], summary="List reviews", openapi_extra=problems(401, 422))
+@paginated()
+def reviews_list(request: HttpRequest) -> QuerySet[Review]:
     """Reviews your enterprise wrote or your provider received (officials: their region's)."""
-    return page_of(reviews_visible_to(request.user).order_by("-created_at", "-id"), page, review_out)
+    return reviews_visible_to(request.user).order_by("-created_at", "-id")
 
 
 @router.get(
-    "/complaints", response=ComplaintPage, summary="List complaints", openapi_extra=problems(401, 422)
+    "/complaints", response=list[ComplaintOut], summary="List complaints", openapi_extra=problems(401, 422)
 )
-def complaints_list(
-    request: HttpRequest, filters: Query[StatusFilter], page: Query[PageParams]
-) -> dict[str, Any]:
+@paginated()
+def complaints_list(request: HttpRequest, filters: Query[StatusFilter]) -> QuerySet[Complaint]:
     complaints = complaints_visible_to(request.user).order_by("-created_at", "-id")
-    if filters.status:
-        complaints = complaints.filter(status=filters.status)
-    return page_of(complaints, page, complaint_out)
+    return complaints.filter(status=filters.status) if filters.status else complaints
 
 
 @router.get(
@@ -743,29 +601,10 @@ def complaints_list(
     summary="A provider's trusted-provider score with its parts and sample sizes",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def provider_trust_endpoint(request: HttpRequest, provider_id: Path[EnterpriseId]) -> dict[str, Any]:
+def provider_trust_endpoint(request: HttpRequest, provider_id: Path[EnterpriseId]) -> ProviderTrust:
     provider = providers_visible_to(request.user).filter(pk=provider_id).first()
     if provider is None:
         raise Http404
     if role_of(request.user) == Role.BANK:
         raise PermissionDenied
-    trust = provider_trust(provider)
-    return {
-        "provider_id": provider.pk,
-        "provider_name": provider.name,
-        "vetting_state": provider.vetting_state,
-        "score": trust.score,
-        "excluded": trust.excluded,
-        "weights_version": trust.weights_version,
-        "components": [
-            {
-                "id": c.id,
-                "weight": c.weight,
-                "value": c.value,
-                "sample": c.sample,
-                "has_data": c.has_data,
-                "raw": c.raw,
-            }
-            for c in trust.components
-        ],
-    }
+    return ProviderTrust(provider, provider_trust(provider))

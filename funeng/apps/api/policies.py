@@ -6,15 +6,16 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from engines.rules.loader import get_programme
 from engines.rules.model import Group, Node, Programme
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
-from funeng.apps.api.pagination import page_of
-from funeng.apps.api.schemas import EnterpriseId, PageParams, problems
+from funeng.apps.api.pagination import paginated
+from funeng.apps.api.schemas import EnterpriseId, problems
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user
@@ -42,6 +43,8 @@ TrackName = Literal["eligible", "review", "missing", "not_eligible"]
 
 
 class ProgrammeOut(Schema):
+    """A policy programme in the rule version in force on the date asked."""
+
     id: str
     name: str
     name_en: str
@@ -87,8 +90,8 @@ class RunIn(Schema):
 
 class RunOut(Schema):
     id: int
-    programme: str
-    version: str
+    programme: str = Field(alias="programme_id")
+    version: str = Field(alias="programme_version")
     as_of: dt.date
     region_code: str
     created_at: dt.datetime
@@ -100,30 +103,16 @@ class RunOut(Schema):
     duration_ms: int
 
 
-class RunPage(Schema):
-    items: list[RunOut]
-    count: int
-    limit: int
-    offset: int
-
-
 class ResultOut(Schema):
     id: int
     enterprise_id: int
-    enterprise_name: str
-    credit_code: str
+    enterprise_name: str = Field(alias="enterprise.name")
+    credit_code: str = Field(alias="enterprise.credit_code")
     outcome: str
     track: str
     failing: list[str]
     unknown: list[str]
     review: list[str]
-
-
-class ResultPage(Schema):
-    items: list[ResultOut]
-    count: int
-    limit: int
-    offset: int
 
 
 class ResultFilters(Schema):
@@ -147,8 +136,8 @@ class DecisionOut(Schema):
     id: int
     result_id: int
     enterprise_id: int
-    programme: str
-    version: str
+    programme: str = Field(alias="programme_id")
+    version: str = Field(alias="programme_version")
     decision: str
     reason: str
     decided_at: dt.datetime
@@ -157,18 +146,11 @@ class DecisionOut(Schema):
 class NoticeOut(Schema):
     id: int
     enterprise_id: int
-    programme: str
+    programme: str = Field(alias="programme_id")
     kind: str
     message: str
     sent_at: dt.datetime
     read_at: dt.datetime | None
-
-
-class NoticePage(Schema):
-    items: list[NoticeOut]
-    count: int
-    limit: int
-    offset: int
 
 
 def _node(node: Node, as_of: dt.date) -> dict[str, Any]:
@@ -186,64 +168,6 @@ def _node(node: Node, as_of: dt.date) -> dict[str, Any]:
         "fields": list(node.fields),
         "threshold": str(node.threshold_on(as_of)) if node.threshold else None,
         "values": list(node.values) or None,
-    }
-
-
-def _programme_out(programme: Programme) -> dict[str, Any]:
-    return {
-        "id": programme.id,
-        "name": programme.name,
-        "name_en": programme.name_en,
-        "issuing_body": programme.issuing_body,
-        "region_code": programme.region_code,
-        "version": programme.version,
-        "effective_from": programme.effective_from,
-        "effective_to": programme.effective_to,
-        "source_document": programme.source_document,
-        "fields": programme.fields(),
-    }
-
-
-def _run_out(run: PolicyRun) -> dict[str, Any]:
-    return {
-        "id": run.pk,
-        "programme": run.programme_id,
-        "version": run.programme_version,
-        "as_of": run.as_of,
-        "region_code": run.region_code,
-        "created_at": run.created_at,
-        "enterprises": run.enterprises,
-        "eligible": run.eligible,
-        "review": run.review,
-        "missing": run.missing,
-        "not_eligible": run.not_eligible,
-        "duration_ms": run.duration_ms,
-    }
-
-
-def _result_out(result: PolicyResult) -> dict[str, Any]:
-    return {
-        "id": result.pk,
-        "enterprise_id": result.enterprise_id,
-        "enterprise_name": result.enterprise.name,
-        "credit_code": result.enterprise.credit_code,
-        "outcome": result.outcome,
-        "track": result.track,
-        "failing": result.failing,
-        "unknown": result.unknown,
-        "review": result.review,
-    }
-
-
-def _notice_out(notice: PolicyNotice) -> dict[str, Any]:
-    return {
-        "id": notice.pk,
-        "enterprise_id": notice.enterprise_id,
-        "programme": notice.programme_id,
-        "kind": notice.kind,
-        "message": notice.message,
-        "sent_at": notice.sent_at,
-        "read_at": notice.read_at,
     }
 
 
@@ -267,10 +191,9 @@ def _not_in_force(programme_id: str, as_of: dt.date) -> Problem:
     summary="List programmes in force",
     openapi_extra=problems(401, 422),
 )
-def programmes_list(request: HttpRequest, query: Query[AsOf]) -> list[dict[str, Any]]:
+def programmes_list(request: HttpRequest, query: Query[AsOf]) -> list[Programme]:
     """The version of every programme in force on `as_of` (default today)."""
-    as_of = query.as_of or timezone.localdate()
-    return [_programme_out(p) for p in programmes_in_force(as_of)]
+    return programmes_in_force(query.as_of or timezone.localdate())
 
 
 @router.get(
@@ -286,7 +209,8 @@ def programme_detail(request: HttpRequest, programme_id: Path[str], query: Query
         programme = get_programme(programme_id, as_of)
     except KeyError:
         raise Http404("no such programme") from None
-    return _programme_out(programme) | {
+    # The thresholds shown are those in force on `as_of`, which the programme itself does not know.
+    return ProgrammeOut.model_validate(programme).model_dump() | {
         "notes": list(programme.notes),
         "conditions": _node(programme.conditions, as_of),
     }
@@ -322,11 +246,11 @@ def enterprise_evaluations_endpoint(
     return out
 
 
-@router.get("/runs", response=RunPage, summary="List stored runs", openapi_extra=problems(401, 422))
-def runs_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+@router.get("/runs", response=list[RunOut], summary="List stored runs", openapi_extra=problems(401, 422))
+@paginated()
+def runs_list(request: HttpRequest) -> QuerySet[PolicyRun]:
     """Runs over your region (officials) or all (operators); newest first."""
-    runs = policy_runs_visible_to(request.user)
-    return page_of(runs, page, _run_out)
+    return policy_runs_visible_to(request.user)
 
 
 @router.post(
@@ -335,7 +259,7 @@ def runs_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
     summary="Evaluate a programme over your region (who qualifies)",
     openapi_extra=problems(401, 403, 422),
 )
-def runs_create(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
+def runs_create(request: HttpRequest, payload: RunIn) -> Status[PolicyRun]:
     """One batch pass over every enterprise of your region; the results are stored with the rule version."""
     if not can_run_policies(request.user):
         raise PermissionDenied
@@ -344,31 +268,30 @@ def runs_create(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
         get_programme(payload.programme, as_of)
     except KeyError:
         raise _not_in_force(payload.programme, as_of) from None
-    with translation.override("en"):
-        run = policy_run_create(programme_id=payload.programme, as_of=as_of, acting_user=request.user)
-    return Status(201, _run_out(run))
+    run = policy_run_create(programme_id=payload.programme, as_of=as_of, acting_user=request.user)
+    return Status(201, run)
 
 
 @router.get(
     "/runs/{run_id}", response=RunOut, summary="Get a stored run", openapi_extra=problems(401, 404, 422)
 )
-def run_detail(request: HttpRequest, run_id: Path[ObjectId]) -> dict[str, Any]:
-    return _run_out(access_policy_run_for_user(request.user, run_id))
+def run_detail(request: HttpRequest, run_id: Path[ObjectId]) -> PolicyRun:
+    return access_policy_run_for_user(request.user, run_id)
 
 
 @router.get(
     "/runs/{run_id}/results",
-    response=ResultPage,
+    response=list[ResultOut],
     summary="List a run's results",
     openapi_extra=problems(401, 404, 422),
 )
+@paginated()
 def run_results_list(
-    request: HttpRequest, run_id: Path[ObjectId], filters: Query[ResultFilters], page: Query[PageParams]
-) -> dict[str, Any]:
+    request: HttpRequest, run_id: Path[ObjectId], filters: Query[ResultFilters]
+) -> QuerySet[PolicyResult]:
     """One row per enterprise: outcome, track and the ids of the conditions behind it."""
     run = access_policy_run_for_user(request.user, run_id)
-    results = run_results(run, filters.track or "")
-    return page_of(results, page, _result_out)
+    return run_results(run, filters.track or "")
 
 
 @router.post(
@@ -380,9 +303,7 @@ def run_results_list(
 def run_notify(request: HttpRequest, run_id: Path[ObjectId], payload: NotifyIn) -> dict[str, Any]:
     """Once per run and kind: repeating the call sends nothing new."""
     run = access_policy_run_for_user(request.user, run_id)
-    with translation.override("en"):
-        sent = policy_notices_send(run=run, tracks=payload.tracks, acting_user=request.user)
-    return {"sent": sent}
+    return {"sent": policy_notices_send(run=run, tracks=payload.tracks, acting_user=request.user)}
 
 
 @router.post(
@@ -393,33 +314,22 @@ def run_notify(request: HttpRequest, run_id: Path[ObjectId], payload: NotifyIn) 
 )
 def result_decide(
     request: HttpRequest, result_id: Path[ObjectId], payload: DecisionIn
-) -> Status[dict[str, Any]]:
+) -> Status[ReviewDecision]:
     """Approve or reject a case whose measurable conditions are met; the reason is required and audited."""
     result = access_policy_result_for_user(request.user, result_id, write=True)
-    with translation.override("en"):
-        made: ReviewDecision = review_decide(
-            result=result, decision=payload.decision, reason=payload.reason, acting_user=request.user
-        )
-    return Status(
-        201,
-        {
-            "id": made.pk,
-            "result_id": result.pk,
-            "enterprise_id": made.enterprise_id,
-            "programme": made.programme_id,
-            "version": made.programme_version,
-            "decision": made.decision,
-            "reason": made.reason,
-            "decided_at": made.decided_at,
-        },
+    made = review_decide(
+        result=result, decision=payload.decision, reason=payload.reason, acting_user=request.user
     )
+    return Status(201, made)
 
 
-@router.get("/notices", response=NoticePage, summary="List policy notices", openapi_extra=problems(401, 422))
-def notices_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any]:
+@router.get(
+    "/notices", response=list[NoticeOut], summary="List policy notices", openapi_extra=problems(401, 422)
+)
+@paginated()
+def notices_list(request: HttpRequest) -> QuerySet[PolicyNotice]:
     """Your enterprise's notices (enterprise users) or those in your region (officials); newest first."""
-    notices = policy_notices_visible_to(request.user)
-    return page_of(notices, page, _notice_out)
+    return policy_notices_visible_to(request.user)
 
 
 @router.post(
@@ -428,6 +338,6 @@ def notices_list(request: HttpRequest, page: Query[PageParams]) -> dict[str, Any
     summary="Mark a notice as read",
     openapi_extra=problems(401, 403, 404, 422),
 )
-def notice_read(request: HttpRequest, notice_id: Path[ObjectId]) -> dict[str, Any]:
+def notice_read(request: HttpRequest, notice_id: Path[ObjectId]) -> PolicyNotice:
     notice = access_policy_notice_for_user(request.user, notice_id, write=True)
-    return _notice_out(policy_notice_mark_read(notice=notice, acting_user=request.user))
+    return policy_notice_mark_read(notice=notice, acting_user=request.user)

@@ -4,20 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from functools import cache
+from typing import Annotated, Any, Literal, Self
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
+from engines.reference.industry import industry_table
+from engines.reference.regions import region_table
+from engines.rules.derive import DERIVATIONS, derive_one
+from funeng.apps.consents.categories import (
+    ALL_CATEGORIES,
+    CATEGORY_OF_FIELD,
+    IDENTITY_FIELDS_SHOWN_UNDER_CONSENT,
+    PROFILE,
+)
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.models import Consent, ConsentRead
+from funeng.apps.consents.selectors import consent_status
+from funeng.apps.core.money import money_text
 from funeng.apps.enterprises.const import SizeClass
+from funeng.apps.enterprises.fields import DERIVED_RATIO_CATEGORIES
+from funeng.apps.enterprises.models import Enterprise
 
 # PositiveIntegerField on PostgreSQL; larger numbers would overflow the column (or SQLite's int64).
 INT_MAX = 2_147_483_647
 # Primary keys are BigAutoField; a larger number in a path can match nothing and would overflow the query.
 ID_MAX = 9_223_372_036_854_775_807
-MAX_LIMIT = 200
-# Offsets past any real registry size only make the database skip rows; cap them well below int64.
-MAX_OFFSET = 100_000_000
 # NUL cannot be stored in PostgreSQL text, and no name or code needs control characters.
 NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
 
@@ -36,12 +49,21 @@ Growth = Annotated[Decimal, Field(ge=-1, le=100, max_digits=12, decimal_places=6
 ProfitGrowth = Annotated[
     Decimal, Field(ge=-100, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False)
 ]
+
+
+def ratio_text(value: Decimal | None) -> str | None:
+    """A stored or derived ratio as the API sends it: a decimal string with six places."""
+    return None if value is None else f"{value:.6f}"
+
+
+# Response types: a Decimal read from the model is written out as a decimal string.
 RatioText = Annotated[
     str,
     Field(
         pattern=r"^-?\d+\.\d{6}$",
         description='A ratio as a decimal string with six places, 0.05 = 5%: "0.050000"',
     ),
+    BeforeValidator(ratio_text),
 ]
 MoneyText = Annotated[
     str,
@@ -49,6 +71,7 @@ MoneyText = Annotated[
         pattern=r"^-?\d+\.\d{2}$",
         description='Amount in CNY as a decimal string (no float rounding), e.g. "1234.50"',
     ),
+    BeforeValidator(money_text),
 ]
 # Default of optional-but-not-nullable PATCH fields: never validated, dropped by exclude_unset; Any so
 # that "str = NOT_SENT" type-checks without a nullable type that would let null through.
@@ -59,11 +82,6 @@ DataCategoryName = Literal["profile", "financials", "innovation", "digital"]
 CloudLevelIn = Literal["", "none", "infrastructure", "platform", "business"]
 # Kept in step with SrdiLevel and engines.rules.fields.SRDI_LEVELS by tests/test_api_enterprises.py.
 SrdiLevelIn = Literal["", "none", "pool", "municipal", "provincial", "national"]
-
-
-class PageParams(Schema):
-    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")
-    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip")
 
 
 class EnterpriseFilters(Schema):
@@ -192,12 +210,79 @@ class EnterpriseOut(Schema):
     created_at: dt.datetime
     updated_at: dt.datetime
 
+    @staticmethod
+    def resolve_shared_categories(obj: Enterprise) -> list[str]:
+        readable = readable_categories(obj)
+        return [category for category in DataCategory.values if category in readable]
 
-class EnterprisePage(Schema):
-    items: list[EnterpriseOut]
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_industry_name(obj: Enterprise) -> str:
+        node = industry_table().by_code.get(obj.industry_code)
+        return node.name if node else ""
+
+    @staticmethod
+    def resolve_region_name(obj: Enterprise) -> str:
+        return region_table().display_name(obj.region_code, default="")
+
+    @staticmethod
+    def resolve_main_business_share(obj: Enterprise) -> Decimal | None:
+        return _derived(obj, "main_business_share")
+
+    @staticmethod
+    def resolve_debt_ratio(obj: Enterprise) -> Decimal | None:
+        return _derived(obj, "debt_ratio")
+
+    @staticmethod
+    def resolve_revenue_growth_1y(obj: Enterprise) -> Decimal | None:
+        return _derived(obj, "revenue_growth_1y")
+
+    @staticmethod
+    def resolve_rd_intensity_2y(obj: Enterprise) -> Decimal | None:
+        return _derived(obj, "rd_intensity_2y")
+
+    @staticmethod
+    def resolve_rd_staff_share(obj: Enterprise) -> Decimal | None:
+        return _derived(obj, "rd_staff_share")
+
+    @model_validator(mode="after")
+    def _withhold_unshared(self) -> Self:
+        """Null the fields of every category not shared with the reader (banks read only what is consented)."""
+        for name in withheld_fields(frozenset(self.shared_categories)):
+            setattr(self, name, None)
+        return self
+
+
+# The categories of an enterprise a response may carry, set by the endpoint that checked the reader.
+_READABLE = "readable_categories"
+
+
+def shown_with(enterprise: Enterprise, readable: frozenset[str]) -> Enterprise:
+    """Mark which data categories of `enterprise` EnterpriseOut may show (all when never marked)."""
+    setattr(enterprise, _READABLE, readable)
+    return enterprise
+
+
+def readable_categories(enterprise: Enterprise) -> frozenset[str]:
+    readable: frozenset[str] = getattr(enterprise, _READABLE, ALL_CATEGORIES)
+    return readable
+
+
+@cache
+def withheld_fields(readable: frozenset[str]) -> frozenset[str]:
+    """Fields of EnterpriseOut a reader of these categories gets as null; only a consent's identity stays."""
+    if readable == ALL_CATEGORIES:
+        return frozenset()
+    withheld = {name for name, category in CATEGORY_OF_FIELD.items() if category not in readable}
+    if PROFILE not in readable:
+        withheld |= {"industry_name", "region_name"}
+    # A computed ratio needs every category its inputs come from (R&D intensity: innovation and financials).
+    withheld |= {name for name, needs in DERIVED_RATIO_CATEGORIES.items() if not needs <= readable}
+    return frozenset(withheld - set(IDENTITY_FIELDS_SHOWN_UNDER_CONSENT))
+
+
+def _derived(enterprise: Enterprise, name: str) -> Decimal | None:
+    derivation = DERIVATIONS[name]
+    return derive_one(derivation, {field: getattr(enterprise, field) for field in derivation.inputs})
 
 
 class ImportIssue(Schema):
@@ -264,41 +349,52 @@ class ConsentIn(Schema):
     valid_until: dt.date = Field(description="Last day of access: after today, at most one year ahead")
 
 
+def known_categories(categories: list[str]) -> list[str]:
+    """The data categories of a consent or read that still exist, in their standard order."""
+    return [value for value in DataCategory.values if value in categories]
+
+
 class ConsentOut(Schema):
+    """An enterprise's consent to share data categories with a financial institution."""
+
     id: int
     enterprise_id: int
-    enterprise_name: str
+    enterprise_name: str = Field(alias="enterprise.name")
     institution_id: int
-    institution_name: str
+    institution_name: str = Field(alias="institution.name")
     categories: list[DataCategoryName]
     valid_until: dt.date
     status: ConsentStatusName
     granted_at: dt.datetime
     revoked_at: dt.datetime | None
 
+    @staticmethod
+    def resolve_categories(obj: Consent) -> list[str]:
+        return known_categories(obj.categories)
 
-class ConsentPage(Schema):
-    items: list[ConsentOut]
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_status(obj: Consent) -> str:
+        return consent_status(obj).value
 
 
 class ConsentReadOut(Schema):
+    """One read of an enterprise's data by a financial institution under a consent."""
+
     id: int
     consent_id: int
     read_at: dt.datetime
     reader: str = Field(description="Username of the person who read")
-    institution_name: str
+    institution_name: str = Field(alias="consent.institution.name")
     categories: list[DataCategoryName]
     channel: str = Field(description="web, api or export")
 
+    @staticmethod
+    def resolve_reader(obj: ConsentRead) -> str:
+        return obj.reader.get_username()
 
-class ConsentReadPage(Schema):
-    items: list[ConsentReadOut]
-    count: int
-    limit: int
-    offset: int
+    @staticmethod
+    def resolve_categories(obj: ConsentRead) -> list[str]:
+        return known_categories(obj.categories)
 
 
 def problems(*codes: int) -> dict[str, Any]:

@@ -13,20 +13,9 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 from engines.rules.fields import RATIO_PLACES
+from funeng.apps.core.money import money_model_field
 from funeng.apps.core.validators import validate_credit_code, validate_industry_code, validate_region_code
 from funeng.apps.enterprises.const import CloudLevel, SizeClass, SrdiLevel
-
-
-def money_field(verbose_name: StrOrPromise, *, signed: bool = False) -> models.DecimalField:  # type: ignore[type-arg]
-    """An optional amount in CNY with cents; null means unknown, never zero."""
-    return models.DecimalField(
-        verbose_name,
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[] if signed else [MinValueValidator(0)],
-    )
 
 
 def ratio_field(
@@ -77,9 +66,10 @@ class Enterprise(models.Model):
     )
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
-    revenue_cny = money_field(_("operating revenue (CNY)"))
-    assets_cny = money_field(_("total assets (CNY)"))
-    rd_expense_cny = money_field(_("R&D expense (CNY)"))
+    # Amounts: null means unknown, never zero.
+    revenue_cny = money_model_field(_("operating revenue (CNY)"), null=True, blank=True)
+    assets_cny = money_model_field(_("total assets (CNY)"), null=True, blank=True)
+    rd_expense_cny = money_model_field(_("R&D expense (CNY)"), null=True, blank=True)
     invention_patents = models.PositiveIntegerField(_("invention patents"), null=True, blank=True)
     utility_models = models.PositiveIntegerField(_("utility model patents"), null=True, blank=True)
     design_patents = models.PositiveIntegerField(_("design patents"), null=True, blank=True)
@@ -87,12 +77,12 @@ class Enterprise(models.Model):
     cloud_level = models.CharField(
         _("cloud adoption"), max_length=16, choices=CloudLevel.choices, blank=True, default=""
     )
-    cloud_spend_cny = money_field(_("yearly cloud spend (CNY)"))
+    cloud_spend_cny = money_model_field(_("yearly cloud spend (CNY)"), null=True, blank=True)
     # Financial fields the policy engine reads (专精特新 criteria): growth, focus, leverage, R&D staff.
-    revenue_prev_cny = money_field(_("operating revenue, previous year (CNY)"))
-    main_business_revenue_cny = money_field(_("main business revenue (CNY)"))
-    net_profit_cny = money_field(_("net profit (CNY)"), signed=True)
-    liabilities_cny = money_field(_("total liabilities (CNY)"))
+    revenue_prev_cny = money_model_field(_("operating revenue, previous year (CNY)"), null=True, blank=True)
+    main_business_revenue_cny = money_model_field(_("main business revenue (CNY)"), null=True, blank=True)
+    net_profit_cny = money_model_field(_("net profit (CNY)"), signed=True, null=True, blank=True)
+    liabilities_cny = money_model_field(_("total liabilities (CNY)"), null=True, blank=True)
     rd_staff = models.PositiveIntegerField(_("R&D staff"), null=True, blank=True)
     # The rest of what the 专精特新 rules read (engines/rules/fields.py). Averages over two years are
     # stored as the enterprise reports them: the registry keeps only the last two years' amounts, not
@@ -116,10 +106,16 @@ class Enterprise(models.Model):
         high=100,
         help_text=_("Average yearly growth over the last two years; 0.05 = 5%"),
     )
-    net_profit_2y_cny = money_field(_("net profit, last 2 years together (CNY)"), signed=True)
-    equity_financing_2y_cny = money_field(_("new paid-in equity financing, last 2 years (CNY)"))
-    valuation_cny = money_field(_("valuation at the latest funding round (CNY)"))
-    rd_expense_2y_cny = money_field(_("R&D expense, last 2 years together (CNY)"))
+    net_profit_2y_cny = money_model_field(
+        _("net profit, last 2 years together (CNY)"), signed=True, null=True, blank=True
+    )
+    equity_financing_2y_cny = money_model_field(
+        _("new paid-in equity financing, last 2 years (CNY)"), null=True, blank=True
+    )
+    valuation_cny = money_model_field(_("valuation at the latest funding round (CNY)"), null=True, blank=True)
+    rd_expense_2y_cny = money_model_field(
+        _("R&D expense, last 2 years together (CNY)"), null=True, blank=True
+    )
     has_rd_institution = flag_field(
         _("R&D institution"),
         help_text=_("An own R&D institution, or one set up with a university or research institute"),

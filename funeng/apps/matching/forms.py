@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from engines.match import fields as match_fields
+from funeng.apps.core.money import money_form_field
 from funeng.apps.matching.const import MAX_PRICE, MAX_TEXT, ComplaintStatus, Deployment
 from funeng.apps.matching.selectors import scenario_choices
 
@@ -17,18 +18,6 @@ from funeng.apps.matching.selectors import scenario_choices
 def _scenario_field(label: Any, help_text: Any) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=label, required=False, widget=forms.CheckboxSelectMultiple, help_text=help_text
-    )
-
-
-def _money_field(label: Any, *, required: bool, help_text: Any = "") -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        required=required,
-        min_value=0,
-        max_value=MAX_PRICE,
-        decimal_places=2,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "100", "inputmode": "decimal"}),
     )
 
 
@@ -69,9 +58,10 @@ class NeedForm(forms.Form):
         _("Scenarios (optional)"),
         _("Tick what fits; the suggestions below the text show what we read from your words."),
     )
-    budget_cny_per_year = _money_field(
+    budget_cny_per_year = money_form_field(
         _("Budget (CNY a year, optional)"),
         required=False,
+        max_value=MAX_PRICE,
         help_text=_("Offers far above the budget are shown lower, not hidden."),
     )
 
@@ -99,8 +89,11 @@ class SolutionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None selected = nationwide."),
     )
-    price_cny_per_year = _money_field(
-        _("Price (CNY a year)"), required=False, help_text=_("Empty = price on request.")
+    price_cny_per_year = money_form_field(
+        _("Price (CNY a year)"),
+        required=False,
+        max_value=MAX_PRICE,
+        help_text=_("Empty = price on request."),
     )
     deployment = forms.ChoiceField(
         label=_("Deployment"), required=False, choices=[("", "—"), *Deployment.choices]
@@ -157,8 +150,11 @@ class ProposalRequestForm(forms.Form):
 
 
 class ProposalSubmitForm(forms.Form):
-    price_cny = _money_field(
-        _("Price (CNY)"), required=True, help_text=_("The total you offer for this need.")
+    price_cny = money_form_field(
+        _("Price (CNY)"),
+        required=True,
+        max_value=MAX_PRICE,
+        help_text=_("The total you offer for this need."),
     )
     delivery_weeks = forms.IntegerField(
         label=_("Delivery time (weeks)"), required=False, min_value=1, max_value=260

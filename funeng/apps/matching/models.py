@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from engines.match import fields as match_fields
 from engines.maturity.framework import solution_categories
 from funeng.apps.core.fields import acting_user_field
+from funeng.apps.core.money import money_model_field
 from funeng.apps.core.validators import validate_industry_code, validate_region_code
 from funeng.apps.matching.const import (
     MAX_PRICE,
@@ -26,17 +25,6 @@ from funeng.apps.matching.const import (
     ProposalStatus,
     SolutionStatus,
 )
-
-
-def money(verbose_name: Any, **kwargs: Any) -> models.DecimalField:  # type: ignore[type-arg]
-    """An amount in CNY with cents, 0 … MAX_PRICE."""
-    return models.DecimalField(
-        verbose_name,
-        max_digits=14,
-        decimal_places=2,
-        validators=[MinValueValidator(0), MaxValueValidator(MAX_PRICE)],
-        **kwargs,
-    )
 
 
 def scenario_problems(values: object) -> list[ValidationError]:
@@ -134,7 +122,9 @@ class Solution(models.Model):
         blank=True,
         help_text=_("GB/T 2260 province codes; none = nationwide"),
     )
-    price_cny_per_year = money(_("price (CNY a year)"), null=True, blank=True)
+    price_cny_per_year = money_model_field(
+        _("price (CNY a year)"), max_digits=14, max_value=MAX_PRICE, null=True, blank=True
+    )
     deployment = models.CharField(_("deployment"), max_length=16, choices=Deployment.choices, blank=True)
     min_employees = models.PositiveIntegerField(_("fewest employees"), null=True, blank=True)
     max_employees = models.PositiveIntegerField(_("most employees"), null=True, blank=True)
@@ -218,7 +208,9 @@ class Need(models.Model):
     title = models.CharField(_("title"), max_length=MAX_TITLE)
     description = models.TextField(_("description"), blank=True)
     scenarios = models.JSONField(_("scenarios"), default=list, blank=True)
-    budget_cny_per_year = money(_("budget (CNY a year)"), null=True, blank=True)
+    budget_cny_per_year = money_model_field(
+        _("budget (CNY a year)"), max_digits=14, max_value=MAX_PRICE, null=True, blank=True
+    )
     status = models.CharField(_("status"), max_length=16, choices=NeedStatus.choices, default=NeedStatus.OPEN)
     industry_code = models.CharField(
         _("industry code"), max_length=4, blank=True, validators=[validate_industry_code]
@@ -347,7 +339,7 @@ class Proposal(models.Model):
         _("status"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.REQUESTED
     )
     request_note = models.TextField(_("note to the provider"), blank=True)
-    price_cny = money(_("price (CNY)"), null=True, blank=True)
+    price_cny = money_model_field(_("price (CNY)"), max_digits=14, max_value=MAX_PRICE, null=True, blank=True)
     delivery_plan = models.TextField(_("delivery plan"), blank=True)
     delivery_weeks = models.PositiveSmallIntegerField(
         _("delivery time (weeks)"),
@@ -395,7 +387,7 @@ class Deal(models.Model):
     solution = models.ForeignKey(
         Solution, on_delete=models.PROTECT, related_name="deals", verbose_name=_("solution")
     )
-    amount_cny = money(_("amount (CNY)"))
+    amount_cny = money_model_field(_("amount (CNY)"), max_digits=14, max_value=MAX_PRICE)
     status = models.CharField(
         _("status"), max_length=16, choices=DealStatus.choices, default=DealStatus.ACTIVE
     )
