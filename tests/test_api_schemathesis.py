@@ -1,8 +1,9 @@
-"""Property-based run of every operation in the OpenAPI document: whatever the input, never a 5xx.
+"""Property-based run of every operation in the OpenAPI document: never a 5xx, every 2xx as documented.
 
 Schemathesis generates valid and invalid requests from /api/v1/openapi.json and sends them to the
 WSGI app with a platform administrator's token, half of them aimed at enterprises that exist so
-that updates reach the service layer.
+that updates reach the service layer. Each successful response must validate against the schema the
+document gives for its status.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import io
 
 import pytest
 import schemathesis
+from django.contrib.auth import get_user_model
 from django.core import signals
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.wsgi import get_wsgi_application
@@ -21,11 +23,14 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from funeng.apps.assessment.models import Assessment
+from engines.maturity import get_framework
+from funeng.apps.assessment.services import assessment_answers_save, assessment_start, assessment_submit
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.consents.models import Consent, FinancialInstitution
+from funeng.apps.core.const import Role
+from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
 from funeng.apps.matching.models import Deal, Need, Proposal, Solution
@@ -34,6 +39,7 @@ from funeng.apps.policies.services import policy_run_create
 from funeng.apps.providers.models import Provider
 from tests.conftest import make_credit_code
 from tests.test_api_support import bearer
+from tests.test_assessment_support import MANUFACTURING, answers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +85,28 @@ def _strategy(operation, existing: dict[str, object]):
             )
         )
     return st.one_of(strategies)
+
+
+def a_success_fits_its_documented_schema(ctx, response, case):
+    """Schemathesis' schema conformance check, for 2xx responses (problems are checked by their own tests)."""
+    if 200 <= response.status_code < 300:
+        return response_schema_conformance(ctx, response, case)
+    return None
+
+
+def _assessments(enterprise, operator) -> dict[str, int]:
+    """A submitted T0 of the enterprise (it has a result) and its T1, a draft prefilled with T0's answers."""
+    user = get_user_model().objects.create_user("enterprise_admin", password="x" * 12)
+    Membership.objects.create(
+        user=user, role=Role.ENTERPRISE, enterprise=enterprise, is_enterprise_admin=True
+    )
+    t0 = assessment_start(enterprise=enterprise, framework_id=MANUFACTURING, acting_user=user)
+    assessment_answers_save(
+        assessment=t0, answers=answers_for(get_framework(MANUFACTURING)), acting_user=user
+    )
+    assessment_submit(assessment=t0, acting_user=user)
+    t1 = assessment_start(enterprise=enterprise, framework_id=MANUFACTURING, acting_user=user)
+    return {"submitted_id": t0.pk, "assessment_id": t1.pk, "assessment_user_id": user.pk}
 
 
 def _matching_objects(enterprise, operator) -> dict[str, int]:
@@ -175,8 +203,9 @@ def test_the_schema_lists_every_operation():
     }
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
-def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fields):
+@pytest.fixture
+def existing(operator, enterprise_fields) -> dict[str, object]:
+    """An object of every kind the paths name, by path parameter, all visible to the operator."""
     enterprises = [
         enterprise_create(acting_user=None, **enterprise_fields(name=name, region_code=region))
         for name, region in [("杭州甲厂", "330106"), ("南京乙厂", "320102"), ("成都丙厂", "510104")]
@@ -189,32 +218,31 @@ def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fi
         valid_until=timezone.localdate() + dt.timedelta(days=30),
         granted_by=operator,
     )
-    assessment = Assessment.objects.create(
-        enterprise=enterprises[0],
-        framework_id="miit-2024-manufacturing",
-        framework_family="miit-2024",
-        framework_version="2024.1-funeng.1",
-        engine_version="test",
-        round_index=0,
-    )
+    assessments = _assessments(enterprises[0], operator)
     matching = _matching_objects(enterprises[0], operator)
     run = policy_run_create(programme_id="srdi-zhejiang", as_of=timezone.localdate(), acting_user=operator)
     notice = PolicyNotice.objects.create(
         enterprise=enterprises[0], programme_id="srdi-zhejiang", kind="missing", run=run, message="示例"
     )
-    existing = {
+    return {
         **matching,
+        **assessments,
         "enterprise_id": enterprises[0].pk,
         "code": enterprises[1].credit_code,
         "consent_id": consent.pk,
         "event_id": AuditEvent.objects.latest("id").pk,
-        "assessment_id": assessment.pk,
         "framework_id": "miit-2024-manufacturing",
         "programme_id": "srdi-zhejiang",
         "run_id": run.pk,
         "result_id": run.results.first().pk,
         "notice_id": notice.pk,
     }
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
+def test_it_never_answers_with_a_server_error_and_each_success_is_as_documented(
+    operation, operator, existing
+):
     headers = {"Authorization": bearer(operator)["HTTP_AUTHORIZATION"]}
 
     @settings(
@@ -225,9 +253,36 @@ def test_it_never_answers_with_a_server_error(operation, operator, enterprise_fi
     )
     @given(case=_strategy(operation, existing))
     def check(case) -> None:
-        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        case.call_and_validate(
+            headers=headers, checks=[not_a_server_error, a_success_fits_its_documented_schema]
+        )
 
     check()
+
+
+READS = [operation for operation in OPERATIONS if operation.method.upper() == "GET"]
+
+
+@pytest.mark.parametrize("operation", READS, ids=lambda operation: operation.label)
+def test_every_read_of_an_existing_object_answers_200_as_documented(operation, operator, existing):
+    """Deterministic: each GET of real objects succeeds, so its documented 200 schema is always checked."""
+    names = {parameter.name for parameter in operation.path_parameters}
+    path = {name: existing[name] for name in names}
+    if operation.path.endswith("/result"):
+        path["assessment_id"] = existing["submitted_id"]  # a draft has no result yet
+    case = operation.Case(path_parameters=path)
+    response = case.call(headers={"Authorization": bearer(operator)["HTTP_AUTHORIZATION"]})
+    assert response.status_code == 200, response.text[:500]
+    case.validate_response(response, checks=[response_schema_conformance])
+
+
+def test_submitting_an_assessment_answers_its_result_as_documented(existing):
+    operation = SCHEMA["/api/v1/assessment/assessments/{assessment_id}/submit"]["POST"]
+    case = operation.Case(path_parameters={"assessment_id": existing["assessment_id"]})
+    user = get_user_model().objects.get(pk=existing["assessment_user_id"])
+    response = case.call(headers={"Authorization": bearer(user)["HTTP_AUTHORIZATION"]})
+    assert response.status_code == 200, response.text[:500]
+    case.validate_response(response, checks=[response_schema_conformance])
 
 
 # Schemathesis cannot know that uploads must be named .csv or .xlsx, so its files stop at the

@@ -172,7 +172,7 @@ class RoadmapStepOut(Schema):
         return {"zh": obj.name_zh, "en": obj.name_en}
 
 
-class ResultOut(Schema):
+class AssessmentResultOut(Schema):
     """A submitted assessment's stored result, with today's evidence shares, the peers and the roadmap."""
 
     assessment_id: int = Field(alias="assessment.pk")
@@ -410,7 +410,7 @@ def assessment_answers(
 
 @router.post(
     "/assessments/{assessment_id}/submit",
-    response=ResultOut,
+    response=AssessmentResultOut,
     summary="Submit and score",
     openapi_extra=problems(401, 403, 404, 409, 422),
 )
@@ -429,7 +429,7 @@ def assessment_submit_endpoint(request: HttpRequest, assessment_id: Path[Assessm
 
 @router.get(
     "/assessments/{assessment_id}/result",
-    response=ResultOut,
+    response=AssessmentResultOut,
     summary="Read the result",
     openapi_extra=problems(401, 404, 409, 422),
 )

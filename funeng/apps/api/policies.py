@@ -103,7 +103,9 @@ class RunOut(Schema):
     duration_ms: int
 
 
-class ResultOut(Schema):
+class PolicyResultOut(Schema):
+    """One enterprise's result in a stored run: outcome, track and the ids of the conditions behind it."""
+
     id: int
     enterprise_id: int
     enterprise_name: str = Field(alias="enterprise.name")
@@ -281,7 +283,7 @@ def run_detail(request: HttpRequest, run_id: Path[ObjectId]) -> PolicyRun:
 
 @router.get(
     "/runs/{run_id}/results",
-    response=list[ResultOut],
+    response=list[PolicyResultOut],
     summary="List a run's results",
     openapi_extra=problems(401, 404, 422),
 )
