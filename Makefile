@@ -9,7 +9,7 @@ ENTERPRISES ?= 5000
 # The demo runs in DEBUG with the development key; production sets DEBUG=0 and SECRET_KEY itself.
 DEMO_ENV := DEBUG=1
 
-.PHONY: system-packages install install-dev demo test lint typecheck pytest bench catalogs clean
+.PHONY: system-packages install install-dev demo serve test lint typecheck pytest bench catalogs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Funeng needs Python 3.11"'
@@ -40,11 +40,24 @@ demo: install
 	mkdir -p var
 	$(DEMO_ENV) $(BIN)/funeng migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/funeng demo_region --enterprises $(ENTERPRISES) --seed 1 --if-empty
+	$(DEMO_ENV) $(BIN)/funeng collectstatic --noinput -v 0
 	@echo
-	@echo "Funeng is starting at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@echo "Funeng is starting at http://$(HOST):$(PORT)/ with its background worker  (Ctrl-C stops both)"
 	@echo "Demo logins (DEBUG only, password funeng-demo-2026): demo_admin demo_enterprise demo_enterprise_b"
 	@echo "  demo_official (330100) demo_official_b (320100) demo_provider demo_bank — see README.md"
-	$(DEMO_ENV) $(BIN)/funeng runserver $(HOST):$(PORT)
+	$(DEMO_ENV) bash scripts/run_with_worker.sh $(BIN)/funeng $(BIN)/funeng runserver $(HOST):$(PORT)
+
+# Production: gunicorn (gthread workers) with whitenoise static files, plus the task worker.
+WEB_WORKERS ?= 2
+WEB_THREADS ?= 8
+serve: install
+	@bash scripts/check_production_env.sh
+	$(BIN)/funeng migrate --noinput -v 0
+	$(BIN)/funeng collectstatic --noinput -v 0
+	@echo "Funeng (production settings) at http://$(HOST):$(PORT)/  health: /healthz  (Ctrl-C to stop)"
+	bash scripts/run_with_worker.sh $(BIN)/funeng $(BIN)/gunicorn funeng.wsgi:application \
+		--worker-class gthread --workers $(WEB_WORKERS) --threads $(WEB_THREADS) \
+		--bind $(HOST):$(PORT) --graceful-timeout 20 --timeout 60 --max-requests 5000 --max-requests-jitter 500
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +20,10 @@ DEBUG = env_bool("DEBUG", False)
 _DEV_KEY = "funeng-insecure-development-key-never-use-in-production"
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", _DEV_KEY)
+elif "SECRET_KEY" not in os.environ and env_bool("FUNENG_THROWAWAY_SECRET_KEY", False):
+    # Set by the `funeng` command for one-off commands (funeng/cli.py): a key nobody else knows,
+    # gone when the process ends. Servers and the worker never get here.
+    SECRET_KEY = secrets.token_urlsafe(50)
 else:
     SECRET_KEY = env_str("SECRET_KEY")  # raises ConfigError when missing
     if SECRET_KEY == _DEV_KEY or len(SECRET_KEY) < 32:
@@ -35,9 +41,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     # Bottom to top, as tests/test_app_layers.py checks: an app imports only apps listed before it.
     "funeng.apps.core",
     "funeng.apps.audit",
+    "funeng.apps.tasks",
     "funeng.apps.consents",
     "funeng.apps.enterprises",
     "funeng.apps.accounts",
@@ -51,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "funeng.apps.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,13 +132,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-WHITENOISE_USE_FINDERS = True
+# Production serves what `collectstatic` wrote: hashed names cached for a year, gzip/brotli copies.
+# The development server finds files in place.
+WHITENOISE_USE_FINDERS = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 # Uploaded files (assessment evidence) live outside the package and outside git (var/ is ignored);
 # there is no MEDIA_URL: files are served only by access-checked views, never as static files.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # The learned re-ranker of matchmaking (`funeng matching_train` writes it); when the file is missing
 # or unusable, matches are ranked by the hand-tuned blend.
 MATCHING_MODEL_PATH = Path(env_str("MATCHING_MODEL_PATH", str(VAR_DIR / "models" / "matching_ltr.json")))
+
+# Long work runs in `funeng worker`, which reads its queue from the database: no broker to run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -180,6 +199,12 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "funeng@localhost")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # One line per request with its duration and id (REQUEST_LOG_LEVEL=WARNING silences it).
+        "funeng.request": {"level": env_str("REQUEST_LOG_LEVEL", "INFO"), "propagate": True},
+        "funeng.worker": {"level": "INFO", "propagate": True},
+    },
 }

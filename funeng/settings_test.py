@@ -5,6 +5,8 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("DEBUG", "1")
+# One log line per request would bury test output.
+os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")
 os.environ.setdefault("SECRET_KEY", "funeng-test-key-" + "x" * 32)
 # Uploaded evidence goes to a throwaway folder, never into the developer's var/media.
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="funeng-test-media-"))

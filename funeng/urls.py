@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from funeng.apps.api.urls import api
 from funeng.apps.portals import views as portal_views
+from funeng.apps.tasks import views as task_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
@@ -21,6 +22,10 @@ urlpatterns = [
     path("policies/", include("funeng.apps.policies.urls")),
     path("matching/", include("funeng.apps.matching.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),
+    path("tasks/", include("funeng.apps.tasks.urls")),
+    path("healthz", task_views.healthz_view, name="healthz"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "funeng.apps.core.views.server_error"

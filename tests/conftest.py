@@ -58,3 +58,28 @@ def operator(django_user_model):
 def outsider(django_user_model):
     """Charlie, a logged-in user with no role: must be refused everything."""
     return django_user_model.objects.create_user("charlie", password="pw-charlie-1234")
+
+
+def run_queued_tasks() -> int:
+    """Run every queued background task here, in this thread and transaction, as `funeng worker --batch` would."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.ready().count()
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()
+    return waiting
+
+
+@pytest.fixture
+def run_tasks():
+    """Call it to let the background worker do what the test queued."""
+    return run_queued_tasks

@@ -4,6 +4,7 @@ The order, bottom to top (apps on one line are siblings and never import each ot
 
     core                              who a user acts for (Membership, Role), fields, code validators
     audit                             the trail every change writes, and its log
+    tasks                             background work with progress, the worker, /healthz
     consents                          授权: data categories, grants, reads under consent
     enterprises                       the registry
     accounts                          users, enterprise registration, colleagues, invitations
@@ -26,6 +27,7 @@ APPS = Path(__file__).resolve().parent.parent / "funeng" / "apps"
 LAYERS: list[set[str]] = [
     {"core"},
     {"audit"},
+    {"tasks"},
     {"consents"},
     {"enterprises"},
     {"accounts"},

@@ -20,6 +20,7 @@ from funeng.apps.policies.const import Decision, Track
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
 from funeng.apps.policies.selectors import enterprise_evaluations, track_of, track_of_batch
 from funeng.apps.policies.services import policy_notices_send, policy_run_create, review_decide
+from funeng.apps.tasks.models import TaskRun
 from tests.test_policies_support import make_policy_world
 
 pytestmark = pytest.mark.django_db
@@ -114,12 +115,26 @@ def test_the_programme_page_quotes_every_clause(client, world):
 # ---------------------------------------------------------------- 免申即享
 
 
-def test_an_official_evaluates_the_region_in_one_batch_that_agrees_with_the_one_path(client, world):
+def test_an_official_evaluates_the_region_in_one_batch_that_agrees_with_the_one_path(
+    client, world, run_tasks
+):
     response = login(client, world["official"]).post(
         "/policies/proactive/", {"programme": ZJ, "as_of": timezone.localdate().isoformat()}
     )
+    task = TaskRun.objects.get()
+    assert response.status_code == 302 and response.url == f"/tasks/{task.pk}/"
+    assert not PolicyRun.objects.exists()  # the worker evaluates, not the request
+    assert "state-queued" in client.get(response.url).content.decode()
+    assert run_tasks() == 1
     run = PolicyRun.objects.get()
-    assert response.status_code == 302 and response.url == f"/policies/runs/{run.pk}/"
+    task.refresh_from_db()
+    assert (task.state, task.result["url"], task.done, task.total) == (
+        "done",
+        f"/policies/runs/{run.pk}/",
+        3,
+        3,
+    )
+    assert f"/policies/runs/{run.pk}/" in client.get(response.url).content.decode()
     assert run.programme_version == get_programme(ZJ).version and run.region_code == "330100"
     results = {r.enterprise_id: r for r in run.results.all()}
     assert set(results) == {world["strong"].pk, world["gappy"].pk, world["weak"].pk}  # not Nanjing
@@ -129,6 +144,13 @@ def test_an_official_evaluates_the_region_in_one_batch_that_agrees_with_the_one_
     assert (run.review, run.missing, run.not_eligible) == (1, 1, 1)
     event = AuditEvent.objects.get(object_type="policies.policyrun")
     assert event.changes["version"] == [None, run.programme_version] and event.region_code == "330100"
+
+
+def test_a_double_submit_starts_one_evaluation(client, world):
+    login(client, world["official"])
+    data = {"programme": ZJ, "as_of": timezone.localdate().isoformat()}
+    first, second = client.post("/policies/proactive/", data), client.post("/policies/proactive/", data)
+    assert first.url == second.url and TaskRun.objects.count() == 1
 
 
 def test_the_stored_tracks_follow_the_engine_outcome():

@@ -1,7 +1,11 @@
-"""Security headers that Django does not set itself."""
+"""Security headers that Django does not set itself, the user's language, and request logging."""
 
 from __future__ import annotations
 
+import logging
+import re
+import time
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -58,3 +62,46 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers["Vary"] = ", ".join(filter(None, [response.headers.get("Vary"), "Cookie"]))
         return response
+
+
+request_logger = logging.getLogger("funeng.request")
+# An id a proxy already gave the request is kept if it looks like one (letters, digits, - and _).
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class RequestLogMiddleware:
+    """Give every request an id (shown on error pages, sent back as X-Request-ID) and log it with its duration."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex[:16]
+        request.request_id = request_id  # type: ignore[attr-defined]
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = (time.perf_counter() - started) * 1000
+        response.headers["X-Request-ID"] = request_id
+        user = getattr(request, "user", None)
+        request_logger.info(
+            "%s %s %s %.1fms user=%s request_id=%s",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+            user.pk if user is not None and user.is_authenticated else "-",
+            request_id,
+            extra={"request_id": request_id, "status": response.status_code, "duration_ms": duration_ms},
+        )
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        """Log the failure with the request id the error page shows, so a user's report finds it."""
+        request_logger.error(
+            "unhandled error on %s %s request_id=%s",
+            request.method,
+            request.path,
+            getattr(request, "request_id", "-"),
+            exc_info=exception,
+        )

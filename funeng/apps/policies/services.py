@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from engines.rules.batch import evaluate_frame
 from engines.rules.loader import get_programme
@@ -24,6 +25,7 @@ from funeng.apps.policies.access import policy_scope_of
 from funeng.apps.policies.const import Decision, NoticeKind, Track
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
 from funeng.apps.policies.selectors import field_label, track_of_batch
+from funeng.apps.tasks.progress import Progress
 
 BATCH = 2000
 MIN_REASON_LENGTH = 4
@@ -40,72 +42,96 @@ def _programme(programme_id: str, as_of: dt.date) -> Programme:
         ) from None
 
 
-@transaction.atomic
-def policy_run_create(*, programme_id: str, as_of: dt.date, acting_user: User) -> PolicyRun:
-    """Evaluate a programme for every enterprise in the user's region in one batch pass; store the results."""
+def policy_run_check(*, programme_id: str, as_of: dt.date, acting_user: User) -> tuple[str, Programme]:
+    """The user's region scope and the programme version in force, or a ValidationError saying why not."""
     scope = policy_scope_of(acting_user)
     if scope is None:
         raise ValidationError(
             _("Only officials and platform operators evaluate programmes."), code="forbidden"
         )
-    programme = _programme(programme_id, as_of)
+    return scope, _programme(programme_id, as_of)
+
+
+def policy_run_create(
+    *, programme_id: str, as_of: dt.date, acting_user: User, progress: Progress | None = None
+) -> PolicyRun:
+    """Evaluate a programme for every enterprise in the user's region in one batch pass; store the results.
+
+    Reading and evaluating happen outside any transaction; the run and all its results are
+    written in one short transaction at the end, so a run stopped half-way leaves nothing.
+    """
+    progress = progress or Progress()
+    scope, programme = policy_run_check(programme_id=programme_id, as_of=as_of, acting_user=acting_user)
     started = time.perf_counter()
-    enterprises = enterprises_visible_to(acting_user)
-    frame = enterprises_policy_frame(enterprises)
+    progress.update(0, 3, gettext_noop("Reading the enterprises of the region"))
+    frame = enterprises_policy_frame(enterprises_visible_to(acting_user))
+    progress.update(1, 3, gettext_noop("Evaluating the programme"))
     evaluated = evaluate_frame(frame, programme, as_of)
-    run = PolicyRun.objects.create(
-        programme_id=programme.id,
-        programme_version=programme.version,
-        as_of=as_of,
-        region_code=scope,
-        started_by_id=acting_user.pk,
-    )
-    results = [
-        PolicyResult(
-            run=run,
-            enterprise_id=enterprise_id,
-            outcome=outcome,
-            track=track_of_batch(outcome, unknown),
-            failing=failing,
-            unknown=unknown,
-            review=review,
-        )
-        for enterprise_id, outcome, failing, unknown, review in zip(
-            frame["enterprise_id"].to_list(),
-            evaluated["outcome"].to_list(),
-            evaluated["failing"].to_list(),
-            evaluated["unknown"].to_list(),
-            evaluated["review"].to_list(),
-            strict=True,
+    progress.update(2, 3, gettext_noop("Storing the results"))
+    tracks = [
+        track_of_batch(outcome, unknown)
+        for outcome, unknown in zip(
+            evaluated["outcome"].to_list(), evaluated["unknown"].to_list(), strict=True
         )
     ]
-    PolicyResult.objects.bulk_create(results, batch_size=BATCH)
-    counts = Counter(result.track for result in results)
-    run.enterprises = len(results)
-    run.eligible = counts[Track.ELIGIBLE]
-    run.review = counts[Track.REVIEW]
-    run.missing = counts[Track.MISSING]
-    run.not_eligible = counts[Track.NOT_ELIGIBLE]
-    run.duration_ms = round((time.perf_counter() - started) * 1000)
-    run.save(update_fields=["enterprises", "eligible", "review", "missing", "not_eligible", "duration_ms"])
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CREATE,
-        obj=run,
-        changes=field_diff(
-            {},
-            {
-                "programme": programme.id,
-                "version": programme.version,
-                "as_of": as_of.isoformat(),
-                "enterprises": run.enterprises,
-                "eligible": run.eligible,
-                "review": run.review,
-                "missing": run.missing,
-                "not_eligible": run.not_eligible,
-            },
-        ),
-    )
+    counts = Counter(tracks)
+    with transaction.atomic():
+        run = PolicyRun.objects.create(
+            programme_id=programme.id,
+            programme_version=programme.version,
+            as_of=as_of,
+            region_code=scope,
+            started_by_id=acting_user.pk,
+            enterprises=len(tracks),
+            eligible=counts[Track.ELIGIBLE],
+            review=counts[Track.REVIEW],
+            missing=counts[Track.MISSING],
+            not_eligible=counts[Track.NOT_ELIGIBLE],
+        )
+        PolicyResult.objects.bulk_create(
+            (
+                PolicyResult(
+                    run=run,
+                    enterprise_id=enterprise_id,
+                    outcome=outcome,
+                    track=track,
+                    failing=failing,
+                    unknown=unknown,
+                    review=review,
+                )
+                for enterprise_id, outcome, track, failing, unknown, review in zip(
+                    frame["enterprise_id"].to_list(),
+                    evaluated["outcome"].to_list(),
+                    tracks,
+                    evaluated["failing"].to_list(),
+                    evaluated["unknown"].to_list(),
+                    evaluated["review"].to_list(),
+                    strict=True,
+                )
+            ),
+            batch_size=BATCH,
+        )
+        run.duration_ms = round((time.perf_counter() - started) * 1000)
+        run.save(update_fields=["duration_ms"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=run,
+            changes=field_diff(
+                {},
+                {
+                    "programme": programme.id,
+                    "version": programme.version,
+                    "as_of": as_of.isoformat(),
+                    "enterprises": run.enterprises,
+                    "eligible": run.eligible,
+                    "review": run.review,
+                    "missing": run.missing,
+                    "not_eligible": run.not_eligible,
+                },
+            ),
+        )
+    progress.update(3, 3, gettext_noop("Stored"))
     return run
 
 

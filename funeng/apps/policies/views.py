@@ -46,9 +46,11 @@ from funeng.apps.policies.selectors import (
 from funeng.apps.policies.services import (
     policy_notice_mark_read,
     policy_notices_send,
-    policy_run_create,
+    policy_run_check,
     review_decide,
 )
+from funeng.apps.policies.tasks import POLICY_RUN
+from funeng.apps.tasks.services import task_enqueue
 
 PAGE_SIZE = 50
 
@@ -173,21 +175,22 @@ def proactive_view(request: HttpRequest) -> HttpResponse:
     choices = [(p.id, f"{p.name}（{p.version}）") for p in programmes_for_region(scope, today)]
     form = RunForm(request.POST or None, programmes=choices, today=today)
     if request.method == "POST" and form.is_valid():
+        programme_id, as_of = form.cleaned_data["programme"], form.cleaned_data["as_of"]
         try:
-            run = policy_run_create(
-                programme_id=form.cleaned_data["programme"],
-                as_of=form.cleaned_data["as_of"],
-                acting_user=request.user,
+            region, _programme = policy_run_check(
+                programme_id=programme_id, as_of=as_of, acting_user=request.user
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request,
-                _("Evaluated %(count)d enterprises in %(ms)d ms.")
-                % {"count": run.enterprises, "ms": run.duration_ms},
+            # A whole province takes a while: the worker evaluates it and the task page shows progress.
+            task = task_enqueue(
+                kind=POLICY_RUN,
+                started_by=request.user,
+                params={"programme": programme_id, "as_of": as_of.isoformat()},
+                region_code=region,
             )
-            return redirect("policies:run", run.pk)
+            return redirect("tasks:detail", task.pk)
     runs = policy_runs_visible_to(request.user)[:30]
     names = {p.id: p.name for versions in load_programme_versions().values() for p in versions}
     return render(
