@@ -156,7 +156,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one
 # IP address, that pair is refused for the cool-off time. Keying on the pair keeps an attacker
 # from locking a colleague out from another address, and keeps one office (a shared NAT address)
-# usable while one of its users is locked.
+# usable while one of its users is locked. A second, higher limit counts the address alone
+# (funeng.apps.accounts.lockout): many usernames tried from one address lock that address.
+AXES_HANDLER = "funeng.apps.accounts.lockout.LockoutHandler"
+AXES_IP_FAILURE_LIMIT = env_int("AXES_IP_FAILURE_LIMIT", 30)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -98,3 +98,29 @@ def test_the_session_ends_with_the_browser_and_after_eight_hours(client, bob):
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert settings.SESSION_COOKIE_AGE == 8 * 60 * 60
     assert client.session.get_expiry_age() == 8 * 60 * 60
+
+
+def test_it_locks_an_address_that_tries_many_usernames(client, bob, django_user_model, settings):
+    """40 failures spread over 10 usernames from one address: the address is locked, bob too."""
+    english(client)
+    for n in range(10):
+        for _ in range(4):  # below the per-user limit of 5 each time
+            log_in(client, f"user{n}", "wrong-password", ip="203.0.113.9")
+    response = log_in(client, "bob", PASSWORD, ip="203.0.113.9")
+    assert response.status_code == 429
+    assert "from your network for several accounts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_office_keeps_room_for_typos_below_the_address_limit(client, bob, django_user_model, settings):
+    for n in range(7):
+        for _ in range(4):  # 28 failures from one address, under the limit of 30
+            log_in(client, f"user{n}", "wrong-password", ip="203.0.113.10")
+    assert log_in(client, "bob", PASSWORD, ip="203.0.113.10").status_code == 302
+
+
+def test_another_address_is_not_locked_by_a_locked_one(client, bob):
+    for n in range(8):
+        for _ in range(4):
+            log_in(client, f"user{n}", "wrong-password", ip="203.0.113.11")
+    assert log_in(client, "bob", PASSWORD, ip="198.51.100.7").status_code == 302

@@ -117,3 +117,9 @@ def test_an_enterprise_lists_its_notices_and_marks_them_read(client, world):
     assert_problem(post(client, f"{URL}/notices/{notice}/read", {}, world["strong_admin"]), 404)
     assert post(client, f"{URL}/notices/{notice}/read", {}, world["gappy_admin"]).json()["read_at"]
     assert PolicyNotice.objects.get(pk=notice).read_at <= timezone.now()
+
+
+def test_a_run_far_in_the_future_is_refused_with_the_latest_date(client, world):
+    response = post(client, f"{URL}/runs", {"programme": ZJ, "as_of": "2999-01-01"}, world["official"])
+    body = assert_problem(response, 422)
+    assert "as_of" in field_errors(body) and not PolicyRun.objects.exists()

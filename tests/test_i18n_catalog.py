@@ -52,3 +52,29 @@ def test_it_serves_chinese_by_default_and_english_on_request(client, operator):
     assert "企业名录" in client.get("/enterprises/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/enterprises/"})
     assert "Enterprise registry" in client.get("/enterprises/").content.decode()
+
+
+def test_no_translation_carries_a_tool_separator_or_a_doubled_text():
+    catalog = polib.pofile(str(CATALOG))
+    broken = [
+        entry.msgid
+        for entry in catalog
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+        if "|||" in text or (len(text) > 8 and text[: len(text) // 2].strip() == text[len(text) // 2 :].strip())
+    ]
+    assert broken == []
+
+
+@pytest.mark.parametrize("n", [1, 24])
+def test_plural_forms_render_once_for_one_and_for_many(client, operator, n):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        "{% load i18n %}{% blocktranslate count counter=n %}{{ counter }} event{% plural %}"
+        "{{ counter }} events{% endblocktranslate %}"
+    )
+    with translation.override("zh-hans"):
+        assert template.render(Context({"n": n})) == f"{n} 条记录"
+    with translation.override("en"):
+        assert template.render(Context({"n": n})) == (f"{n} event" if n == 1 else f"{n} events")

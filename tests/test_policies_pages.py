@@ -269,3 +269,12 @@ def test_an_official_only_sees_programmes_of_the_region(client, world):
 def test_a_result_is_stored_once_per_run(world):
     run = policy_run_create(programme_id=ZJ, as_of=timezone.localdate(), acting_user=world["official"])
     assert PolicyResult.objects.filter(run=run).count() == run.enterprises == 3
+
+
+def test_an_evaluation_date_beyond_the_known_rules_is_refused_with_the_latest_date(client, world):
+    login(client, world["official"])
+    client.cookies["django_language"] = "en"
+    response = client.post("/policies/proactive/", {"programme": ZJ, "as_of": "2999-01-01"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Choose a date up to" in page
+    assert timezone.localdate().isoformat() in page and not TaskRun.objects.exists()

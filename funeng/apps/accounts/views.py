@@ -33,6 +33,7 @@ from funeng.apps.accounts.forms import (
     InvitationAcceptForm,
     InvitationForm,
 )
+from funeng.apps.accounts.lockout import address_locked
 from funeng.apps.accounts.models import Invitation, InvitationState
 from funeng.apps.accounts.services import (
     InvitationUnusable,
@@ -65,6 +66,7 @@ def lockout_response(
     context = {
         "retry_at": timezone.localtime() + cool_off,
         "minutes": int(cool_off.total_seconds() // 60),
+        "whole_address": address_locked(request),
     }
     return render(request, "registration/lockout.html", context, status=429)
 

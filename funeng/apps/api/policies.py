@@ -32,6 +32,7 @@ from funeng.apps.policies.selectors import enterprise_evaluations, programmes_in
 from funeng.apps.policies.services import (
     policy_notice_mark_read,
     policy_notices_send,
+    latest_evaluation_date,
     policy_run_create,
     review_decide,
 )
@@ -270,6 +271,19 @@ def runs_create(request: HttpRequest, payload: RunIn) -> Status[PolicyRun]:
         get_programme(payload.programme, as_of)
     except KeyError:
         raise _not_in_force(payload.programme, as_of) from None
+    latest = latest_evaluation_date(payload.programme, timezone.localdate())
+    if as_of > latest:
+        raise Problem(
+            422,
+            INVALID_REQUEST,
+            errors=[
+                FieldError(
+                    "as_of",
+                    f"评估日期最晚为 {latest.isoformat()}：企业数据是当前的，之后的规则版本尚未公布",
+                    f"choose a date up to {latest.isoformat()}: the data are today's and no later rule version is known",
+                )
+            ],
+        )
     run = policy_run_create(programme_id=payload.programme, as_of=as_of, acting_user=request.user)
     return Status(201, run)
 

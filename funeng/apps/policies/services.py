@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from engines.rules.batch import evaluate_frame
-from engines.rules.loader import get_programme
+from engines.rules.loader import get_programme, load_programme_versions
 from engines.rules.model import Programme
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record, audit_record_many, field_diff
@@ -42,12 +42,34 @@ def _programme(programme_id: str, as_of: dt.date) -> Programme:
         ) from None
 
 
-def policy_run_check(*, programme_id: str, as_of: dt.date, acting_user: User) -> tuple[str, Programme]:
+def latest_evaluation_date(programme_id: str, today: dt.date) -> dt.date:
+    """The last date a programme may be evaluated on: today, or a known version's later start.
+
+    The facts are today's, so a later date only makes sense to try rules already published for a
+    coming date; beyond the last known version nothing is known about the rules either.
+    """
+    versions = load_programme_versions().get(programme_id, ())
+    return max([today, *(version.effective_from for version in versions)])
+
+
+def policy_run_check(
+    *, programme_id: str, as_of: dt.date, acting_user: User, today: dt.date | None = None
+) -> tuple[str, Programme]:
     """The user's region scope and the programme version in force, or a ValidationError saying why not."""
     scope = policy_scope_of(acting_user)
     if scope is None:
         raise ValidationError(
             _("Only officials and platform operators evaluate programmes."), code="forbidden"
+        )
+    latest = latest_evaluation_date(programme_id, today or timezone.localdate())
+    if as_of > latest:
+        raise ValidationError(
+            _(
+                "Choose a date up to %(latest)s: the enterprises' data are today's, and no rule "
+                "version after that date is known."
+            ),
+            params={"latest": latest.isoformat()},
+            code="too_late",
         )
     return scope, _programme(programme_id, as_of)
 
