@@ -60,7 +60,8 @@ def test_no_translation_carries_a_tool_separator_or_a_doubled_text():
         entry.msgid
         for entry in catalog
         for text in [entry.msgstr, *entry.msgstr_plural.values()]
-        if "|||" in text or (len(text) > 8 and text[: len(text) // 2].strip() == text[len(text) // 2 :].strip())
+        if "|||" in text
+        or (len(text) > 8 and text[: len(text) // 2].strip() == text[len(text) // 2 :].strip())
     ]
     assert broken == []
 

@@ -30,9 +30,9 @@ from funeng.apps.policies.access import (
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
 from funeng.apps.policies.selectors import enterprise_evaluations, programmes_in_force, run_results
 from funeng.apps.policies.services import (
+    latest_evaluation_date,
     policy_notice_mark_read,
     policy_notices_send,
-    latest_evaluation_date,
     policy_run_create,
     review_decide,
 )
