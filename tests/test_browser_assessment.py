@@ -146,3 +146,44 @@ def test_an_official_sees_the_distribution_and_rejects_evidence_with_a_reason(pa
     assert answer.evidence_state == "rejected" and answer.review_reason == "请上传盖章版本"
     screenshot(page, "assessment-queue")
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def test_a_number_out_of_range_or_not_a_number_shows_an_error_and_keeps_the_saved_answer(page: Page) -> None:
+    log_in(page, "demo_enterprise")
+    english(page)
+    page.goto("/assessment/")
+    start = page.locator("form:has(select[name=framework_id])")
+    start.locator("select[name=framework_id]").select_option("dma")
+    start.locator("button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/assessment/\d+/$"))
+    assessment = Assessment.objects.get(framework_id="dma", status="draft")
+    page.goto(f"/assessment/{assessment.pk}/?step=automation")
+    field = page.locator("#q-dma_automation_share input[name=value]")
+    field.fill("35")
+    page.keyboard.press("Tab")
+    saved(page, "dma_automation_share")
+    status = page.locator("#status-dma_automation_share")
+
+    for typed, expected in [("150", "from 0 to 100"), ("-5", "from 0 to 100"), ("1e20", "from 0 to 100")]:
+        field.fill(typed)
+        page.keyboard.press("Tab")
+        expect(status.locator(".save-error")).to_contain_text(expected)
+        expect(status).to_contain_text("The saved answer is kept")
+        expect(field).to_have_attribute("aria-invalid", "true")
+    # Letters make the field unreadable: it is refused too, never taken as "clear the answer".
+    field.fill("")
+    field.press_sequentially("12e")
+    page.keyboard.press("Tab")
+    expect(status.locator(".save-error")).to_contain_text("digits only")
+    expect(status.locator(".save-ok")).to_have_count(0)
+    screenshot(page, "assessment-number-refused")
+    answer = Answer.objects.get(assessment=assessment, question_id="dma_automation_share")
+    assert answer.value == 35
+    # A valid value saves again and clears the error.
+    field.fill("40")
+    page.keyboard.press("Tab")
+    saved(page, "dma_automation_share")
+    expect(field).not_to_have_attribute("aria-invalid", "true")
+    answer.refresh_from_db()
+    assert answer.value == 40
+    assert page.console_errors == []  # type: ignore[attr-defined]

@@ -25,7 +25,31 @@
     new FormData(form).forEach(function (value, name) { if (name !== "question") { pairs.push([name, String(value)]); } });
     return pairs;
   }
+  // The browser refuses to send a number field that is out of range or not a number at all
+  // (htmx checks validity first); say so at the field instead of leaving the last "Saved" showing.
+  function invalidInput(form) {
+    var inputs = form.querySelectorAll("input[type=number]");
+    for (var i = 0; i < inputs.length; i++) { if (!inputs[i].validity.valid) { return inputs[i]; } }
+    return null;
+  }
+  function invalidMessage(input) {
+    var min = input.getAttribute("min"), max = input.getAttribute("max");
+    var key = "data-msg-number";
+    if (!input.validity.badInput && min !== null && max !== null) { key = "data-msg-range"; }
+    else if (!input.validity.badInput && max !== null) { key = "data-msg-max"; }
+    else if (!input.validity.badInput && min !== null) { key = "data-msg-min"; }
+    return (wizard.getAttribute(key) || "").replace("{min}", min || "").replace("{max}", max || "");
+  }
+  function markInvalid(form) {
+    var bad = invalidInput(form);
+    form.querySelectorAll("input[type=number]").forEach(function (input) {
+      if (input === bad) { input.setAttribute("aria-invalid", "true"); } else { input.removeAttribute("aria-invalid"); }
+    });
+    if (bad) { say(form.getAttribute("data-question"), invalidMessage(bad), "error"); }
+    return bad !== null;
+  }
   function remember(form) {
+    if (invalidInput(form)) { return; }  // never keep (and later replay) a value the field refuses
     var pending = load();
     pending[form.getAttribute("data-question")] = pairsOf(form);
     store(pending);
@@ -103,6 +127,16 @@
         var form = event.target.closest && event.target.closest("form.answer-form");
         if (form) { remember(form); }
       }, true);
+    });
+    ["input", "change"].forEach(function (type) {
+      wizard.addEventListener(type, function (event) {
+        var form = event.target.closest && event.target.closest("form.answer-form");
+        if (form && event.target.matches("input[type=number]")) { markInvalid(form); }
+      });
+    });
+    document.body.addEventListener("htmx:validation:halted", function (event) {
+      var form = event.detail.elt;
+      if (form.matches && form.matches("form.answer-form")) { markInvalid(form); }
     });
     document.body.addEventListener("htmx:beforeRequest", function (event) {
       var form = event.detail.elt;
