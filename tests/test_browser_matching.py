@@ -324,8 +324,11 @@ def test_an_official_approves_a_provider_reads_the_gaps_and_suspends_only_with_a
     nav(official, "Provider vetting")
     applicant = Provider.objects.get(credit_code=APPLICANT_CODE)
     official.locator(f"a[href='/providers/{applicant.pk}/']").click()
+    expect(official.locator("#id_decision")).to_have_value("")  # nothing preselected
     official.select_option("#id_decision", "approve")
+    official.fill("#id_reason", "营业执照与资质已核验。")
     official.locator("form[action$='/vet/'] button[type=submit]").click()
+    official.locator(".confirm button[type=submit]").click()  # asked once more before it takes effect
     expect(success(official)).to_be_visible()
     applicant.refresh_from_db()
     assert applicant.vetting_state == VettingState.APPROVED
@@ -367,6 +370,7 @@ def test_an_official_approves_a_provider_reads_the_gaps_and_suspends_only_with_a
     official.select_option("#id_decision", "suspend")
     official.fill("#id_reason", "两家企业投诉交付延期，暂停撮合待核查。")
     official.locator("form[action$='/vet/'] button[type=submit]").click()
+    official.locator(".confirm button[type=submit]").click()
     expect(success(official)).to_be_visible()
     target.refresh_from_db()
     assert target.vetting_state == VettingState.SUSPENDED

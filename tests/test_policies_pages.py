@@ -179,9 +179,13 @@ def test_the_run_page_and_xlsx_export_list_the_track(client, world):
 
 def test_notices_go_out_once_per_run_and_the_enterprise_reads_them(client, world):
     run = policy_run_create(programme_id=ZJ, as_of=timezone.localdate(), acting_user=world["official"])
-    login(client, world["official"]).post(
+    asked = login(client, world["official"]).post(
         f"/policies/runs/{run.pk}/notify/", {"tracks": ["review", "missing"]}
     )
+    # Notices cannot be taken back: the page asks once more, naming how many would get one.
+    assert asked.status_code == 200 and "core/confirm.html" in [t.name for t in asked.templates]
+    assert not PolicyNotice.objects.exists()
+    client.post(f"/policies/runs/{run.pk}/notify/", {"tracks": ["review", "missing"], "confirmed": "1"})
     assert PolicyNotice.objects.count() == 2
     assert policy_notices_send(run=run, tracks=["review", "missing"], acting_user=world["official"]) == 0
     notice = PolicyNotice.objects.get(enterprise=world["gappy"])
@@ -255,7 +259,8 @@ def test_only_officials_of_the_region_run_read_and_decide(
     assert client.get(f"/policies/runs/{run.pk}/").status_code == run_page
     assert client.get(f"/policies/runs/{run.pk}/export.xlsx").status_code == run_page
     assert client.get(f"/policies/results/{case.pk}/decide/").status_code == decide
-    assert client.post(f"/policies/runs/{run.pk}/notify/", {"tracks": ["review"]}).status_code in (
+    notify = {"tracks": ["review"], "confirmed": "1"}
+    assert client.post(f"/policies/runs/{run.pk}/notify/", notify).status_code in (
         (302,) if run_page == 200 else (404,)
     )
 

@@ -61,8 +61,9 @@ def as_user(user, *, csrf: bool = False) -> Client:
     return client
 
 
-def vet(client: Client, target: Provider, decision: str, reason: str = ""):
-    return client.post(reverse("providers:vet", args=[target.pk]), {"decision": decision, "reason": reason})
+def vet(client: Client, target: Provider, decision: str, reason: str = "", *, confirmed: bool = True):
+    data = {"decision": decision, "reason": reason, **({"confirmed": "1"} if confirmed else {})}
+    return client.post(reverse("providers:vet", args=[target.pk]), data)
 
 
 def provider_audit() -> bool:
@@ -144,7 +145,7 @@ def test_an_official_sees_the_decision_form_only_for_their_region(world):
     response = as_user(world["gov_hz"]).get(reverse("providers:detail", args=[world["hz"].pk]))
     assert response.status_code == 200 and response.context["vet_form"] is not None
     choices = [value for value, _label in response.context["vet_form"].fields["decision"].choices]
-    assert choices == ["approve", "reject"]
+    assert choices == ["", "approve", "reject"]  # nothing preselected
 
 
 def test_enterprises_see_approved_providers_without_vetting_details(world):
@@ -172,6 +173,21 @@ def test_an_official_approves_an_application_and_it_is_audited(world):
     }
 
 
+def test_a_decision_is_asked_for_once_more_before_it_takes_effect(world):
+    client = as_user(world["gov_hz"])
+    response = vet(client, world["hz"], "approve", "licence checked", confirmed=False)
+    page = response.content.decode()
+    assert response.status_code == 200 and "core/confirm.html" in [t.name for t in response.templates]
+    assert 'name="confirmed" value="1"' in page and "licence checked" in page
+    assert state_of(world["hz"]) == VettingState.APPLIED and not provider_audit()
+
+
+def test_no_decision_is_recorded_without_choosing_one(world):
+    response = vet(as_user(world["gov_hz"]), world["hz"], "", "licence checked")
+    assert response.status_code == 200 and "decision" in response.context["vet_form"].errors
+    assert state_of(world["hz"]) == VettingState.APPLIED and not provider_audit()
+
+
 def test_the_provider_page_shows_the_decision_history(world):
     vet(as_user(world["gov_hz"]), world["hz"], "reject", "licence expired")
     response = as_user(world["prov_hz"]).get(reverse("providers:detail", args=[world["hz"].pk]))
@@ -182,9 +198,9 @@ def test_the_provider_page_shows_the_decision_history(world):
     assert "licence expired" in response.content.decode()
 
 
-@pytest.mark.parametrize("decision", ["reject", "suspend"])
-def test_rejecting_or_suspending_needs_a_reason(world, decision):
-    target = world["hz"] if decision == "reject" else world["hz_ok"]
+@pytest.mark.parametrize("decision", ["approve", "reject", "suspend"])
+def test_every_decision_needs_a_reason(world, decision):
+    target = world["hz_ok"] if decision == "suspend" else world["hz"]
     before = state_of(target)
     response = vet(as_user(world["gov_hz"]), target, decision, "   ")
     assert response.status_code == 200 and "reason" in response.context["vet_form"].errors
@@ -236,7 +252,7 @@ def test_it_refuses_other_transitions_and_writes_nothing(world, start, decision)
 
 
 def test_an_invalid_transition_through_the_page_shows_an_error(world):
-    response = vet(as_user(world["gov_hz"]), world["hz_ok"], "approve")
+    response = vet(as_user(world["gov_hz"]), world["hz_ok"], "approve", "checked")
     assert response.status_code == 200 and "decision" in response.context["vet_form"].errors
 
 
@@ -257,7 +273,7 @@ def test_the_service_refuses_an_actor_who_may_not_vet(world):
 
 
 def test_an_operator_may_vet_anywhere(world):
-    assert vet(as_user(world["operator"]), world["nj"], "approve").status_code == 302
+    assert vet(as_user(world["operator"]), world["nj"], "approve", "licence checked").status_code == 302
     assert state_of(world["nj"]) == VettingState.APPROVED
 
 

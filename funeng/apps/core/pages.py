@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 # Self-service sign-ups are logged in straight away; name the backend because two are configured.
@@ -47,3 +47,33 @@ def form_errors_from(form: forms.Form, exc: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in field_messages:
             form.add_error(target, message)
+
+
+CONFIRMED_FIELD = "confirmed"
+
+
+def confirmation_page(
+    request: HttpRequest, *, title: str, consequence: str, action: str, back_url: str
+) -> HttpResponse | None:
+    """Ask once more before an irreversible or mass action; None once the person has confirmed.
+
+    The page posts the same fields again with `confirmed=1`, so it works without JavaScript and a
+    stray click or a replayed form never acts on its own.
+    """
+    if request.POST.get(CONFIRMED_FIELD) == "1":
+        return None
+    fields = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", CONFIRMED_FIELD)
+        for value in request.POST.getlist(name)
+    ]
+    context = {
+        "title": title,
+        "consequence": consequence,
+        "action": action,
+        "back_url": back_url,
+        "fields": fields,
+        "post_url": request.get_full_path(),
+    }
+    return render(request, "core/confirm.html", context)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import membership_of, role_of
+from funeng.apps.core.pages import confirmation_page
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
 from funeng.apps.enterprises.views_edit import enterprise_form_class, profile_form_saved
 from funeng.apps.policies.access import (
@@ -253,7 +255,21 @@ def run_notify_view(request: HttpRequest, run_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose whom to notify: eligible, review or data missing."))
         return redirect("policies:run", run.pk)
-    sent = policy_notices_send(run=run, tracks=form.cleaned_data["tracks"], acting_user=request.user)
+    tracks = form.cleaned_data["tracks"]
+    confirm = confirmation_page(
+        request,
+        title=_("Send in-app notices?"),
+        consequence=_(
+            "Up to %(count)d enterprises in the chosen tracks will get a notice about this programme; "
+            "a notice cannot be taken back (enterprises already notified are skipped)."
+        )
+        % {"count": run.results.filter(track__in=tracks).count()},
+        action=_("Send the notices"),
+        back_url=reverse("policies:run", args=[run.pk]),
+    )
+    if confirm is not None:
+        return confirm
+    sent = policy_notices_send(run=run, tracks=tracks, acting_user=request.user)
     messages.success(request, _("%(count)d enterprises were notified in-app.") % {"count": sent})
     return redirect("policies:run", run.pk)
 

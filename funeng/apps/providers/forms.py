@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from funeng.apps.accounts.forms import CountyRegionField, CreditCodeField, NewAccountForm
 from funeng.apps.providers.const import VettingState
-from funeng.apps.providers.services import REASON_REQUIRED, VETTING_REASON_MAX, VettingDecision
+from funeng.apps.providers.services import VETTING_REASON_MAX, VettingDecision
 
 
 class ProviderApplicationForm(NewAccountForm):
@@ -29,20 +27,17 @@ class ProviderApplicationForm(NewAccountForm):
 
 
 class VettingForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decision"), choices=VettingDecision.choices)
+    # No decision is preselected: approving must be a choice, never what a stray click records.
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("", _("Choose a decision"))] + list(VettingDecision.choices)
+    )
     reason = forms.CharField(
         label=_("Reason"),
         max_length=VETTING_REASON_MAX,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Required when rejecting or suspending; the provider sees it."),
+        help_text=_("Every decision gives a reason; the provider sees it."),
+        error_messages={"required": _("Give a reason: the provider reads it and the audit log keeps it.")},
     )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        if cleaned.get("decision") in REASON_REQUIRED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Give a reason: the provider reads it and needs to know what to fix."))
-        return cleaned
 
 
 class ProviderEditForm(forms.Form):

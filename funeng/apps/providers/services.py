@@ -54,8 +54,9 @@ VETTING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     VettingDecision.SUSPEND: (frozenset({VettingState.APPROVED}), VettingState.SUSPENDED),
     VettingDecision.REINSTATE: (frozenset({VettingState.SUSPENDED}), VettingState.APPROVED),
 }
-# A refusal must say why: the provider reads the reason and fixes what it names.
-REASON_REQUIRED = frozenset({VettingDecision.REJECT, VettingDecision.SUSPEND})
+# Every decision says why: a refusal so the provider can fix what it names, an approval so the
+# audit log shows on what basis the platform now recommends the provider.
+REASON_REQUIRED = frozenset(VettingDecision)
 
 
 def provider_snapshot(provider: Provider) -> dict[str, Any]:
@@ -149,7 +150,7 @@ def provider_vet(*, actor: AbstractBaseUser, provider: Provider, decision: str, 
                 },
             )
     if decision in REASON_REQUIRED and not reason:
-        add_error(errors, "reason", _("Give a reason: the provider reads it and needs to know what to fix."))
+        add_error(errors, "reason", _("Give a reason: the provider reads it and the audit log keeps it."))
     if len(reason) > VETTING_REASON_MAX:
         add_error(
             errors,

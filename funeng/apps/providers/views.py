@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from engines.reference.regions import region_table
 from funeng.apps.audit.models import AuditEvent
-from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, form_errors_from
+from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, confirmation_page, form_errors_from
 from funeng.apps.providers.access import (
     access_provider_for_user,
     can_edit_provider,
@@ -111,7 +112,7 @@ def _detail(request: HttpRequest, provider: Provider, *, vet_form: VettingForm |
     if may_vet and vet_form is None:
         vet_form = VettingForm()
     if vet_form is not None:
-        vet_form.fields["decision"].choices = _decisions_for(provider)  # type: ignore[attr-defined]
+        vet_form.fields["decision"].choices = [("", _("Choose a decision")), *_decisions_for(provider)]  # type: ignore[attr-defined]
     context = {
         "provider": provider,
         "region_name": _region_name(provider.region_code),
@@ -139,6 +140,20 @@ def provider_vet_view(request: HttpRequest, provider_id: int) -> HttpResponse:
         raise PermissionDenied
     form = VettingForm(request.POST)
     if form.is_valid():
+        decision = VettingDecision(form.cleaned_data["decision"])
+        confirm = confirmation_page(
+            request,
+            title=_("%(decision)s %(name)s?") % {"decision": decision.label, "name": provider.name},
+            consequence=_(
+                "The decision takes effect at once: the provider is told, with your reason: “%(reason)s”. "
+                "It is kept in the audit log."
+            )
+            % {"reason": form.cleaned_data["reason"]},
+            action=_("Confirm: %(decision)s") % {"decision": decision.label},
+            back_url=reverse("providers:detail", args=[provider.pk]),
+        )
+        if confirm is not None:
+            return confirm
         try:
             provider = provider_vet(
                 actor=request.user,
