@@ -430,8 +430,8 @@ def test_the_reads_log_is_paginated_and_the_page_queries_do_not_grow(
         ConsentRead(consent=consent, reader=world["banker"], categories=["profile"], channel="api")
         for _ in range(60)
     )
-    for _ in range(10):
-        grant(world, bank="other_bank", categories=["digital"])
+    for days in range(10):  # ten different consents (identical ones are refused)
+        grant(world, bank="other_bank", categories=["digital"], days=30 + days)
     client.force_login(world["enterprise_a"])
     with django_assert_max_num_queries(12):
         page = client.get("/consents/").content.decode()

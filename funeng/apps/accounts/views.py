@@ -46,7 +46,7 @@ from funeng.apps.accounts.services import (
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.core.models import Membership
-from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, form_errors_from, signed_in
+from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, form_errors_from, signed_in, submit_once
 
 # --- login lockout ---------------------------------------------------------------------------
 
@@ -127,6 +127,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @sensitive_post_parameters("password", "password_confirm")
 @never_cache
 @anonymous_only
+@submit_once
 def register_enterprise_view(request: HttpRequest) -> HttpResponse:
     """Sign up as the administrator of a new or not yet claimed enterprise."""
     form = EnterpriseRegistrationForm(request.POST or None)
@@ -159,6 +160,7 @@ def register_enterprise_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@submit_once
 def colleagues_view(request: HttpRequest) -> HttpResponse:
     """The enterprise's members and invitations; a POST invites one more colleague.
 

@@ -113,6 +113,14 @@ def consent_grant(
     today = today or timezone.localdate()
     cleaned = _clean_categories(categories)
     _clean_valid_until(valid_until, today)
+    same = Consent.objects.active(today).filter(
+        enterprise_id=enterprise.pk, institution=institution, valid_until=valid_until
+    )
+    if any(sorted(existing.categories) == sorted(cleaned) for existing in same):
+        raise ValidationError(
+            _("An identical consent to this institution is already in force; nothing was added."),
+            code="duplicate",
+        )
     consent = Consent(
         enterprise_id=enterprise.pk,
         institution=institution,

@@ -29,6 +29,7 @@ from funeng.apps.consents.selectors import (
 from funeng.apps.consents.services import ConsentAlreadyRevoked, consent_grant, consent_revoke
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import is_platform_admin, membership_of
+from funeng.apps.core.pages import submit_once
 
 PAGE_SIZE = 25
 READS_PAGE_SIZE = 50
@@ -109,6 +110,7 @@ def consent_list_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@submit_once
 def consent_grant_view(request: HttpRequest) -> HttpResponse:
     """The enterprise administrator lets a bank read chosen data categories until a date."""
     membership = membership_of(request.user)

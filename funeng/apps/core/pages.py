@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import time
+import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -10,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -77,3 +81,63 @@ def confirmation_page(
         "post_url": request.get_full_path(),
     }
     return render(request, "core/confirm.html", context)
+
+
+SUBMIT_TOKEN_FIELD = "submit_token"
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+# How long a second post waits for the first one (still running) to say where it led.
+WAIT_FOR_FIRST = 5.0
+
+
+def new_submit_token() -> str:
+    """A fresh one-time token for a form (templates: {% submit_token %})."""
+    return uuid.uuid4().hex
+
+
+def submit_once(view: ViewFunc) -> ViewFunc:
+    """Let a form's post do its work once: a repeated post of the same token goes where the first went.
+
+    The token row is committed before the view runs, so of two simultaneous posts only one gets
+    past it; a post that ends without a redirect (the form had errors) frees the token again.
+    Posts without a token (API clients, old pages) are let through: the services' own duplicate
+    checks still apply to them.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        token = request.POST.get(SUBMIT_TOKEN_FIELD, "") if request.method == "POST" else ""
+        if not _TOKEN.match(token):
+            return view(request, *args, **kwargs)
+        from funeng.apps.core.models import SubmittedForm
+
+        user_id = request.user.pk if request.user.is_authenticated else None
+        try:
+            with transaction.atomic():
+                claim = SubmittedForm.objects.create(token=token, user_id=user_id, path=request.path[:300])
+        except IntegrityError:
+            return _already_submitted(request, token)
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            SubmittedForm.objects.filter(pk=claim.pk).delete()
+            raise
+        if response.status_code in (301, 302, 303):
+            SubmittedForm.objects.filter(pk=claim.pk).update(result_url=response["Location"][:500])
+        else:
+            SubmittedForm.objects.filter(pk=claim.pk).delete()
+        return response
+
+    return wrapper
+
+
+def _already_submitted(request: HttpRequest, token: str) -> HttpResponse:
+    from funeng.apps.core.models import SubmittedForm
+
+    deadline = time.monotonic() + WAIT_FOR_FIRST
+    while True:
+        earlier = SubmittedForm.objects.filter(token=token).values_list("result_url", flat=True).first()
+        if earlier or earlier is None or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    messages.info(request, _("This form had already been sent; it was carried out once."))
+    return redirect(earlier or request.path)

@@ -20,7 +20,7 @@ from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import membership_of, role_of
-from funeng.apps.core.pages import confirmation_page
+from funeng.apps.core.pages import confirmation_page, submit_once
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
 from funeng.apps.enterprises.views_edit import enterprise_form_class, profile_form_saved
 from funeng.apps.policies.access import (
@@ -170,6 +170,7 @@ def _require_runner(request: HttpRequest) -> str:
 
 
 @login_required
+@submit_once
 def proactive_view(request: HttpRequest) -> HttpResponse:
     """免申即享: choose a programme, evaluate the region in one batch, see the stored runs."""
     scope = _require_runner(request)

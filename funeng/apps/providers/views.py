@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 
 from engines.reference.regions import region_table
 from funeng.apps.audit.models import AuditEvent
-from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, confirmation_page, form_errors_from
+from funeng.apps.core.pages import (
+    LOGIN_BACKEND,
+    anonymous_only,
+    confirmation_page,
+    form_errors_from,
+    submit_once,
+)
 from funeng.apps.providers.access import (
     access_provider_for_user,
     can_edit_provider,
@@ -211,6 +217,7 @@ def provider_edit_view(request: HttpRequest, provider_id: int) -> HttpResponse:
 @sensitive_post_parameters("password", "password_confirm")
 @never_cache
 @anonymous_only
+@submit_once
 def provider_apply_view(request: HttpRequest) -> HttpResponse:
     """Apply as a digital service provider; officials of the region vet the application."""
     form = ProviderApplicationForm(request.POST or None)

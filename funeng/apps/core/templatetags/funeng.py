@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from engines.reference.regions import region_table
 from funeng.apps.core.money import money_display
+from funeng.apps.core.pages import SUBMIT_TOKEN_FIELD, new_submit_token
 
 register = template.Library()
 
@@ -23,3 +25,9 @@ def region_name(code: str | None) -> str:
     if code == "000000":
         return _("Nationwide")
     return region_table().display_name(code, code)
+
+
+@register.simple_tag
+def submit_token() -> str:
+    """A hidden one-time token: the form's post is carried out once however often it is sent."""
+    return format_html('<input type="hidden" name="{}" value="{}">', SUBMIT_TOKEN_FIELD, new_submit_token())
