@@ -30,7 +30,7 @@ def address_locked(request: HttpRequest) -> bool:
     return address_failures(request) >= settings.AXES_IP_FAILURE_LIMIT
 
 
-class LockoutHandler(AxesDatabaseHandler):
+class LockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no type hints
     """Axes' database handler with a second limit on the address alone.
 
     The pair limit (5 by default) stops guessing one user's password without letting a stranger
