@@ -175,6 +175,15 @@ def test_the_run_page_and_xlsx_export_list_the_track(client, world):
     assert len(rows) == 2 and rows[1][0] == world["gappy"].credit_code
     assert all(cell.data_type == "s" for row in sheet.iter_rows() for cell in row if cell.value is not None)
     assert AuditEvent.objects.filter(object_type="policies.policyrun", action=AuditAction.EXPORT).count() == 1
+    about = [
+        row
+        for sheet_ in load_workbook(io.BytesIO(response.content)).worksheets
+        for row in sheet_.iter_rows(values_only=True)
+    ]
+    stamps = [
+        row[1] for row in about if row and isinstance(row[1], str) and "T" in row[1] and row[1][:2] == "20"
+    ]
+    assert stamps and all(stamp.endswith("+08:00") for stamp in stamps)  # Beijing time, as on the pages
 
 
 def test_notices_go_out_once_per_run_and_the_enterprise_reads_them(client, world):

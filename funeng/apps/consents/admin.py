@@ -3,22 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from funeng.apps.consents.models import Consent, ConsentRead, FinancialInstitution
+from funeng.apps.core.admin import ReadOnlyAdmin
 
 admin.site.register(FinancialInstitution)
-
-
-@admin.register(Consent, ConsentRead)
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """Consents and their reads are evidence: visible to operators, never edited here."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+admin.site.register([Consent, ConsentRead], ReadOnlyAdmin)

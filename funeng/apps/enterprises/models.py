@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -164,7 +165,7 @@ class Enterprise(models.Model):
 
     class Meta:
         verbose_name = _("enterprise")
-        verbose_name_plural = _("enterprises")
+        verbose_name_plural = pgettext_lazy("model name", "enterprises")
         ordering = ["name", "id"]
 
     def __str__(self) -> str:

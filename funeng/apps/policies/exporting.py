@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -74,7 +75,8 @@ def run_workbook(run: PolicyRun, track: str = "") -> bytes:
         (_("Programme"), f"{programme.name} ({programme.id})"),
         (_("Rule version"), run.programme_version),
         (_("Evaluated as of"), run.as_of.isoformat()),
-        (_("Evaluated at"), run.created_at.isoformat(timespec="seconds")),
+        # People read Beijing time everywhere (pages, exports), not the UTC the database keeps.
+        (_("Evaluated at"), timezone.localtime(run.created_at).isoformat(timespec="seconds")),
         (_("Region"), run.region_code or _("whole registry")),
         (_("Source document"), programme.source_document),
     ):

@@ -1,0 +1,10 @@
+"""Operators see the records of this app in Django admin, read-only: the app's pages change them, audited."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from funeng.apps.core.admin import ReadOnlyAdmin
+from funeng.apps.tasks.models import TaskRun, WorkerHeartbeat
+
+admin.site.register([TaskRun, WorkerHeartbeat], ReadOnlyAdmin)
