@@ -100,6 +100,12 @@ def _number_in_bands(q: Question, u: float, jitter: float) -> float:
     return round(low + (high - low) * jitter * 0.999, 2)
 
 
+# Plausible "before" values by unit. Energy: China used about 0.55 t of standard coal per 10,000
+# yuan of GDP around 2020 (about 0.55 kg per 100 yuan); a manufacturer's revenue exceeds its value
+# added, so 0.2-1.5 kg per 100 yuan of revenue is a plausible spread (demo data, not statistics).
+TYPICAL_BEFORE = {"千克标准煤/百元营收": (0.2, 1.5)}
+
+
 def demo_answers(
     framework: Framework, level: float, noise: np.ndarray, jitter: np.ndarray
 ) -> dict[str, object]:
@@ -121,7 +127,8 @@ def demo_answers(
         elif q.type == "before_after":
             improvement = (u * 30.0 - 4.0) / 100.0  # weak firms sometimes got worse
             high = q.max_value if q.max_value is not None else 200.0
-            before = round(min(40.0 + 40.0 * float(jitter[i]), high * 0.8), 2)
+            low_before, high_before = TYPICAL_BEFORE.get(q.unit, (40.0, 80.0))
+            before = round(min(low_before + (high_before - low_before) * float(jitter[i]), high * 0.8), 2)
             factor = 1 - improvement if q.direction == "decrease" else 1 + improvement
             answers[q.id] = {"before": before, "after": round(min(before * factor, high), 2)}
         else:
