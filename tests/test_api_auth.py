@@ -49,13 +49,29 @@ def test_it_answers_401_to_a_wrong_authorization_header(client, operator, header
     assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
 
 
-def test_it_accepts_a_valid_token(client, operator):
-    assert client.get(URL, **bearer(operator)).status_code == 200
+@pytest.fixture
+def registered(enterprise_fields):
+    from funeng.apps.enterprises.services import enterprise_create
+
+    return enterprise_create(acting_user=None, **enterprise_fields())
 
 
-def test_it_accepts_the_scheme_in_any_case(client, operator):
+def _listed(response) -> list[str]:
+    assert response.status_code == 200
+    return [item["credit_code"] for item in response.json()["items"]]
+
+
+def test_it_accepts_a_valid_token_and_answers_as_its_user(client, operator, registered):
+    assert _listed(client.get(URL, **bearer(operator))) == [registered.credit_code]
+
+
+def test_it_accepts_the_scheme_in_any_case(client, operator, registered):
     _token, secret = token_create(user=operator, name="t")
-    assert client.get(URL, HTTP_AUTHORIZATION=f"bearer {secret}").status_code == 200
+    assert _listed(client.get(URL, HTTP_AUTHORIZATION=f"bearer {secret}")) == [registered.credit_code]
+
+
+def test_a_token_of_a_user_without_a_role_sees_nothing(client, outsider, registered):
+    assert _listed(client.get(URL, **bearer(outsider))) == []
 
 
 def test_it_refuses_a_revoked_token(client, operator):
@@ -83,9 +99,9 @@ def test_it_refuses_a_bad_token_even_when_a_session_is_logged_in(client, operato
     assert_problem(client.get(URL, HTTP_AUTHORIZATION="Bearer fn_wrong"), 401)
 
 
-def test_it_accepts_the_browser_session_for_reads(client, operator):
+def test_it_accepts_the_browser_session_for_reads(client, operator, registered):
     client.force_login(operator)
-    assert client.get(URL).status_code == 200
+    assert _listed(client.get(URL)) == [registered.credit_code]
 
 
 def test_it_requires_csrf_for_session_writes(operator, enterprise_fields):
@@ -103,7 +119,9 @@ def test_it_requires_csrf_for_session_writes(operator, enterprise_fields):
     browser.get("/api/v1/docs")  # sets the CSRF cookie, as the docs page does in a browser
     token = browser.cookies["csrftoken"].value
     response = browser.patch(url, data=body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.json()["employees"] == 3
+    enterprise.refresh_from_db()
+    assert enterprise.employees == 3
 
 
 def test_it_does_not_need_csrf_with_a_token(operator, enterprise_fields):
@@ -120,6 +138,8 @@ def test_it_does_not_need_csrf_with_a_token(operator, enterprise_fields):
         **bearer(operator),
     )
     assert response.status_code == 200
+    enterprise.refresh_from_db()
+    assert enterprise.employees == 3
 
 
 # ---------------------------------------------------------------- token services
