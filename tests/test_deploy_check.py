@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -53,3 +54,31 @@ def test_the_check_would_notice_an_insecure_setting(tmp_path):
     result = run_check(production_env(tmp_path, SESSION_COOKIE_SECURE="0"))
     assert result.returncode != 0
     assert "security.W012" in result.stdout + result.stderr
+
+
+def test_production_serves_hashed_compressed_static_files_from_collectstatic(tmp_path):
+    """whitenoise's compressed manifest storage: hashed names (cached for a year) and gzip copies."""
+    env = production_env(tmp_path, STATIC_ROOT=str(tmp_path / "static"))
+    script = Path(sys.executable).with_name("funeng")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "funeng.cli"]
+    collected = subprocess.run(
+        [*command, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert collected.returncode == 0, collected.stderr
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["vendor/echarts/echarts.min.js"]
+    assert hashed != "vendor/echarts/echarts.min.js" and (tmp_path / "static" / (hashed + ".gz")).exists()
+    url = subprocess.run(
+        [
+            *command,
+            "shell",
+            "-c",
+            "from django.templatetags.static import static; print(static('js/funeng.js'))",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert url.returncode == 0, url.stderr
+    assert url.stdout.strip().splitlines()[-1] == "/static/" + manifest["js/funeng.js"]
