@@ -88,6 +88,15 @@ def expect_no_console_errors(page: Page, *, refused: tuple[str, ...] = ()) -> No
     assert errors == [], errors
 
 
+def eventually(page: Page, condition: Callable[[], bool], *, seconds: float = 5.0) -> None:
+    """Wait for something a beacon writes: the browser sends it alongside the navigation, not before it."""
+    for _ in range(int(seconds / 0.1)):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    assert condition(), "the page's beacon did not arrive"
+
+
 def success(page: Page) -> Locator:
     return page.locator(".messages .msg-success")
 
@@ -169,6 +178,10 @@ def test_an_enterprise_two_providers_go_from_a_typed_need_to_a_reviewed_deal(per
         expect(matches.nth(index).locator("ul.reasons li").first).to_be_visible()
     expect(matches.first.locator(".match-title a")).to_have_text(ranked[0].solution.title)
     expect(enterprise.locator("dl.facts")).to_contain_text(need.industry_code)
+    # The page's beacon (a POST, as a GET never writes) logs what was shown, for learning to rank.
+    impressions = MatchEvent.objects.filter(need=need, kind=MatchEventKind.IMPRESSION)
+    eventually(enterprise, lambda: impressions.count() >= len(ranked))
+    assert {(e.solution_id, e.position) for e in impressions} == {(m.solution_id, m.rank) for m in ranked}
     screenshot(enterprise, "matching-need-result-zh")
     on_phone(enterprise, "matching-need-result-zh-phone")
 
@@ -177,7 +190,9 @@ def test_an_enterprise_two_providers_go_from_a_typed_need_to_a_reviewed_deal(per
     matches.first.locator(".match-title a").click()
     enterprise.wait_for_url(re.compile(rf"/matching/solutions/{first.pk}/\?need={need.pk}$"))
     expect(enterprise.locator("h1")).to_contain_text(first.title)
-    assert MatchEvent.objects.filter(need=need, solution=first, kind=MatchEventKind.CLICK).count() == 1
+    clicks = MatchEvent.objects.filter(need=need, solution=first, kind=MatchEventKind.CLICK)
+    eventually(enterprise, lambda: clicks.exists())
+    assert clicks.count() == 1
     enterprise.locator(f"main a[href='/matching/needs/{need.pk}/']").click()
     enterprise.wait_for_url(f"**/matching/needs/{need.pk}/")
 

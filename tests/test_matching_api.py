@@ -29,8 +29,9 @@ def call(client, user, method, path, body=None):
     )
 
 
-def test_it_runs_the_workflow_through_the_api(client, w):
-    created = call(client, w["enterprise_a"], "post", "/needs", HOMESTAY_NEED)
+def test_it_runs_the_workflow_through_the_api(client, w, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # the need is ranked after the commit
+        created = call(client, w["enterprise_a"], "post", "/needs", HOMESTAY_NEED)
     assert created.status_code == 201, created.content
     need_id = created.json()["id"]
     matches = call(client, w["enterprise_a"], "get", f"/needs/{need_id}/matches").json()

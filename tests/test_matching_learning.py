@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
+from django.test import TestCase, override_settings
 
 from engines.match import rank_need
 from engines.match.ltr import load
@@ -63,7 +63,8 @@ def log_use(w, needs: int = 24) -> list[Need]:
     for i in range(needs):
         finance = i % 2 == 1
         values = FINANCE_NEED if finance else HOMESTAY_TEXT | {"budget_cny_per_year": 5000 + 1000 * i}
-        need = need_create(enterprise=w.enterprise_a, acting_user=w["enterprise_a"], **values)
+        with TestCase.captureOnCommitCallbacks(execute=True):  # ranked after the commit
+            need = need_create(enterprise=w.enterprise_a, acting_user=w["enterprise_a"], **values)
         posted.append(need)
         for match in Match.objects.filter(need=need):
             events.append(

@@ -42,9 +42,19 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-def test_it_lets_an_enterprise_post_a_need_and_see_ranked_solutions_with_reasons(en, w):
+def beacon_fields(page: str) -> dict:
+    """What static/js/matching.js reads from the need page: its events URL and the solutions shown."""
+    found = re.search(r'<ol class="matches" data-events="([^"]+)" data-csrf="[^"]+">', page)
+    assert found, "the need page carries no events URL"
+    return {"url": found.group(1), "solutions": re.findall(r'<li class="match" data-solution="(\d+)">', page)}
+
+
+def test_it_lets_an_enterprise_post_a_need_and_see_ranked_solutions_with_reasons(
+    en, w, django_capture_on_commit_callbacks
+):
     client = as_user(en, w["enterprise_a"])
-    response = client.post("/matching/needs/new/", HOMESTAY_NEED | {"scenarios": ["business_management"]})
+    with django_capture_on_commit_callbacks(execute=True):  # ranked once the need is committed
+        response = client.post("/matching/needs/new/", HOMESTAY_NEED | {"scenarios": ["business_management"]})
     need = Need.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/matching/needs/{need.pk}/"
     assert need.scenarios == ["business_management"] and need.enterprise == w.enterprise_a
@@ -53,8 +63,15 @@ def test_it_lets_an_enterprise_post_a_need_and_see_ranked_solutions_with_reasons
     assert "场景匹配：经营管理" not in page  # English page: reasons in English
     assert "scenarios: business management" in page
     assert page.index(w.homestay.title) < page.index(w.mes.title)
-    # The enterprise's view is logged as impressions, for learning to rank.
-    assert MatchEvent.objects.filter(need=need, kind=MatchEventKind.IMPRESSION).count() >= 2
+    # Viewing writes nothing; the page's beacon reports the impressions, for learning to rank.
+    assert not MatchEvent.objects.exists()
+    shown = beacon_fields(page)
+    assert f"/matching/needs/{need.pk}/events/" == shown["url"] and len(shown["solutions"]) >= 2
+    response = client.post(shown["url"], {"kind": "impression", "solution": shown["solutions"]})
+    assert response.status_code == 204
+    impressions = MatchEvent.objects.filter(need=need, kind=MatchEventKind.IMPRESSION)
+    assert impressions.count() >= 2
+    assert impressions.get(solution=w.homestay).position == need.matches.get(solution=w.homestay).rank
 
 
 def test_it_shows_reasons_in_chinese_on_the_chinese_page(client, w):
@@ -126,8 +143,61 @@ def test_it_runs_request_answer_compare_accept_receive_review_through_the_pages(
 
 def test_it_logs_a_click_when_the_enterprise_opens_a_ranked_solution(en, w):
     need = w.need()
-    as_user(en, w["enterprise_a"]).get(f"/matching/solutions/{w.homestay.pk}/?need={need.pk}")
+    client = as_user(en, w["enterprise_a"])
+    page = client.get(f"/matching/solutions/{w.homestay.pk}/?need={need.pk}")
+    assert page.status_code == 200 and not MatchEvent.objects.exists()  # a GET never writes
+    # The need page's script reports the click as the link is followed.
+    response = client.post(f"/matching/needs/{need.pk}/events/", {"kind": "click", "solution": w.homestay.pk})
+    assert response.status_code == 204
     assert MatchEvent.objects.filter(kind=MatchEventKind.CLICK, need=need, solution=w.homestay).count() == 1
+
+
+def test_it_logs_events_only_for_the_posting_enterprise_and_only_of_ranked_solutions(en, w):
+    need = w.need()
+    url = f"/matching/needs/{need.pk}/events/"
+    refused = {"official_hz": 403, "provider_1": 403, "enterprise_b": 404, "no_role": 404}
+    for persona, status in refused.items():
+        response = as_user(en, w[persona]).post(url, {"kind": "impression", "solution": w.homestay.pk})
+        assert response.status_code == status, persona
+    enterprise = as_user(en, w["enterprise_a"])
+    assert enterprise.get(url).status_code == 405
+    assert enterprise.post(url, {"kind": "deal", "solution": w.homestay.pk}).status_code == 400
+    assert enterprise.post(url, {"kind": "click", "solution": "x"}).status_code == 400
+    unranked = services.solution_create(provider=w.provider_2, acting_user=w["provider_2"], title="未排名")
+    assert enterprise.post(url, {"kind": "click", "solution": unranked.pk}).status_code == 204
+    assert not MatchEvent.objects.exists()
+
+
+def test_it_shows_a_need_ranked_for_an_older_catalogue_as_such_and_ranks_it_again_on_request(en, w):
+    need = w.need()
+    services.solution_withdraw(solution=w.homestay, acting_user=w["provider_1"])
+    client = as_user(en, w["enterprise_a"])
+    page = text(client.get(f"/matching/needs/{need.pk}/"))
+    assert "The catalogue has changed since these solutions were ranked." in page
+    assert f'action="/matching/needs/{need.pk}/refresh/"' in page
+    assert need.matches.filter(solution=w.homestay).exists()  # the view left the stored ranking alone
+    assert client.post(f"/matching/needs/{need.pk}/refresh/").status_code == 302
+    assert not need.matches.filter(solution=w.homestay).exists()
+    assert "The catalogue has changed" not in text(client.get(f"/matching/needs/{need.pk}/"))
+
+
+def test_it_shows_a_need_never_ranked_as_ranking_and_offers_to_rank_it(en, w):
+    need = services.need_create(
+        enterprise=w.enterprise_a, acting_user=w["enterprise_a"], rank=False, **HOMESTAY_NEED
+    )
+    client = as_user(en, w["enterprise_a"])
+    page = text(client.get(f"/matching/needs/{need.pk}/"))
+    assert "Ranking… this need has not been ranked yet." in page and "Rank now" in page
+    assert "No published solution fits this need yet" not in page
+    assert not need.matches.exists()
+    official = as_user(en, w["official_hz"])
+    page = text(official.get(f"/matching/needs/{need.pk}/"))
+    assert "Ranking…" in page and "Rank now" not in page
+    assert official.post(f"/matching/needs/{need.pk}/refresh/").status_code == 403
+    client = as_user(en, w["enterprise_a"])
+    response = client.post(f"/matching/needs/{need.pk}/refresh/", follow=True)
+    assert "Ranked again against today&#x27;s catalogue." in text(response)
+    assert need.matches.order_by("rank").first().solution == w.homestay
 
 
 def test_it_refuses_the_other_enterprise_bank_and_roleless_users_a_need(en, w):

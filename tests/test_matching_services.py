@@ -12,7 +12,8 @@ from funeng.apps.audit.models import AuditEvent
 from funeng.apps.matching import services
 from funeng.apps.matching.const import DealStatus, MatchEventKind, NeedStatus, ProposalStatus, SolutionStatus
 from funeng.apps.matching.models import Deal, MatchEvent, Proposal, Solution
-from funeng.apps.matching.ranking import matches_shown
+from funeng.apps.matching.ranking import need_ranking_state
+from funeng.apps.matching.selectors import need_matches_shown
 from tests.test_matching_support import FINANCE, make_world
 
 pytestmark = pytest.mark.django_db
@@ -197,9 +198,10 @@ def test_it_stops_matching_a_withdrawn_solution_and_reranks_the_need():
     w = make_world()
     need = w.need()
     services.solution_withdraw(solution=w.homestay, acting_user=w["provider_1"])
-    shown = [m.solution for m in matches_shown(need, w["enterprise_a"], log=False)]
+    shown = [m.solution for m in need_matches_shown(need)]
     assert w.homestay not in shown
-    from funeng.apps.matching.ranking import need_matches_current
-
-    need_matches_current(need)
+    # The stored ranking is now outdated; it is ranked again on request (a POST), never on a view.
+    assert need_ranking_state(need) == "outdated"
+    services.need_rank(need=need, acting_user=w["enterprise_a"])
     assert not need.matches.filter(solution=w.homestay).exists()
+    assert need_ranking_state(need) == ""

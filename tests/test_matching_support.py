@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.test import TestCase
 
 from funeng.apps.consents.models import FinancialInstitution
 from funeng.apps.core.const import Role
@@ -83,8 +84,12 @@ class World:
         return self.people[name]
 
     def need(self, **overrides: Any) -> Need:
+        """A need of 甲, ranked as after a real commit (the test's transaction never commits)."""
         values = dict(HOMESTAY_NEED) | overrides
-        return need_create(enterprise=self.enterprise_a, acting_user=self.people["enterprise_a"], **values)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return need_create(
+                enterprise=self.enterprise_a, acting_user=self.people["enterprise_a"], **values
+            )
 
 
 def _member(username: str, **membership: Any) -> AbstractBaseUser:

@@ -41,8 +41,7 @@ from funeng.apps.matching.access import (
 )
 from funeng.apps.matching.const import MAX_PRICE
 from funeng.apps.matching.models import Complaint, Deal, Match, Need, Proposal, Review, Solution
-from funeng.apps.matching.ranking import matches_shown, need_matches_current
-from funeng.apps.matching.selectors import provider_trust
+from funeng.apps.matching.selectors import need_matches_shown, provider_trust
 from funeng.apps.providers.access import providers_visible_to
 from funeng.apps.providers.models import Provider
 
@@ -420,10 +419,7 @@ def need_close(request: HttpRequest, need_id: Path[ObjectId]) -> Need:
 def need_matches(request: HttpRequest, need_id: Path[ObjectId]) -> list[Match]:
     """Best first, each with the engine's reasons in Chinese and English; providers see only their own."""
     need = access_need_for_user(request.user, need_id)
-    is_owner = need.enterprise_id is not None and enterprise_id_of(request.user) == need.enterprise_id
-    if is_owner:
-        need_matches_current(need)
-    matches = matches_shown(need, request.user, log=is_owner)
+    matches = need_matches_shown(need)
     provider_id = provider_id_of(request.user)
     if provider_id is not None:
         matches = [m for m in matches if m.solution.provider_id == provider_id]

@@ -376,10 +376,11 @@ def needs_import(
             objects=[(n, field_diff({}, snapshot(n, ("enterprise", "status", *fields)))) for n in created]
             + [(n, field_diff(before[n.pk], snapshot(n, fields))) for n in changed],
         )
-        if rank:
-            from funeng.apps.matching.ranking import needs_rank_all
+    if rank:
+        # After the commit: ranking is CPU work and must not hold SQLite's write lock meanwhile.
+        from funeng.apps.matching.ranking import needs_rank_all
 
-            report.ranked = needs_rank_all([n for n, _ in rows if n.status == NeedStatus.OPEN])
+        report.ranked = needs_rank_all([n for n, _ in rows if n.status == NeedStatus.OPEN])
     report.created, report.updated = len(created), len(changed)
     return report
 

@@ -1,4 +1,4 @@
-"""Ranking service: database objects → the engine's plain inputs, stored matches and logged impressions.
+"""Ranking service: database objects → the engine's plain inputs → stored matches.
 
 The engine index of the catalogue is built once per process and rebuilt when the catalogue key
 changes: the count and latest change of matchable solutions, plus the reviews and finished deals
@@ -8,7 +8,11 @@ re-ranking all open needs uses its batch path.
 A learned re-ranker (`funeng matching_train`) is used when settings.MATCHING_MODEL_PATH holds a
 usable model file; it is read again when the file changes. No file means the hand-tuned blend, and so
 does a corrupt or mismatched file (with a warning in the log): a page never fails because of a model.
-The stored catalogue key then includes the model, so open needs are re-ranked when the model changes.
+The stored catalogue key then includes the model, so needs ranked before the model changed show as
+outdated.
+
+Ranking writes only when asked (a need posted or imported, the refresh button of a need's page,
+`funeng matching_refresh`): a page view never ranks (ARCHITECTURE: a GET never changes stored state).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from engines.match import model as engine
@@ -32,10 +36,9 @@ from engines.match.classifier import classify, lexicon
 from engines.match.index import SolutionIndex, build_index
 from engines.match.ltr import LearnedRanker, ModelError, ModelMissing, load
 from engines.match.rank import Ranking, blend_one, rank_need, rank_needs
-from funeng.apps.core.identity import User
 from funeng.apps.matching.access import solutions_matchable
-from funeng.apps.matching.const import MATCHES_KEPT, DealStatus, MatchEventKind, NeedStatus
-from funeng.apps.matching.models import Deal, Match, MatchEvent, Need, Review, Solution
+from funeng.apps.matching.const import MATCHES_KEPT, DealStatus, NeedStatus
+from funeng.apps.matching.models import Deal, Match, Need, Review, Solution
 from funeng.apps.matching.selectors import trust_inputs
 
 ENGINE_VETTING = {
@@ -84,13 +87,18 @@ def engine_need(need: Need) -> engine.Need:
     )
 
 
-def catalogue_key() -> str:
-    """A short fingerprint of everything the index is built from (three small aggregate queries)."""
+def _catalogue_state() -> tuple[str, bool]:
+    """(fingerprint of everything the index is built from, whether anything is matchable); three small queries."""
     solutions = solutions_matchable().aggregate(n=Count("pk"), last=Max("updated_at"), top=Max("pk"))
     reviews = Review.objects.aggregate(n=Count("pk"), top=Max("pk"))
     deals = Deal.objects.exclude(status=DealStatus.ACTIVE).aggregate(n=Count("pk"), top=Max("pk"))
     raw = f"{solutions}|{reviews}|{deals}|{lexicon().version}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return hashlib.sha256(raw.encode()).hexdigest()[:32], bool(solutions["n"])
+
+
+def catalogue_key() -> str:
+    """A short fingerprint of everything the index is built from (three small aggregate queries)."""
+    return _catalogue_state()[0]
 
 
 def _quality() -> dict[str, engine.ProviderQuality]:
@@ -168,12 +176,22 @@ def ranking_model(path: Path | None = None) -> LearnedRanker | None:
     return model
 
 
+def _model_key(key: str, model: LearnedRanker) -> str:
+    return hashlib.sha256(f"{key}|{model.name}".encode()).hexdigest()[:32]
+
+
 def _with_model(current: Catalogue) -> Catalogue:
     model = ranking_model()
     if model is None or current.index is None:
         return current
-    key = hashlib.sha256(f"{current.key}|{model.name}".encode()).hexdigest()[:32]
-    return Catalogue(key, current.index, model)
+    return Catalogue(_model_key(current.key, model), current.index, model)
+
+
+def ranking_key() -> str:
+    """The key a need ranked now would store (catalogue() builds the index; this only reads the fingerprint)."""
+    key, matchable = _catalogue_state()
+    model = ranking_model()
+    return _model_key(key, model) if model is not None and matchable else key
 
 
 def catalogue() -> Catalogue:
@@ -231,24 +249,35 @@ def _store(needs: Sequence[Need], rankings: Sequence[Ranking], key: str) -> None
     Need.objects.bulk_update(needs, STORED, batch_size=BATCH)
 
 
-@transaction.atomic
 def need_matches_refresh(need: Need, *, k: int = MATCHES_KEPT) -> Ranking | None:
-    """Rank the catalogue for one need (engine one path) and store its top k; None when nothing is published."""
+    """Rank the catalogue for one need (engine one path) and store its top k; None when nothing is published.
+
+    The engine runs before the write transaction opens: ranking is CPU work, and SQLite holds its
+    write lock for the whole transaction.
+    """
     current = catalogue()
     if current.index is None:
-        Match.objects.filter(need=need).delete()
-        need.best_score = need.best_scenario_fit = None
-        need.save(update_fields=["best_score", "best_scenario_fit"])
+        with transaction.atomic():
+            Match.objects.filter(need=need).delete()
+            # Ranked against an empty catalogue: the page says "nothing fits yet", not "not ranked yet".
+            need.matched_at = timezone.now()
+            need.matched_catalogue = current.key
+            need.best_score = need.best_scenario_fit = None
+            need.save(update_fields=["matched_at", "matched_catalogue", "best_score", "best_scenario_fit"])
         return None
     ranking = rank_need(current.index, engine_need(need), k, model=current.model)
-    _store([need], [ranking], current.key)
+    with transaction.atomic():
+        _store([need], [ranking], current.key)
     return ranking
 
 
-def need_matches_current(need: Need) -> None:
-    """Re-rank an open need whose stored matches were computed for an older catalogue."""
-    if need.status == NeedStatus.OPEN and need.matched_catalogue != catalogue().key:
-        need_matches_refresh(need)
+def need_ranking_state(need: Need) -> str:
+    """Whether an open need's stored matches are "missing" (never ranked) or "outdated" (older catalogue or model)."""
+    if need.status != NeedStatus.OPEN:
+        return ""
+    if need.matched_at is None:
+        return "missing"
+    return "outdated" if need.matched_catalogue != ranking_key() else ""  # "" = current
 
 
 def needs_rank_all(needs: Iterable[Need] | None = None, *, k: int = MATCHES_KEPT) -> int:
@@ -268,32 +297,6 @@ def needs_rank_all(needs: Iterable[Need] | None = None, *, k: int = MATCHES_KEPT
 
 
 # --- what the pages show -----------------------------------------------------------------------------
-
-
-def matches_shown(need: Need, user: User, *, log: bool) -> list[Match]:
-    """The stored matches of a need, best first; logs one impression each when `log` (the enterprise's view)."""
-    matches = list(
-        Match.objects.filter(need=need)
-        .filter(Q(solution__in=solutions_matchable()) | Q(solution__proposals__need=need))
-        .select_related("solution", "solution__provider")
-        .distinct()
-        .order_by("rank")
-    )
-    if log and matches:
-        now = timezone.now()
-        MatchEvent.objects.bulk_create(
-            MatchEvent(
-                need=need,
-                solution=m.solution,
-                kind=MatchEventKind.IMPRESSION,
-                position=m.rank,
-                score=m.score,
-                user=user if getattr(user, "is_authenticated", False) else None,  # type: ignore[misc]
-                at=now,
-            )
-            for m in matches
-        )
-    return matches
 
 
 def suggest_scenarios(text: str, *, limit: int = 4) -> list[tuple[str, float, tuple[str, ...]]]:

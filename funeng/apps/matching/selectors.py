@@ -21,8 +21,9 @@ from engines.trust import (
     provider_outcomes,
     trust_score,
 )
+from funeng.apps.matching.access import solutions_matchable
 from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
-from funeng.apps.matching.models import Complaint, Deal, Need, Review
+from funeng.apps.matching.models import Complaint, Deal, Match, Need, Review
 from funeng.apps.providers.models import Provider
 
 
@@ -203,6 +204,17 @@ def unmatched_needs(needs: QuerySet[Need], *, threshold: float = GAP_SCORE) -> Q
         needs.filter(status=NeedStatus.OPEN)
         .filter(_gap_condition(threshold))
         .order_by(F("best_score").asc(nulls_first=True), "-created_at")
+    )
+
+
+def need_matches_shown(need: Need) -> list[Match]:
+    """The stored matches of a need, best first: solutions still offered, or already asked for a proposal."""
+    return list(
+        Match.objects.filter(need=need)
+        .filter(Q(solution__in=solutions_matchable()) | Q(solution__proposals__need=need))
+        .select_related("solution", "solution__provider")
+        .distinct()
+        .order_by("rank")
     )
 
 

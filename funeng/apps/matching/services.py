@@ -27,6 +27,7 @@ from funeng.apps.matching.access import (
     provider_id_of,
 )
 from funeng.apps.matching.const import (
+    MATCHES_KEPT,
     MAX_PRICE,
     MAX_TEXT,
     ComplaintStatus,
@@ -38,6 +39,7 @@ from funeng.apps.matching.const import (
     SolutionStatus,
 )
 from funeng.apps.matching.models import Complaint, Deal, Match, MatchEvent, Need, Proposal, Review, Solution
+from funeng.apps.matching.ranking import need_matches_refresh
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
 
@@ -299,7 +301,6 @@ def need_profile(enterprise: Enterprise) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def need_create(
     *,
     enterprise: Enterprise,
@@ -310,7 +311,32 @@ def need_create(
     budget_cny_per_year: object = None,
     rank: bool = True,
 ) -> Need:
-    """Post a need for the enterprise (its profile copied), rank the catalogue for it, audit it."""
+    """Post a need for the enterprise (its profile copied) and audit it; the catalogue is ranked for it after the commit."""
+    need = _need_insert(
+        enterprise=enterprise,
+        acting_user=acting_user,
+        title=title,
+        description=description,
+        scenarios=scenarios,
+        budget_cny_per_year=budget_cny_per_year,
+    )
+    if rank:
+        # Ranking is CPU work: outside the transaction, so SQLite's write lock is not held meanwhile.
+        # Robust: should it fail, the need stays posted and its page offers to rank it again.
+        transaction.on_commit(lambda: need_matches_refresh(need), robust=True)
+    return need
+
+
+@transaction.atomic
+def _need_insert(
+    *,
+    enterprise: Enterprise,
+    acting_user: User,
+    title: str,
+    description: str,
+    scenarios: Iterable[str],
+    budget_cny_per_year: object,
+) -> Need:
     if not (is_platform_admin(acting_user) or enterprise_id_of(acting_user) == enterprise.pk):
         raise PermissionDenied
     need = Need(
@@ -329,10 +355,24 @@ def need_create(
         obj=need,
         changes=field_diff({}, snapshot(need, ("enterprise", "status", *NEED_FIELDS))),
     )
-    if rank:
-        from funeng.apps.matching.ranking import need_matches_refresh
+    return need
 
-        need_matches_refresh(need)
+
+def need_rank(*, need: Need, acting_user: User) -> Need:
+    """Rank the catalogue for an open need again (the refresh button of its page); its users or operators only.
+
+    Not one transaction: the engine runs first, then need_matches_refresh stores in a short one.
+    """
+    if not can_edit_need(acting_user, need):
+        raise PermissionDenied
+    if need.status != NeedStatus.OPEN:
+        raise _fail(
+            "status",
+            _("Only an open need is ranked; this one is %(state)s."),
+            "not_open",
+            state=need.get_status_display(),
+        )
+    need_matches_refresh(need)
     return need
 
 
@@ -721,8 +761,37 @@ def complaint_decide(*, complaint: Complaint, acting_user: User, decision: str, 
     return complaint
 
 
-def match_event_record(*, need: Need, solution: Solution, kind: str, acting_user: User) -> None:
-    """Log a click on a ranked solution (impressions are logged by ranking.matches_shown)."""
-    if kind not in (MatchEventKind.CLICK,):
-        raise ValueError(f"only clicks are recorded here, not {kind!r}")
-    _event(need, solution, kind, acting_user)
+@transaction.atomic
+def match_events_log(*, need: Need, kind: str, solution_ids: Sequence[int], acting_user: User) -> int:
+    """Log what the enterprise saw (impressions) or opened (a click) in its need's ranking; returns the rows written.
+
+    The need page's beacon calls this in a POST of its own, so viewing a page never writes. Only
+    solutions in the stored ranking are logged, each with its position and score there.
+    """
+    if kind not in (MatchEventKind.IMPRESSION, MatchEventKind.CLICK):
+        raise ValueError(f"only impressions and clicks are logged here, not {kind!r}")
+    if need.enterprise_id is None or enterprise_id_of(acting_user) != need.enterprise_id:
+        raise PermissionDenied
+    wanted = list(dict.fromkeys(solution_ids))[: 1 if kind == MatchEventKind.CLICK else MATCHES_KEPT]
+    ranked = {
+        solution_id: (rank, score)
+        for solution_id, rank, score in Match.objects.filter(need=need, solution_id__in=wanted).values_list(
+            "solution_id", "rank", "score"
+        )
+    }
+    now = timezone.now()
+    events = [
+        MatchEvent(
+            need=need,
+            solution_id=solution_id,
+            kind=kind,
+            position=ranked[solution_id][0],
+            score=ranked[solution_id][1],
+            user_id=user_id(acting_user),
+            at=now,
+        )
+        for solution_id in wanted
+        if solution_id in ranked
+    ]
+    MatchEvent.objects.bulk_create(events)
+    return len(events)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from funeng.apps.matching.access import (
 )
 from funeng.apps.matching.const import (
     GAP_SCORE,
+    MATCHES_KEPT,
     ComplaintStatus,
     DealStatus,
     MatchEventKind,
@@ -64,10 +65,11 @@ from funeng.apps.matching.forms import (
     apply_errors,
 )
 from funeng.apps.matching.models import Deal, Match, Need, Review, Solution
-from funeng.apps.matching.ranking import matches_shown, need_matches_current, suggest_scenarios
+from funeng.apps.matching.ranking import need_ranking_state, suggest_scenarios
 from funeng.apps.matching.selectors import (
     counts_by_status,
     gap_rows,
+    need_matches_shown,
     provider_trust,
     reassessment_url,
     scenario_label,
@@ -245,9 +247,9 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     need = access_need_for_user(request.user, need_id)
     is_owner = need.enterprise_id is not None and enterprise_id_of(request.user) == need.enterprise_id
     provider_id = provider_id_of(request.user)
-    if is_owner:
-        need_matches_current(need)
-    matches = matches_shown(need, request.user, log=is_owner)
+    # A GET never writes: stale matches are shown as such with a refresh button (a POST), and the
+    # page's script reports what was shown and opened to need_events (impressions, clicks).
+    matches = need_matches_shown(need)
     if provider_id is not None:
         # A provider sees its own place in the ranking, not its competitors.
         matches = [m for m in matches if m.solution.provider_id == provider_id]
@@ -261,6 +263,8 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         "is_owner": is_owner,
         "show_enterprise": not is_owner and can_see_need_enterprise(request.user, need),
         "can_edit": can_edit_need(request.user, need) and need.status != NeedStatus.CLOSED,
+        "ranking_state": need_ranking_state(need),
+        "can_rank": can_edit_need(request.user, need) and need.status == NeedStatus.OPEN,
         "rows": _match_rows(need, matches),
         "proposals": proposals,
         "submitted": sum(1 for p in proposals if p.status == ProposalStatus.SUBMITTED),
@@ -272,6 +276,32 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
         "deals": list(need.deals.select_related("provider", "solution")),
     }
     return render(request, "matching/need_detail.html", context)
+
+
+@login_required
+@require_POST
+def need_refresh(request: HttpRequest, need_id: int) -> HttpResponse:
+    """Rank the catalogue for the need again (its page offers this when the stored ranking is missing or old)."""
+    need = access_need_for_user(request.user, need_id, write=True)
+    _attempt(
+        request,
+        lambda: services.need_rank(need=need, acting_user=request.user),
+        _("Ranked again against today's catalogue."),
+    )
+    return redirect("matching:need", need.pk)
+
+
+@login_required
+@require_POST
+def need_events(request: HttpRequest, need_id: int) -> HttpResponse:
+    """Beacon of the need page (static/js/matching.js): the ranked solutions it showed, or the one opened."""
+    need = access_need_for_user(request.user, need_id)
+    kind = request.POST.get("kind", "")
+    ids = [int(v) for v in request.POST.getlist("solution")[:MATCHES_KEPT] if v.isdigit() and len(v) < 16]
+    if kind not in (MatchEventKind.IMPRESSION, MatchEventKind.CLICK) or not ids:
+        return HttpResponseBadRequest()
+    services.match_events_log(need=need, kind=kind, solution_ids=ids, acting_user=request.user)
+    return HttpResponse(status=204)
 
 
 @login_required
@@ -654,16 +684,12 @@ def solution_edit(request: HttpRequest, solution_id: int) -> HttpResponse:
 
 @login_required
 def solution_detail(request: HttpRequest, solution_id: int) -> HttpResponse:
-    """A solution; opened from a need's ranking (?need=) it logs a click for learning to rank."""
+    """A solution; opened from a need's ranking (?need=) it links back to the need (the click is the beacon's)."""
     solution = access_solution_for_user(request.user, solution_id)
     need_id = request.GET.get("need", "")
     need = None
-    if need_id.isdigit():
+    if need_id.isdigit() and len(need_id) < 16:
         need = needs_visible_to(request.user).filter(pk=int(need_id)).first()
-        if need is not None and enterprise_id_of(request.user) == need.enterprise_id:
-            services.match_event_record(
-                need=need, solution=solution, kind=MatchEventKind.CLICK, acting_user=request.user
-            )
     regions = [_region(code) for code in solution.regions]
     context = {
         "solution": solution,
