@@ -19,14 +19,8 @@ from funeng.apps.audit.models import AuditEvent
 from funeng.apps.matching import learning
 from funeng.apps.matching.const import MatchEventKind
 from funeng.apps.matching.models import Match, MatchEvent, Need
-from funeng.apps.matching.ranking import (
-    catalogue,
-    catalogue_key,
-    engine_need,
-    need_matches_refresh,
-    ranking_model,
-)
-from funeng.apps.matching.services import need_create
+from funeng.apps.matching.ranking import catalogue, catalogue_key, engine_need, ranking_model
+from funeng.apps.matching.services import need_create, need_matches_refresh
 from tests.test_match_ltr import model_with
 from tests.test_matching_support import make_world
 
@@ -106,7 +100,7 @@ def test_it_stores_matches_scored_by_the_model_when_a_model_file_exists(w, model
     model.save(model_path)
     current = catalogue()
     assert current.model == model
-    need_matches_refresh(need)
+    need_matches_refresh(need=need)
     expected = rank_need(current.index, engine_need(need), 10, model=model)
     assert stored(need) == [(m.solution_id, pytest.approx(m.score)) for m in expected.matches]
     assert blend_order[:2] == [str(w.homestay.pk), str(w.mes.pk)]

@@ -33,7 +33,7 @@ from funeng.apps.assessment.const import (
 from funeng.apps.assessment.evidence import display_name, sniff_kind
 from funeng.apps.assessment.models import Answer, Assessment, AssessmentResult, Evidence
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record
+from funeng.apps.audit.services import acting_user_id, audit_record
 from funeng.apps.enterprises.models import Enterprise
 
 Actor = AbstractBaseUser | AnonymousUser
@@ -57,10 +57,6 @@ class AnswersInvalid(Exception):
 def framework_of(assessment: Assessment) -> Framework:
     """The shipped framework an assessment is answered on."""
     return get_framework(assessment.framework_id)
-
-
-def _user_id(actor: Actor) -> int | None:
-    return actor.pk if isinstance(actor, AbstractBaseUser) else None
 
 
 def _not_draft() -> ValidationError:
@@ -128,7 +124,7 @@ def assessment_start(*, enterprise: Enterprise, framework_id: str, acting_user: 
         engine_version=ENGINE_VERSION,
         round_index=0 if last is None else last.round_index + 1,
         previous=last,
-        started_by_id=_user_id(acting_user),
+        started_by_id=acting_user_id(acting_user),
     )
     assessment.full_clean()
     assessment.save()
@@ -295,7 +291,7 @@ def evidence_attach(
         kind=kind,
         size=upload.size or 0,
         sha256=_sha256(upload),
-        uploaded_by_id=_user_id(acting_user),
+        uploaded_by_id=acting_user_id(acting_user),
     )
     # A random name with our own extension: the uploader chooses neither the path nor the type.
     evidence.file.save(f"{uuid.uuid4().hex}{EVIDENCE_KINDS[kind][1]}", upload, save=False)
@@ -362,7 +358,7 @@ def evidence_review(
     locked.evidence_state = (
         EvidenceState.VERIFIED if decision == ReviewDecision.VERIFY else EvidenceState.REJECTED
     )
-    locked.reviewed_by_id = _user_id(acting_user)
+    locked.reviewed_by_id = acting_user_id(acting_user)
     locked.reviewed_at = now or timezone.now()
     locked.review_reason = reason
     locked.full_clean()
@@ -459,7 +455,7 @@ def assessment_submit(
     stored.save()
     locked.status = AssessmentStatus.SUBMITTED
     locked.submitted_at = now or timezone.now()
-    locked.submitted_by_id = _user_id(acting_user)
+    locked.submitted_by_id = acting_user_id(acting_user)
     locked.framework_version = framework.version
     locked.engine_version = ENGINE_VERSION
     locked.save(

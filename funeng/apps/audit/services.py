@@ -1,24 +1,69 @@
-"""Write audit rows; callers run inside the transaction of the change they record."""
+"""Write audit rows; callers run inside the transaction of the change they record.
+
+Also the helpers every app's audit shares: `snapshot` (fields as audit values, the `before` of a
+diff), `field_diff`, `audit_created` (a new object's fields) and `acting_user_id` (who to name on
+a row's created_by/decided_by).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models, transaction
 
 from funeng.apps.audit.models import AuditAction, AuditEvent
 
+Actor = AbstractBaseUser | AnonymousUser | None
 ENTERPRISE_LABEL = "enterprises.enterprise"
 # Related objects whose region has been looked up during one call: a bulk write of many rows that
 # point at the same enterprise or provider costs one query per tenant, not one per row.
 _RegionCache = dict[tuple[str, Any], str]
 
 
-def _actor(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Any, str]:
+def acting_user_id(user: Actor) -> int | None:
+    """The primary key of a signed-in user; None for the system (no user) or an anonymous visitor."""
+    if user is None or not user.is_authenticated:
+        return None
+    pk: int = user.pk
+    return pk
+
+
+def signed_in_user_id(user: Actor) -> int:
+    """The acting user's primary key where the row must name a person (a party to a deal always does)."""
+    pk = acting_user_id(user)
+    if pk is None:
+        raise PermissionDenied
+    return pk
+
+
+def audit_value(value: Any) -> Any:
+    """A field value as the audit log stores it (JSON): decimals as text, dates ISO, tuples as lists."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [audit_value(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Named fields of `obj` as audit values, foreign keys as ids: the `before` and `after` of field_diff."""
+    result = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = field.attname if isinstance(field, models.ForeignKey) else name
+        result[name] = audit_value(getattr(obj, attname))
+    return result
+
+
+def _actor(user: Actor) -> tuple[Any, str]:
     if user is None or not user.is_authenticated:
         return None, "system"
     return user, user.get_username()
@@ -93,7 +138,7 @@ def _event(
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     obj: models.Model,
     changes: dict[str, Any] | None = None,
@@ -106,7 +151,7 @@ def audit_record(
 
 def audit_record_artifact(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     object_type: str,
     object_id: str,
@@ -133,7 +178,7 @@ def audit_record_artifact(
 
 def audit_record_many(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: Actor,
     action: str,
     objects: Iterable[tuple[models.Model, dict[str, Any]]],
 ) -> int:
@@ -148,6 +193,23 @@ def audit_record_many(
 def field_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for fields whose value changed."""
     return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+
+
+def audit_created(
+    *, actor: Actor, obj: models.Model, fields: Iterable[str], action: str = AuditAction.CREATE
+) -> AuditEvent:
+    """One audit row for a new object: each named field that has a value, as [None, value]."""
+    return audit_record(actor=actor, action=action, obj=obj, changes=field_diff({}, snapshot(obj, fields)))
+
+
+def audit_created_many(
+    *, actor: Actor, objects: Iterable[models.Model], fields: Iterable[str], action: str = AuditAction.CREATE
+) -> int:
+    """audit_created for many new objects in bulk (imports, the demo generator)."""
+    names = tuple(fields)
+    return audit_record_many(
+        actor=actor, action=action, objects=((o, field_diff({}, snapshot(o, names))) for o in objects)
+    )
 
 
 @transaction.atomic

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record, field_diff
+from funeng.apps.audit.services import audit_created, audit_record, field_diff, snapshot
 from funeng.apps.consents.access import can_manage_consents
 from funeng.apps.consents.const import DataCategory
 from funeng.apps.consents.models import Consent, ConsentRead, FinancialInstitution
@@ -84,16 +83,8 @@ def _clean_valid_until(valid_until: dt.date, today: dt.date) -> None:
         )
 
 
-def consent_snapshot(consent: Consent) -> dict[str, Any]:
-    """The consent's fields as JSON-ready values, for audit diffs."""
-    return {
-        "enterprise": consent.enterprise_id,
-        "institution": consent.institution_id,
-        "categories": list(consent.categories),
-        "valid_until": consent.valid_until.isoformat(),
-        "granted_by": consent.granted_by_id,
-        "revoked_at": consent.revoked_at.isoformat() if consent.revoked_at else None,
-    }
+# What a consent's audit rows record.
+AUDITED_FIELDS = ("enterprise", "institution", "categories", "valid_until", "granted_by", "revoked_at")
 
 
 @transaction.atomic
@@ -130,9 +121,7 @@ def consent_grant(
     )
     consent.full_clean()
     consent.save()
-    audit_record(
-        actor=actor, action=AuditAction.CREATE, obj=consent, changes=field_diff({}, consent_snapshot(consent))
-    )
+    audit_created(actor=actor, obj=consent, fields=AUDITED_FIELDS)
     return consent
 
 
@@ -149,14 +138,14 @@ def consent_revoke(*, actor: Actor, consent: Consent, now: dt.datetime | None = 
             code="already_revoked",
             params={"date": timezone.localtime(locked.revoked_at).strftime("%Y-%m-%d %H:%M")},
         )
-    before = consent_snapshot(locked)
+    before = snapshot(locked, AUDITED_FIELDS)
     locked.revoked_at = now or timezone.now()
     locked.save(update_fields=["revoked_at"])
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
         obj=locked,
-        changes=field_diff(before, consent_snapshot(locked)),
+        changes=field_diff(before, snapshot(locked, AUDITED_FIELDS)),
     )
     consent.revoked_at = locked.revoked_at
     return locked

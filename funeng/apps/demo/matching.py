@@ -1,7 +1,7 @@
 """Demo matchmaking: ~300 providers, ~1,500 solutions across the taxonomy, ~800 needs, proposals, deals, reviews.
 
 Everything is invented (names, products, prices) and deterministic by seed. Rows are written with
-bulk_create and audited with audit_record_many, like the demo enterprises; needs are ranked with the
+bulk_create and audited with audit_created_many, like the demo enterprises; needs are ranked with the
 engine's batch path, and proposals go to solutions that really ranked high for the need. Where the
 demo assessments gave an enterprise a T0 and a T1 round, its deal falls between them, so providers
 show measured outcomes. demo_provider gets solutions, an inbox and reviewed deals; demo_enterprise
@@ -22,8 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from engines.reference.credit_code import check_character, org_code_check
-from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record_many
+from funeng.apps.audit.services import audit_created_many
 from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching.const import (
@@ -35,8 +34,8 @@ from funeng.apps.matching.const import (
     SolutionStatus,
 )
 from funeng.apps.matching.models import Complaint, Deal, Match, MatchEvent, Need, Proposal, Review, Solution
-from funeng.apps.matching.ranking import forget_catalogue, needs_rank_all
-from funeng.apps.matching.services import deal_scenarios
+from funeng.apps.matching.ranking import forget_catalogue
+from funeng.apps.matching.services import deal_scenarios, needs_rank_all
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
 
@@ -292,11 +291,8 @@ class DemoMatching:
 
 
 def _audit(objects: list[Any], fields: tuple[str, ...]) -> None:
-    audit_record_many(
-        actor=None,
-        action=AuditAction.CREATE,
-        objects=((o, {f: [None, str(getattr(o, f))] for f in fields}) for o in objects),
-    )
+    """Audit demo rows as the services audit a creation (audit_created), in bulk."""
+    audit_created_many(actor=None, objects=objects, fields=fields)
 
 
 @transaction.atomic
@@ -415,7 +411,7 @@ def demo_matching_create(*, seed: int = 1, now: dt.datetime | None = None) -> De
     result.needs = len(needs)
 
     forget_catalogue()
-    needs_rank_all(needs)
+    needs_rank_all(needs=needs)
 
     # --- proposals, deals, reviews, complaints ----------------------------------------------
     rounds = _rounds()
@@ -642,7 +638,7 @@ def demo_matching_create(*, seed: int = 1, now: dt.datetime | None = None) -> De
     result.reviews = len(reviews)
     # Provider quality changed (reviews, deals): re-rank the needs still open.
     forget_catalogue()
-    needs_rank_all([n for n in needs if n.status == NeedStatus.OPEN])
+    needs_rank_all(needs=[n for n in needs if n.status == NeedStatus.OPEN])
     return result
 
 

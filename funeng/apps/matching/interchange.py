@@ -27,18 +27,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 
 from engines.match import io as engine_io
 from engines.match import model as engine
-from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record_many, field_diff
 from funeng.apps.core.identity import User
 from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.matching import services
 from funeng.apps.matching.const import NeedStatus, SolutionStatus
 from funeng.apps.matching.models import Need, Solution
-from funeng.apps.matching.services import NEED_FIELDS, SOLUTION_FIELDS, snapshot
+from funeng.apps.matching.services import NEED_FIELDS
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
 
@@ -235,37 +232,11 @@ def solutions_import(
         report.updated = len(rows) - report.created
         report.providers_created = sorted(new_providers)
         return report
-    with transaction.atomic():
-        before = {
-            s.pk: snapshot(s, SOLUTION_FIELDS)
-            for s in Solution.objects.filter(pk__in=[r[2].pk for r in rows if not r[3]])
-        }
-        if new_providers:
-            Provider.objects.bulk_create(list(new_providers.values()))
-            audit_record_many(
-                actor=acting_user,
-                action=AuditAction.IMPORT,
-                objects=(
-                    (p, {"name": [None, p.name], "vetting_state": [None, p.vetting_state]})
-                    for p in new_providers.values()
-                ),
-            )
-        created = [r[2] for r in rows if r[3]]
-        changed = [r[2] for r in rows if not r[3]]
-        Solution.objects.bulk_create(created, batch_size=1000)
-        if changed:
-            Solution.objects.bulk_update(changed, [*SOLUTION_FIELDS, "provider"], batch_size=1000)
-        audit_record_many(
-            actor=acting_user,
-            action=AuditAction.IMPORT,
-            objects=[
-                (s, field_diff({}, snapshot(s, ("provider", "status", *SOLUTION_FIELDS)))) for s in created
-            ]
-            + [(s, field_diff(before[s.pk], snapshot(s, SOLUTION_FIELDS))) for s in changed],
-        )
-        # bulk_update skips auto_now: touch updated_at so the ranking index is rebuilt.
-        if changed:
-            Solution.objects.filter(pk__in=[s.pk for s in changed]).update(updated_at=timezone.now())
+    created = [r[2] for r in rows if r[3]]
+    changed = [r[2] for r in rows if not r[3]]
+    services.solutions_import_save(
+        created=created, changed=changed, new_providers=list(new_providers.values()), acting_user=acting_user
+    )
     report.created = len(created)
     report.updated = len(changed)
     report.providers_created = sorted(new_providers)
@@ -364,23 +335,12 @@ def needs_import(
     if dry_run:
         report.created, report.updated = len(created), len(changed)
         return report
-    fields = (*NEED_FIELDS, *NEED_PROFILE)
-    with transaction.atomic():
-        before = {n.pk: snapshot(n, fields) for n in Need.objects.filter(pk__in=[n.pk for n in changed])}
-        Need.objects.bulk_create(created, batch_size=1000)
-        if changed:
-            Need.objects.bulk_update(changed, ["enterprise", *fields], batch_size=1000)
-        audit_record_many(
-            actor=acting_user,
-            action=AuditAction.IMPORT,
-            objects=[(n, field_diff({}, snapshot(n, ("enterprise", "status", *fields)))) for n in created]
-            + [(n, field_diff(before[n.pk], snapshot(n, fields))) for n in changed],
-        )
+    services.needs_import_save(
+        created=created, changed=changed, fields=(*NEED_FIELDS, *NEED_PROFILE), acting_user=acting_user
+    )
     if rank:
         # After the commit: ranking is CPU work and must not hold SQLite's write lock meanwhile.
-        from funeng.apps.matching.ranking import needs_rank_all
-
-        report.ranked = needs_rank_all([n for n, _ in rows if n.status == NeedStatus.OPEN])
+        report.ranked = services.needs_rank_all(needs=[n for n, _ in rows if n.status == NeedStatus.OPEN])
     report.created, report.updated = len(created), len(changed)
     return report
 

@@ -1,4 +1,4 @@
-"""Learning to rank from use: logged events → training rows → a re-ranker, evaluated, saved with an audit row.
+"""Learning to rank from use: logged events → training rows → a re-ranker, evaluated (services.ranking_model_save saves it).
 
 The interaction log (MatchEvent: impressions, clicks, proposals requested, deals) becomes one label
 per need × solution (the best event). Features are computed by the engine on today's index for
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count
 
 from engines.match.evaluate import blend_and_model_scores
@@ -35,11 +34,8 @@ from engines.match.ltr import (
 )
 from engines.match.metrics import Scores
 from engines.match.model import Need as EngineNeed
-from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record_artifact
-from funeng.apps.core.identity import User
 from funeng.apps.matching.models import MatchEvent, Need
-from funeng.apps.matching.ranking import catalogue, engine_need, ranking_model
+from funeng.apps.matching.ranking import catalogue, engine_need
 
 MODEL_OBJECT_TYPE = "matching.ranking_model"
 DEV_TOLERANCE = 0.01  # NDCG@10 the model may lose against the blend on the labelled set and still be saved
@@ -196,35 +192,6 @@ def ranking_model_train(
         labelled=labelled,
         notes=notes,
     )
-
-
-@transaction.atomic
-def ranking_model_save(*, report: TrainingReport, path: Path, acting_user: User | None) -> None:
-    """Write the model file and its audit row; the row is written first, so a failed write leaves neither."""
-    previous = ranking_model(path)
-    model = report.model
-    changes: dict[str, Any] = {
-        "ranker": [previous.name if previous else "blend", model.name],
-        "path": str(path),
-        "events": report.use.events,
-        "needs": model.metadata.get("needs"),
-        "pairs": model.metadata.get("pairs"),
-        "ndcg@10 logged hold-out": [round(report.held_blend, 4), round(report.held_learned, 4)],
-    }
-    if report.labelled is not None:
-        changes["ndcg@10 labelled set"] = [
-            round(report.labelled.blend.ndcg10, 4),
-            round(report.labelled.learned.ndcg10, 4),
-        ]
-    audit_record_artifact(
-        actor=acting_user,
-        action=AuditAction.CREATE,
-        object_type=MODEL_OBJECT_TYPE,
-        object_id=model.name,
-        object_repr=f"matching ranking model {path.name} ({model.metadata.get('trained_at')})",
-        changes=changes,
-    )
-    model.save(path)
 
 
 def labelled_folder_problem(folder: Path) -> str | None:

@@ -11,25 +11,25 @@ does a corrupt or mismatched file (with a warning in the log): a page never fail
 The stored catalogue key then includes the model, so needs ranked before the model changed show as
 outdated.
 
-Ranking writes only when asked (a need posted or imported, the refresh button of a need's page,
-`funeng matching_refresh`): a page view never ranks (ARCHITECTURE: a GET never changes stored state).
+This module computes; services.py writes what it computes (needs_matches_store), and only when
+asked: a need posted or imported, the refresh button of a need's page, `funeng matching_refresh`.
+A page view never ranks (ARCHITECTURE: a GET never changes stored state).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 import os
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Max
-from django.utils import timezone
 
 from engines.match import model as engine
 from engines.match.classifier import classify, lexicon
@@ -47,7 +47,7 @@ ENGINE_VETTING = {
     "rejected": "suspended",
     "suspended": "suspended",
 }
-BATCH = 500
+BATCH = 500  # needs ranked and stored together by the batch path
 logger = logging.getLogger(__name__)
 STORED = ["matched_at", "matched_catalogue", "detected_scenarios", "best_score", "best_scenario_fit"]
 
@@ -217,58 +217,52 @@ def forget_catalogue() -> None:
         _model = None
 
 
-# --- storing matches -----------------------------------------------------------------------------
+# --- what a ranking stores (services.needs_matches_store writes it) -----------------------------------
 
 
-def _store(needs: Sequence[Need], rankings: Sequence[Ranking], key: str) -> None:
-    now = timezone.now()
-    Match.objects.filter(need__in=[n.pk for n in needs]).delete()
-    rows = []
-    for need, ranking in zip(needs, rankings, strict=True):
-        for match in ranking.matches:
-            rows.append(
-                Match(
-                    need=need,
-                    solution_id=int(match.solution_id),
-                    rank=match.rank,
-                    score=match.score,
-                    reasons=[r.as_dict() for r in match.reasons],
-                    features={k: round(v, 6) for k, v in match.features.items()},
-                )
-            )
-        need.matched_at = now
-        need.matched_catalogue = key
-        need.detected_scenarios = [ident for ident, _score, _cues in ranking.scenarios]
-        # Gaps are judged on the hand blend, whichever ranker ordered the list: a learned model
-        # re-orders, but "no good match" must not move with each retraining.
-        fits = [(blend_one(m.features), m) for m in ranking.matches]
-        best = max(fits, key=lambda pair: pair[0], default=None)
-        need.best_score = None if best is None else best[0]
-        need.best_scenario_fit = None if best is None else best[1].features.get("scenario", 0.0)
-    Match.objects.bulk_create(rows, batch_size=2000)
-    Need.objects.bulk_update(needs, STORED, batch_size=BATCH)
-
-
-def need_matches_refresh(need: Need, *, k: int = MATCHES_KEPT) -> Ranking | None:
-    """Rank the catalogue for one need (engine one path) and store its top k; None when nothing is published.
-
-    The engine runs before the write transaction opens: ranking is CPU work, and SQLite holds its
-    write lock for the whole transaction.
-    """
-    current = catalogue()
+def rank_one(current: Catalogue, need: Need, *, k: int = MATCHES_KEPT) -> Ranking | None:
+    """The engine's one path for one need (with explanations); None when nothing is published."""
     if current.index is None:
-        with transaction.atomic():
-            Match.objects.filter(need=need).delete()
-            # Ranked against an empty catalogue: the page says "nothing fits yet", not "not ranked yet".
-            need.matched_at = timezone.now()
-            need.matched_catalogue = current.key
-            need.best_score = need.best_scenario_fit = None
-            need.save(update_fields=["matched_at", "matched_catalogue", "best_score", "best_scenario_fit"])
         return None
-    ranking = rank_need(current.index, engine_need(need), k, model=current.model)
-    with transaction.atomic():
-        _store([need], [ranking], current.key)
-    return ranking
+    return rank_need(current.index, engine_need(need), k, model=current.model)
+
+
+def rank_batch(current: Catalogue, needs: Sequence[Need], *, k: int = MATCHES_KEPT) -> list[Ranking]:
+    """The engine's batch path for many needs (the catalogue must not be empty)."""
+    if current.index is None:
+        raise ValueError("nothing is published: there is no catalogue to rank against")
+    return rank_needs(current.index, [engine_need(n) for n in needs], k, model=current.model)
+
+
+def need_ranked(need: Need, ranking: Ranking | None, key: str, now: dt.datetime) -> list[Match]:
+    """A ranking's Match rows (unsaved), with the need's ranking fields (STORED) set on it, not saved.
+
+    None means the catalogue was empty: no rows, and the need counts as ranked, with no best match,
+    so its page says "nothing fits yet" rather than "not ranked yet".
+    """
+    need.matched_at = now
+    need.matched_catalogue = key
+    if ranking is None:
+        need.best_score = need.best_scenario_fit = None
+        return []
+    need.detected_scenarios = [ident for ident, _score, _cues in ranking.scenarios]
+    # Gaps are judged on the hand blend, whichever ranker ordered the list: a learned model
+    # re-orders, but "no good match" must not move with each retraining.
+    fits = [(blend_one(m.features), m) for m in ranking.matches]
+    best = max(fits, key=lambda pair: pair[0], default=None)
+    need.best_score = None if best is None else best[0]
+    need.best_scenario_fit = None if best is None else best[1].features.get("scenario", 0.0)
+    return [
+        Match(
+            need=need,
+            solution_id=int(match.solution_id),
+            rank=match.rank,
+            score=match.score,
+            reasons=[r.as_dict() for r in match.reasons],
+            features={name: round(value, 6) for name, value in match.features.items()},
+        )
+        for match in ranking.matches
+    ]
 
 
 def need_ranking_state(need: Need) -> str:
@@ -278,22 +272,6 @@ def need_ranking_state(need: Need) -> str:
     if need.matched_at is None:
         return "missing"
     return "outdated" if need.matched_catalogue != ranking_key() else ""  # "" = current
-
-
-def needs_rank_all(needs: Iterable[Need] | None = None, *, k: int = MATCHES_KEPT) -> int:
-    """Re-rank many needs (default: all open ones) with the engine's batch path; returns how many."""
-    current = catalogue()
-    if current.index is None:
-        return 0
-    selected = (
-        list(needs) if needs is not None else list(Need.objects.filter(status=NeedStatus.OPEN).order_by("pk"))
-    )
-    for start in range(0, len(selected), BATCH):
-        part = selected[start : start + BATCH]
-        rankings = rank_needs(current.index, [engine_need(n) for n in part], k, model=current.model)
-        with transaction.atomic():
-            _store(part, rankings, current.key)
-    return len(selected)
 
 
 # --- what the pages show -----------------------------------------------------------------------------

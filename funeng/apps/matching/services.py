@@ -1,5 +1,7 @@
-"""Writes of matchmaking: catalogue, needs, proposals → deals → reviews, complaints; each audited in its transaction.
+"""Writes of matchmaking: catalogue, needs, stored rankings, proposals → deals → reviews, complaints,
+the interaction log, imports and the learned ranking model; each change audited in its transaction.
 
+ranking.py, learning.py and interchange.py compute and parse; every write they lead to is here.
 Messages are English msgids with parameters (gettext_lazy), so the API can render both languages.
 """
 
@@ -8,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +18,19 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from engines.match.rank import Ranking
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record, field_diff
+from funeng.apps.audit.services import (
+    acting_user_id,
+    audit_created,
+    audit_created_many,
+    audit_record,
+    audit_record_artifact,
+    audit_record_many,
+    field_diff,
+    signed_in_user_id,
+    snapshot,
+)
 from funeng.apps.core.identity import User, is_platform_admin
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching.access import (
@@ -25,6 +39,7 @@ from funeng.apps.matching.access import (
     can_edit_solution,
     enterprise_id_of,
     provider_id_of,
+    solutions_matchable,
 )
 from funeng.apps.matching.const import (
     MATCHES_KEPT,
@@ -38,8 +53,17 @@ from funeng.apps.matching.const import (
     ProposalStatus,
     SolutionStatus,
 )
+from funeng.apps.matching.learning import MODEL_OBJECT_TYPE, TrainingReport
 from funeng.apps.matching.models import Complaint, Deal, Match, MatchEvent, Need, Proposal, Review, Solution
-from funeng.apps.matching.ranking import need_matches_refresh
+from funeng.apps.matching.ranking import (
+    BATCH,
+    STORED,
+    catalogue,
+    need_ranked,
+    rank_batch,
+    rank_one,
+    ranking_model,
+)
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
 
@@ -60,26 +84,6 @@ REASON_MAX = 500
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_json(v) for v in value]
-    return value
-
-
-def snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, Any]:
-    """Named fields (foreign keys as ids) as JSON-ready audit values."""
-    result = {}
-    for name in names:
-        field = obj._meta.get_field(name)
-        attname = field.attname if isinstance(field, models.ForeignKey) else name
-        result[name] = _json(getattr(obj, attname))
-    return result
 
 
 def _fail(field: str, message: Any, code: str, **params: Any) -> ValidationError:
@@ -123,22 +127,6 @@ def _unique_list(values: Iterable[str] | None) -> list[str]:
     return result
 
 
-def user_id(user: User | None) -> int | None:
-    """The primary key of a signed-in user (None for the system or anonymous)."""
-    if user is None or not user.is_authenticated:
-        return None
-    pk: int = user.pk
-    return pk
-
-
-def _signed_in(user: User | None) -> int:
-    """The acting user's primary key where the row must name a person (parties always do)."""
-    pk = user_id(user)
-    if pk is None:
-        raise PermissionDenied
-    return pk
-
-
 def _save(obj: models.Model, *, update_fields: Sequence[str] | None = None) -> None:
     obj.full_clean()
     obj.save(update_fields=update_fields)
@@ -154,7 +142,7 @@ def _event(
         kind=kind,
         position=match[0] if match else None,
         score=match[1] if match else None,
-        user_id=user_id(user),
+        user_id=acting_user_id(user),
         at=at or timezone.now(),
     )
 
@@ -215,12 +203,7 @@ def solution_create(*, provider: Provider, acting_user: User, **values: Any) -> 
     for name, value in _solution_values(values).items():
         setattr(solution, name, value)
     _save(solution)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CREATE,
-        obj=solution,
-        changes=field_diff({}, snapshot(solution, ("provider", "status", *SOLUTION_FIELDS))),
-    )
+    audit_created(actor=acting_user, obj=solution, fields=("provider", "status", *SOLUTION_FIELDS))
     return solution
 
 
@@ -323,7 +306,7 @@ def need_create(
     if rank:
         # Ranking is CPU work: outside the transaction, so SQLite's write lock is not held meanwhile.
         # Robust: should it fail, the need stays posted and its page offers to rank it again.
-        transaction.on_commit(lambda: need_matches_refresh(need), robust=True)
+        transaction.on_commit(lambda: need_matches_refresh(need=need), robust=True)
     return need
 
 
@@ -345,23 +328,18 @@ def _need_insert(
         description=_text(description, "description", required=False),
         scenarios=_unique_list(scenarios),
         budget_cny_per_year=money_value(budget_cny_per_year, "budget_cny_per_year"),
-        created_by_id=user_id(acting_user),
+        created_by_id=acting_user_id(acting_user),
         **need_profile(enterprise),
     )
     _save(need)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CREATE,
-        obj=need,
-        changes=field_diff({}, snapshot(need, ("enterprise", "status", *NEED_FIELDS))),
-    )
+    audit_created(actor=acting_user, obj=need, fields=("enterprise", "status", *NEED_FIELDS))
     return need
 
 
 def need_rank(*, need: Need, acting_user: User) -> Need:
     """Rank the catalogue for an open need again (the refresh button of its page); its users or operators only.
 
-    Not one transaction: the engine runs first, then need_matches_refresh stores in a short one.
+    Not one transaction: the engine runs first, then needs_matches_store writes in a short one.
     """
     if not can_edit_need(acting_user, need):
         raise PermissionDenied
@@ -372,8 +350,55 @@ def need_rank(*, need: Need, acting_user: User) -> Need:
             "not_open",
             state=need.get_status_display(),
         )
-    need_matches_refresh(need)
+    need_matches_refresh(need=need)
     return need
+
+
+# --- stored rankings ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def needs_matches_store(*, needs: Sequence[Need], rankings: Sequence[Ranking | None], key: str) -> None:
+    """Replace the stored matches of these needs with their new rankings (None: nothing was published).
+
+    Not audited: matches are derived from audited data (the need, the catalogue) and recomputed at
+    will; `key` records which catalogue and model they were computed for.
+    """
+    now = timezone.now()
+    rows = [
+        row
+        for need, ranking in zip(needs, rankings, strict=True)
+        for row in need_ranked(need, ranking, key, now)
+    ]
+    Match.objects.filter(need__in=[n.pk for n in needs]).delete()
+    Match.objects.bulk_create(rows, batch_size=2000)
+    Need.objects.bulk_update(needs, STORED, batch_size=BATCH)
+
+
+def need_matches_refresh(*, need: Need, k: int = MATCHES_KEPT) -> Ranking | None:
+    """Rank the catalogue for one need (engine one path) and store its top k; None when nothing is published.
+
+    The engine runs before the write transaction opens: ranking is CPU work, and SQLite holds its
+    write lock for the whole transaction.
+    """
+    current = catalogue()
+    ranking = rank_one(current, need, k=k)
+    needs_matches_store(needs=[need], rankings=[ranking], key=current.key)
+    return ranking
+
+
+def needs_rank_all(*, needs: Iterable[Need] | None = None, k: int = MATCHES_KEPT) -> int:
+    """Re-rank many needs (default: all open ones) with the engine's batch path; returns how many."""
+    current = catalogue()
+    if current.index is None:
+        return 0
+    selected = (
+        list(needs) if needs is not None else list(Need.objects.filter(status=NeedStatus.OPEN).order_by("pk"))
+    )
+    for start in range(0, len(selected), BATCH):
+        part = selected[start : start + BATCH]
+        needs_matches_store(needs=part, rankings=rank_batch(current, part, k=k), key=current.key)
+    return len(selected)
 
 
 @transaction.atomic
@@ -438,8 +463,6 @@ def proposal_request(*, need: Need, solution: Solution, acting_user: User, note:
         raise PermissionDenied
     need = Need.objects.select_for_update().get(pk=need.pk)
     _require_open(need)
-    from funeng.apps.matching.access import solutions_matchable
-
     if not solutions_matchable().filter(pk=solution.pk).exists():
         raise _fail(
             "solution",
@@ -455,16 +478,11 @@ def proposal_request(*, need: Need, solution: Solution, acting_user: User, note:
         enterprise_id=need.enterprise_id,
         provider_id=solution.provider_id,
         request_note=_text(note, "note", required=False, limit=2000),
-        requested_by_id=_signed_in(acting_user),
+        requested_by_id=signed_in_user_id(acting_user),
     )
     _save(proposal)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CREATE,
-        obj=proposal,
-        changes=field_diff(
-            {}, snapshot(proposal, ("need", "solution", "provider", "status", "request_note"))
-        ),
+    audit_created(
+        actor=acting_user, obj=proposal, fields=("need", "solution", "provider", "status", "request_note")
     )
     _event(need, solution, MatchEventKind.PROPOSAL_REQUESTED, acting_user)
     return proposal
@@ -502,7 +520,7 @@ def proposal_submit(
     proposal.delivery_plan = _text(delivery_plan, "delivery_plan", required=True)
     proposal.delivery_weeks = delivery_weeks
     proposal.status = ProposalStatus.SUBMITTED
-    proposal.submitted_by_id = user_id(acting_user)
+    proposal.submitted_by_id = acting_user_id(acting_user)
     proposal.submitted_at = timezone.now()
     _save(proposal)
     audit_record(
@@ -593,13 +611,10 @@ def proposal_accept(*, proposal: Proposal, acting_user: User) -> Deal:
         created_at=now,
     )
     _save(deal)
-    audit_record(
+    audit_created(
         actor=acting_user,
-        action=AuditAction.CREATE,
         obj=deal,
-        changes=field_diff(
-            {}, snapshot(deal, ("proposal", "provider", "solution", "amount_cny", "status", "scenarios"))
-        ),
+        fields=("proposal", "provider", "solution", "amount_cny", "status", "scenarios"),
     )
     _decline_waiting(need, acting_user, keep=proposal)
     need.status = NeedStatus.MATCHED
@@ -691,15 +706,10 @@ def review_create(*, deal: Deal, acting_user: User, rating: int, text: str = "")
         provider_id=deal.provider_id,
         rating=rating,
         text=_text(text, "text", required=False),
-        created_by_id=_signed_in(acting_user),
+        created_by_id=signed_in_user_id(acting_user),
     )
     _save(review)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CREATE,
-        obj=review,
-        changes=field_diff({}, snapshot(review, ("deal", "provider", "rating", "text"))),
-    )
+    audit_created(actor=acting_user, obj=review, fields=("deal", "provider", "rating", "text"))
     return review
 
 
@@ -719,15 +729,10 @@ def complaint_create(*, deal: Deal, acting_user: User, text: str) -> Complaint:
         enterprise_id=deal.enterprise_id,
         provider_id=deal.provider_id,
         text=_text(text, "text", required=True),
-        created_by_id=_signed_in(acting_user),
+        created_by_id=signed_in_user_id(acting_user),
     )
     _save(complaint)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.CREATE,
-        obj=complaint,
-        changes=field_diff({}, snapshot(complaint, ("deal", "provider", "status", "text"))),
-    )
+    audit_created(actor=acting_user, obj=complaint, fields=("deal", "provider", "status", "text"))
     return complaint
 
 
@@ -749,7 +754,7 @@ def complaint_decide(*, complaint: Complaint, acting_user: User, decision: str, 
     before = snapshot(complaint, ("status", "resolution"))
     complaint.status = decision
     complaint.resolution = _text(reason, "reason", required=True, limit=1000)
-    complaint.decided_by_id = user_id(acting_user)
+    complaint.decided_by_id = acting_user_id(acting_user)
     complaint.decided_at = timezone.now()
     complaint.save(update_fields=["status", "resolution", "decided_by", "decided_at"])
     audit_record(
@@ -787,7 +792,7 @@ def match_events_log(*, need: Need, kind: str, solution_ids: Sequence[int], acti
             kind=kind,
             position=ranked[solution_id][0],
             score=ranked[solution_id][1],
-            user_id=user_id(acting_user),
+            user_id=acting_user_id(acting_user),
             at=now,
         )
         for solution_id in wanted
@@ -795,3 +800,99 @@ def match_events_log(*, need: Need, kind: str, solution_ids: Sequence[int], acti
     ]
     MatchEvent.objects.bulk_create(events)
     return len(events)
+
+
+# --- the learned ranking model -------------------------------------------------------------------
+
+
+@transaction.atomic
+def ranking_model_save(*, report: TrainingReport, path: Path, acting_user: User | None) -> None:
+    """Write the model file and its audit row; the row is written first, so a failed write leaves neither."""
+    previous = ranking_model(path)
+    model = report.model
+    changes: dict[str, Any] = {
+        "ranker": [previous.name if previous else "blend", model.name],
+        "path": str(path),
+        "events": report.use.events,
+        "needs": model.metadata.get("needs"),
+        "pairs": model.metadata.get("pairs"),
+        "ndcg@10 logged hold-out": [round(report.held_blend, 4), round(report.held_learned, 4)],
+    }
+    if report.labelled is not None:
+        changes["ndcg@10 labelled set"] = [
+            round(report.labelled.blend.ndcg10, 4),
+            round(report.labelled.learned.ndcg10, 4),
+        ]
+    audit_record_artifact(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        object_type=MODEL_OBJECT_TYPE,
+        object_id=model.name,
+        object_repr=f"matching ranking model {path.name} ({model.metadata.get('trained_at')})",
+        changes=changes,
+    )
+    model.save(path)
+
+
+# --- imports (interchange.py checks every line first; these write what it accepted) -------------
+
+
+@transaction.atomic
+def solutions_import_save(
+    *,
+    created: Sequence[Solution],
+    changed: Sequence[Solution],
+    new_providers: Sequence[Provider],
+    acting_user: User | None,
+) -> None:
+    """Store checked solutions of an import (and the providers it creates), one audit row per object."""
+    before = {
+        s.pk: snapshot(s, SOLUTION_FIELDS) for s in Solution.objects.filter(pk__in=[s.pk for s in changed])
+    }
+    if new_providers:
+        Provider.objects.bulk_create(list(new_providers))
+        audit_created_many(
+            actor=acting_user,
+            action=AuditAction.IMPORT,
+            objects=new_providers,
+            fields=("name", "vetting_state"),
+        )
+    Solution.objects.bulk_create(created, batch_size=1000)
+    if changed:
+        Solution.objects.bulk_update(changed, [*SOLUTION_FIELDS, "provider"], batch_size=1000)
+    audit_created_many(
+        actor=acting_user,
+        action=AuditAction.IMPORT,
+        objects=created,
+        fields=("provider", "status", *SOLUTION_FIELDS),
+    )
+    audit_record_many(
+        actor=acting_user,
+        action=AuditAction.IMPORT,
+        objects=[(s, field_diff(before[s.pk], snapshot(s, SOLUTION_FIELDS))) for s in changed],
+    )
+    # bulk_update skips auto_now: touch updated_at so the ranking index is rebuilt.
+    if changed:
+        Solution.objects.filter(pk__in=[s.pk for s in changed]).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def needs_import_save(
+    *, created: Sequence[Need], changed: Sequence[Need], fields: Sequence[str], acting_user: User | None
+) -> None:
+    """Store checked needs of an import, one audit row per object (ranking them is the caller's, after the commit)."""
+    before = {n.pk: snapshot(n, fields) for n in Need.objects.filter(pk__in=[n.pk for n in changed])}
+    Need.objects.bulk_create(created, batch_size=1000)
+    if changed:
+        Need.objects.bulk_update(changed, ["enterprise", *fields], batch_size=1000)
+    audit_created_many(
+        actor=acting_user,
+        action=AuditAction.IMPORT,
+        objects=created,
+        fields=("enterprise", "status", *fields),
+    )
+    audit_record_many(
+        actor=acting_user,
+        action=AuditAction.IMPORT,
+        objects=[(n, field_diff(before[n.pk], snapshot(n, fields))) for n in changed],
+    )

@@ -6,7 +6,7 @@ cannot grant anything.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +24,7 @@ from funeng.apps.accounts.services import (
     user_create,
 )
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record, field_diff
+from funeng.apps.audit.services import audit_created, audit_record, field_diff, snapshot
 from funeng.apps.core.const import Role
 from funeng.apps.core.validators import county_region_problem, validate_credit_code
 from funeng.apps.providers.access import can_edit_provider, can_vet_provider
@@ -59,15 +59,8 @@ VETTING_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 REASON_REQUIRED = frozenset(VettingDecision)
 
 
-def provider_snapshot(provider: Provider) -> dict[str, Any]:
-    """The provider's fields as audit values."""
-    return {
-        "name": provider.name,
-        "credit_code": provider.credit_code,
-        "region_code": provider.region_code,
-        "vetting_state": provider.vetting_state,
-        "vetting_reason": provider.vetting_reason,
-    }
+# What a provider's audit rows record.
+AUDITED_FIELDS = ("name", "credit_code", "region_code", "vetting_state", "vetting_reason")
 
 
 @transaction.atomic
@@ -115,12 +108,7 @@ def provider_apply(
 
     user_create(user)
     provider.save()
-    audit_record(
-        actor=user,
-        action=AuditAction.CREATE,
-        obj=provider,
-        changes=field_diff({}, provider_snapshot(provider)),
-    )
+    audit_created(actor=user, obj=provider, fields=AUDITED_FIELDS)
     membership_create(actor=user, user=user, role=Role.PROVIDER, provider=provider)
     return user, provider
 
@@ -160,7 +148,7 @@ def provider_vet(*, actor: AbstractBaseUser, provider: Provider, decision: str, 
         )
     raise_errors(errors)
     assert transition is not None
-    before = provider_snapshot(provider)
+    before = snapshot(provider, AUDITED_FIELDS)
     provider.vetting_state = transition[1]
     provider.vetting_reason = reason
     provider.save(update_fields=["vetting_state", "vetting_reason"])
@@ -168,7 +156,7 @@ def provider_vet(*, actor: AbstractBaseUser, provider: Provider, decision: str, 
         actor=actor,
         action=AuditAction.UPDATE,
         obj=provider,
-        changes={"decision": [None, str(decision)], **field_diff(before, provider_snapshot(provider))},
+        changes={"decision": [None, str(decision)], **field_diff(before, snapshot(provider, AUDITED_FIELDS))},
     )
     return provider
 
@@ -186,7 +174,7 @@ def provider_update(
     if not can_edit_provider(acting_user, provider):
         raise PermissionDenied
     provider = Provider.objects.select_for_update().get(pk=provider.pk)
-    before = provider_snapshot(provider)
+    before = snapshot(provider, AUDITED_FIELDS)
     provider.name = name.strip()
     errors: Errors = {}
     try:
@@ -206,7 +194,7 @@ def provider_update(
     raise_errors(errors)
     if resubmit and provider.vetting_state == VettingState.REJECTED:
         provider.vetting_state = VettingState.APPLIED
-    changes = field_diff(before, provider_snapshot(provider))
+    changes = field_diff(before, snapshot(provider, AUDITED_FIELDS))
     if changes:
         provider.save(update_fields=["name", "vetting_state"])
         audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=provider, changes=changes)

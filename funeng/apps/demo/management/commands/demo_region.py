@@ -11,8 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record_many, field_diff
+from funeng.apps.audit.services import audit_created_many
 from funeng.apps.demo.assessments import demo_assessments_create
 from funeng.apps.demo.generator import generate_enterprises
 from funeng.apps.demo.matching import demo_matching_create
@@ -22,8 +21,8 @@ from funeng.apps.enterprises.classification import enterprises_apply_classes
 from funeng.apps.enterprises.fields import MONEY_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 
-# Same snapshot as enterprise_create, so a demo row's audit reads like any other creation.
-from funeng.apps.enterprises.services import enterprise_snapshot
+# Same fields as enterprise_create, so a demo row's audit reads like any other creation.
+from funeng.apps.enterprises.services import AUDITED_FIELDS
 
 CHUNK = 2000
 
@@ -109,11 +108,7 @@ class Command(BaseCommand):
             Enterprise.objects.bulk_create(enterprises, batch_size=CHUNK)
             if any(e.pk is None for e in enterprises):
                 raise CommandError("The database did not return primary keys for bulk inserts; cannot audit.")
-            written += audit_record_many(
-                actor=None,
-                action=AuditAction.CREATE,
-                objects=((e, field_diff({}, enterprise_snapshot(e))) for e in enterprises),
-            )
+            written += audit_created_many(actor=None, objects=enterprises, fields=AUDITED_FIELDS)
         return written
 
     def _write_assessments(self, seed: int) -> None:

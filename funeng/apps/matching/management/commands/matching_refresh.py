@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from funeng.apps.matching.ranking import needs_rank_all
+from funeng.apps.matching.services import needs_rank_all
 
 
 class Command(BaseCommand):

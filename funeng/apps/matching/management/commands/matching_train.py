@@ -19,10 +19,10 @@ from funeng.apps.matching.learning import (
     DEV_TOLERANCE,
     TrainingReport,
     labelled_folder_problem,
-    ranking_model_save,
     ranking_model_train,
 )
 from funeng.apps.matching.management.commands._common import acting_user
+from funeng.apps.matching.services import ranking_model_save
 
 DEFAULT_EVAL_DIR = Path("benchmarks") / "data" / "matching" / "dev"
 
