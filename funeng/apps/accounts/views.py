@@ -46,7 +46,15 @@ from funeng.apps.accounts.services import (
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.core.models import Membership
-from funeng.apps.core.pages import LOGIN_BACKEND, anonymous_only, form_errors_from, signed_in, submit_once
+from funeng.apps.core.pages import (
+    LOGIN_BACKEND,
+    Action,
+    action_view,
+    anonymous_only,
+    form_errors_from,
+    signed_in,
+    submit_once,
+)
 
 # --- login lockout ---------------------------------------------------------------------------
 
@@ -128,31 +136,28 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @never_cache
 @anonymous_only
 @submit_once
-def register_enterprise_view(request: HttpRequest) -> HttpResponse:
+@action_view
+def register_enterprise_view(request: HttpRequest) -> Action:
     """Sign up as the administrator of a new or not yet claimed enterprise."""
     form = EnterpriseRegistrationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, enterprise = enterprise_register(
-                credit_code=data["credit_code"],
-                name=data["name"],
-                region_code=data["region_code"],
-                industry_code=data["industry_code"],
-                email=data["email"],
-                username=data["username"],
-                password=data["password"],
-            )
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            login(request, user, backend=LOGIN_BACKEND)
-            messages.success(
-                request,
-                _("Welcome! You are the administrator of %(name)s on Funeng.") % {"name": enterprise.name},
-            )
-            return redirect("home")
-    return render(request, "accounts/register_enterprise.html", {"form": form})
+    return Action(
+        lambda: enterprise_register(
+            credit_code=form.cleaned_data["credit_code"],
+            name=form.cleaned_data["name"],
+            region_code=form.cleaned_data["region_code"],
+            industry_code=form.cleaned_data["industry_code"],
+            email=form.cleaned_data["email"],
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        ),
+        form=form,
+        template="accounts/register_enterprise.html",
+        then=lambda created: login(request, created[0], backend=LOGIN_BACKEND),
+        success=lambda created: (
+            _("Welcome! You are the administrator of %(name)s on Funeng.") % {"name": created[1].name}
+        ),
+        redirect_to=("home",),
+    )
 
 
 # --- colleagues and invitations --------------------------------------------------------------

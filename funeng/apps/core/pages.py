@@ -1,4 +1,6 @@
-"""Small helpers every app's pages share: who is signed in, sign-up gates, service errors on forms."""
+"""Small helpers every app's pages share: who is signed in, sign-up gates, service errors on forms,
+and the one pattern of pages that run a service (Action and @action_view).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -141,3 +144,63 @@ def _already_submitted(request: HttpRequest, token: str) -> HttpResponse:
         time.sleep(0.1)
     messages.info(request, _("This form had already been sent; it was carried out once."))
     return redirect(earlier or request.path)
+
+
+Target = tuple[Any, ...]  # what redirect() takes: a URL name and its arguments, or a URL
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a page does with a service: the call, the message on success, where the visitor goes next.
+
+    A view decorated with @action_view checks access first, in its own body, then returns an Action
+    (or any response of its own, such as a redirect for a form it refuses). The decorator runs the
+    call, so every page handles a refused change the same way: a service's ValidationError goes next
+    to the fields of `form`, which is shown again on `template`; without a form, each error becomes a
+    message and the visitor is redirected as after a success.
+
+    With a form, the call runs only on a POST whose form is valid; otherwise the form page is shown.
+    `success` and `redirect_to` may depend on the call's result (None after a refusal); `then` runs
+    after a success, before the message (e.g. logging in the account a sign-up created).
+    """
+
+    call: Callable[[], Any]
+    success: str | Callable[[Any], str]
+    redirect_to: Target | Callable[[Any], Target]
+    form: forms.Form | None = None
+    template: str = ""
+    then: Callable[[Any], None] | None = None
+
+    def respond(self, request: HttpRequest) -> HttpResponse:
+        """Run the call and answer the request (see the class docstring)."""
+        if self.form is not None and not (request.method == "POST" and self.form.is_valid()):
+            return self._form_page(request)
+        try:
+            result = self.call()
+        except ValidationError as error:
+            if self.form is not None:
+                form_errors_from(self.form, error)
+                return self._form_page(request)
+            for message in error.messages:
+                messages.error(request, message)
+            result = None
+        else:
+            if self.then is not None:
+                self.then(result)
+            messages.success(request, self.success(result) if callable(self.success) else self.success)
+        target = self.redirect_to(result) if callable(self.redirect_to) else self.redirect_to
+        return redirect(*target)
+
+    def _form_page(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template, {"form": self.form})
+
+
+def action_view(view: Callable[..., Action | HttpResponse]) -> ViewFunc:
+    """Turn a view that returns an Action into a Django view (a response it returns passes through)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        outcome = view(request, *args, **kwargs)
+        return outcome.respond(request) if isinstance(outcome, Action) else outcome
+
+    return wrapper

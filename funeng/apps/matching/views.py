@@ -4,7 +4,6 @@ access.py; every change through services.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +22,7 @@ from engines.reference.regions import region_table
 from engines.trust import TrustInputs, shipped_weights, trust_score
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
+from funeng.apps.core.pages import Action, action_view
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
 from funeng.apps.matching.access import (
@@ -125,22 +125,6 @@ def _industry(code: str) -> str:
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _fail(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _attempt(request: HttpRequest, action: Callable[[], Any], success: str) -> Any:
-    """Run a service; show its success message, or its validation errors as messages."""
-    try:
-        result = action()
-    except ValidationError as error:
-        _fail(request, error)
-        return None
-    messages.success(request, success)
-    return result
 
 
 # --- entry ---------------------------------------------------------------------------------------
@@ -280,15 +264,15 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def need_refresh(request: HttpRequest, need_id: int) -> HttpResponse:
+@action_view
+def need_refresh(request: HttpRequest, need_id: int) -> Action:
     """Rank the catalogue for the need again (its page offers this when the stored ranking is missing or old)."""
     need = access_need_for_user(request.user, need_id, write=True)
-    _attempt(
-        request,
+    return Action(
         lambda: services.need_rank(need=need, acting_user=request.user),
-        _("Ranked again against today's catalogue."),
+        success=_("Ranked again against today's catalogue."),
+        redirect_to=("matching:need", need.pk),
     )
-    return redirect("matching:need", need.pk)
 
 
 @login_required
@@ -306,30 +290,30 @@ def need_events(request: HttpRequest, need_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def need_close(request: HttpRequest, need_id: int) -> HttpResponse:
+@action_view
+def need_close(request: HttpRequest, need_id: int) -> Action:
     need = access_need_for_user(request.user, need_id, write=True)
-    _attempt(
-        request,
+    return Action(
         lambda: services.need_close(need=need, acting_user=request.user),
-        _("The need is closed; providers no longer see it."),
+        success=_("The need is closed; providers no longer see it."),
+        redirect_to=("matching:need", need.pk),
     )
-    return redirect("matching:need", need.pk)
 
 
 @login_required
 @require_POST
-def proposal_request(request: HttpRequest, need_id: int, solution_id: int) -> HttpResponse:
+@action_view
+def proposal_request(request: HttpRequest, need_id: int, solution_id: int) -> Action:
     """The enterprise asks the provider of a ranked solution for a proposal."""
     need = access_need_for_user(request.user, need_id, write=True)
     solution = access_solution_for_user(request.user, solution_id)
     form = ProposalRequestForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    _attempt(
-        request,
+    return Action(
         lambda: services.proposal_request(need=need, solution=solution, acting_user=request.user, note=note),
-        _("Proposal requested from %(provider)s.") % {"provider": solution.provider.name},
+        success=_("Proposal requested from %(provider)s.") % {"provider": solution.provider.name},
+        redirect_to=("matching:need", need.pk),
     )
-    return redirect("matching:need", need.pk)
 
 
 @login_required
@@ -417,39 +401,41 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def proposal_accept(request: HttpRequest, proposal_id: int) -> HttpResponse:
+@action_view
+def proposal_accept(request: HttpRequest, proposal_id: int) -> Action:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
-    deal = _attempt(
-        request,
+    return Action(
         lambda: services.proposal_accept(proposal=proposal, acting_user=request.user),
-        _("Deal made with %(provider)s. The other proposals were declined.")
+        success=_("Deal made with %(provider)s. The other proposals were declined.")
         % {"provider": proposal.provider.name},
+        redirect_to=lambda deal: (
+            ("matching:deal", deal.pk) if deal else ("matching:compare", proposal.need_id)
+        ),
     )
-    return redirect("matching:deal", deal.pk) if deal else redirect("matching:compare", proposal.need_id)
 
 
 @login_required
 @require_POST
-def proposal_decline(request: HttpRequest, proposal_id: int) -> HttpResponse:
+@action_view
+def proposal_decline(request: HttpRequest, proposal_id: int) -> Action:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
-    _attempt(
-        request,
+    return Action(
         lambda: services.proposal_decline(proposal=proposal, acting_user=request.user),
-        _("Proposal declined."),
+        success=_("Proposal declined."),
+        redirect_to=("matching:need", proposal.need_id),
     )
-    return redirect("matching:need", proposal.need_id)
 
 
 @login_required
 @require_POST
-def proposal_withdraw(request: HttpRequest, proposal_id: int) -> HttpResponse:
+@action_view
+def proposal_withdraw(request: HttpRequest, proposal_id: int) -> Action:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
-    _attempt(
-        request,
+    return Action(
         lambda: services.proposal_withdraw(proposal=proposal, acting_user=request.user),
-        _("You withdrew from this request."),
+        success=_("You withdrew from this request."),
+        redirect_to=("matching:inbox",),
     )
-    return redirect("matching:inbox")
 
 
 # --- deals, reviews, complaints --------------------------------------------------------------------
@@ -511,65 +497,65 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def deal_deliver(request: HttpRequest, deal_id: int) -> HttpResponse:
+@action_view
+def deal_deliver(request: HttpRequest, deal_id: int) -> Action:
     deal = access_deal_for_user(request.user, deal_id, write=True)
-    _attempt(
-        request,
+    return Action(
         lambda: services.deal_deliver(deal=deal, acting_user=request.user),
-        _("Marked as received. Please review the provider: it helps other enterprises choose."),
+        success=_("Marked as received. Please review the provider: it helps other enterprises choose."),
+        redirect_to=("matching:deal", deal.pk),
     )
-    return redirect("matching:deal", deal.pk)
 
 
 @login_required
 @require_POST
-def deal_cancel(request: HttpRequest, deal_id: int) -> HttpResponse:
+@action_view
+def deal_cancel(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
     deal = access_deal_for_user(request.user, deal_id, write=True)
     form = CancelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for cancelling the deal."))
         return redirect("matching:deal", deal.pk)
-    _attempt(
-        request,
+    return Action(
         lambda: services.deal_cancel(deal=deal, acting_user=request.user, reason=form.cleaned_data["reason"]),
-        _("The deal is cancelled."),
+        success=_("The deal is cancelled."),
+        redirect_to=("matching:deal", deal.pk),
     )
-    return redirect("matching:deal", deal.pk)
 
 
 @login_required
 @require_POST
-def review_create(request: HttpRequest, deal_id: int) -> HttpResponse:
+@action_view
+def review_create(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
     deal = access_deal_for_user(request.user, deal_id, write=True)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a rating from 1 to 5 stars."))
         return redirect("matching:deal", deal.pk)
     # The deal page then offers the T1 re-assessment next to the review (reassess_url).
-    _attempt(
-        request,
+    return Action(
         lambda: services.review_create(deal=deal, acting_user=request.user, **form.cleaned_data),
-        _("Thank you for your review."),
+        success=_("Thank you for your review."),
+        redirect_to=("matching:deal", deal.pk),
     )
-    return redirect("matching:deal", deal.pk)
 
 
 @login_required
 @require_POST
-def complaint_create(request: HttpRequest, deal_id: int) -> HttpResponse:
+@action_view
+def complaint_create(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
     deal = access_deal_for_user(request.user, deal_id, write=True)
     form = ComplaintForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Describe what went wrong."))
         return redirect("matching:deal", deal.pk)
-    _attempt(
-        request,
+    return Action(
         lambda: services.complaint_create(
             deal=deal, acting_user=request.user, text=form.cleaned_data["text"]
         ),
-        _("Your complaint was sent to the officials of your region."),
+        success=_("Your complaint was sent to the officials of your region."),
+        redirect_to=("matching:deal", deal.pk),
     )
-    return redirect("matching:deal", deal.pk)
 
 
 @login_required
@@ -598,18 +584,18 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def complaint_decide(request: HttpRequest, complaint_id: int) -> HttpResponse:
+@action_view
+def complaint_decide(request: HttpRequest, complaint_id: int) -> Action | HttpResponse:
     complaint = access_complaint_for_user(request.user, complaint_id, write=True)
     form = ComplaintDecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give a reason."))
         return redirect("matching:complaints")
-    _attempt(
-        request,
+    return Action(
         lambda: services.complaint_decide(complaint=complaint, acting_user=request.user, **form.cleaned_data),
-        _("Decision recorded."),
+        success=_("Decision recorded."),
+        redirect_to=("matching:complaints",),
     )
-    return redirect("matching:complaints")
 
 
 # --- solutions (provider) --------------------------------------------------------------------------
@@ -704,26 +690,28 @@ def solution_detail(request: HttpRequest, solution_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def solution_publish(request: HttpRequest, solution_id: int) -> HttpResponse:
+@action_view
+def solution_publish(request: HttpRequest, solution_id: int) -> Action:
     solution = access_solution_for_user(request.user, solution_id, write=True)
-    _attempt(
-        request,
+    return Action(
         lambda: services.solution_publish(solution=solution, acting_user=request.user),
-        _("Published: the solution is now matched to enterprises' needs."),
+        success=_("Published: the solution is now matched to enterprises' needs."),
+        redirect_to=("matching:solution", solution.pk),
     )
-    return redirect("matching:solution", solution.pk)
 
 
 @login_required
 @require_POST
-def solution_withdraw(request: HttpRequest, solution_id: int) -> HttpResponse:
+@action_view
+def solution_withdraw(request: HttpRequest, solution_id: int) -> Action:
     solution = access_solution_for_user(request.user, solution_id, write=True)
-    _attempt(
-        request,
+    return Action(
         lambda: services.solution_withdraw(solution=solution, acting_user=request.user),
-        _("Withdrawn: the solution is no longer matched. Running proposals and deals are not affected."),
+        success=_(
+            "Withdrawn: the solution is no longer matched. Running proposals and deals are not affected."
+        ),
+        redirect_to=("matching:solution", solution.pk),
     )
-    return redirect("matching:solution", solution.pk)
 
 
 @login_required

@@ -22,9 +22,10 @@ from engines.reference.regions import region_table
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.core.pages import (
     LOGIN_BACKEND,
+    Action,
+    action_view,
     anonymous_only,
     confirmation_page,
-    form_errors_from,
     submit_once,
 )
 from funeng.apps.providers.access import (
@@ -218,31 +219,28 @@ def provider_edit_view(request: HttpRequest, provider_id: int) -> HttpResponse:
 @never_cache
 @anonymous_only
 @submit_once
-def provider_apply_view(request: HttpRequest) -> HttpResponse:
+@action_view
+def provider_apply_view(request: HttpRequest) -> Action:
     """Apply as a digital service provider; officials of the region vet the application."""
     form = ProviderApplicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, provider = provider_apply(
-                name=data["name"],
-                credit_code=data["credit_code"],
-                region_code=data["region_code"],
-                email=data["email"],
-                username=data["username"],
-                password=data["password"],
+    return Action(
+        lambda: provider_apply(
+            name=form.cleaned_data["name"],
+            credit_code=form.cleaned_data["credit_code"],
+            region_code=form.cleaned_data["region_code"],
+            email=form.cleaned_data["email"],
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password"],
+        ),
+        form=form,
+        template="providers/apply.html",
+        then=lambda applied: login(request, applied[0], backend=LOGIN_BACKEND),
+        success=lambda applied: (
+            _(
+                "Application for %(name)s received. Officials of your region will review it; "
+                "you can log in to see its state."
             )
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            login(request, user, backend=LOGIN_BACKEND)
-            messages.success(
-                request,
-                _(
-                    "Application for %(name)s received. Officials of your region will review it; "
-                    "you can log in to see its state."
-                )
-                % {"name": provider.name},
-            )
-            return redirect("home")
-    return render(request, "providers/apply.html", {"form": form})
+            % {"name": applied[1].name}
+        ),
+        redirect_to=("home",),
+    )
