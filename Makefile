@@ -77,6 +77,7 @@ bench: install
 	$(BIN)/python benchmarks/matching.py
 	$(BIN)/python benchmarks/matching_ltr.py
 	$(BIN)/python benchmarks/policy.py
+	$(BIN)/python benchmarks/tabular_import.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

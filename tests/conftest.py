@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from engines.reference.credit_code import check_character, org_code_check
 
@@ -21,6 +22,17 @@ def make_credit_code(region: str = "330106", serial: int | None = None) -> str:
     body = f"{number:08d}"
     first17 = "91" + region + body + org_code_check(body)
     return first17 + check_character(first17)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Chinese).
+
+    The language middleware activates the user's language for the rest of the thread, so a test
+    that browses in English would otherwise leave English on for the tests after it.
+    """
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -11,15 +11,27 @@ from django.test import override_settings
 import funeng
 
 PACKAGE = Path(funeng.__file__).resolve().parent
+ENGINES = PACKAGE.parent / "engines"
 CATALOG = PACKAGE / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
+def _python_only(folder: str, names: list[str]) -> set[str]:
+    """Everything but Python sources and folders: engine data files are not templates."""
+    return {name for name in names if not name.endswith(".py") and not (Path(folder) / name).is_dir()}
+
+
 def _extract_fresh_catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> polib.POFile:
-    """Run makemessages over a copy of the source, merged into a copy of the committed catalog."""
+    """Run makemessages over a copy of the source, merged into a copy of the committed catalog.
+
+    The source is the platform and the engines: engines cannot call gettext, so they mark the
+    msgids of their messages (import problems, engines/tabular) with gettext_noop and the platform
+    translates them.
+    """
     source = tmp_path / "src"
     shutil.copytree(
         PACKAGE, source / "funeng", ignore=shutil.ignore_patterns("locale", "__pycache__", "*.mo")
     )
+    shutil.copytree(ENGINES, source / "engines", ignore=_python_only)
     locale = tmp_path / "locale"
     (locale / "zh_Hans" / "LC_MESSAGES").mkdir(parents=True)
     shutil.copy(CATALOG, locale / "zh_Hans" / "LC_MESSAGES" / "django.po")
@@ -44,6 +56,19 @@ def test_it_would_notice_a_new_untranslated_string(tmp_path, monkeypatch):
     finally:
         template.unlink()
     assert "A string nobody translated" in [e.msgid for e in catalog if not e.translated()]
+
+
+def test_it_would_notice_a_new_untranslated_engine_message(tmp_path, monkeypatch):
+    probe = ENGINES / "tabular" / "_i18n_probe.py"
+    probe.write_text(
+        "from engines.tabular import gettext_noop\n\nPROBE = gettext_noop('An engine message nobody translated')\n",
+        encoding="utf-8",
+    )
+    try:
+        catalog = _extract_fresh_catalog(tmp_path, monkeypatch)
+    finally:
+        probe.unlink()
+    assert "An engine message nobody translated" in [e.msgid for e in catalog if not e.translated()]
 
 
 def test_it_serves_chinese_by_default_and_english_on_request(client, operator):

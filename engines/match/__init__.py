@@ -7,7 +7,7 @@ interchange files: `io.read_*`; a learned re-ranker over the blend: `ltr`, typed
 
 from engines.match.classifier import Classification, classify, evaluate_classifier, labelled_sentences
 from engines.match.index import SolutionIndex, build_index
-from engines.match.io import InputProblem, MatchInputError, read_needs, read_qrels, read_solutions
+from engines.match.io import MatchInputError, read_needs, read_qrels, read_solutions
 from engines.match.model import Enterprise, Need, ProviderQuality, Solution
 from engines.match.rank import (
     DEFAULT_WEIGHTS,
@@ -25,7 +25,6 @@ __all__ = [
     "FEATURES",
     "Classification",
     "Enterprise",
-    "InputProblem",
     "Match",
     "MatchInputError",
     "Need",

@@ -1,4 +1,4 @@
-"""Parse interchange values into the canonical forms of model.py; each parser raises ValueError with a reason."""
+"""Parse interchange values into the canonical forms of model.py; a bad value raises CellInvalid (a ValueError)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import cache
 from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from engines.tabular.problems import CellInvalid, gettext_noop
 
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 _DEPLOYMENT_ALIASES = {
@@ -65,7 +66,10 @@ def province_key(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a province name (浙江省 or 浙江) or a 6-digit GB/T 2260 code")
+        raise CellInvalid(
+            "province.invalid",
+            gettext_noop("must be a province name (浙江省 or 浙江) or a 6-digit GB/T 2260 code"),
+        )
     text = value.strip()
     if text.isdigit():
         if text[:2] in province_names() and len(text) == 6 and text.endswith("0000"):
@@ -73,10 +77,19 @@ def province_key(value: object) -> str:
         try:
             return region_table().resolve(text).province.code[:2]
         except UnknownCodeError as exc:
-            raise ValueError(f"unknown GB/T 2260 code {text!r} ({exc.reason})") from None
+            raise CellInvalid(
+                "province.unknown_code",
+                gettext_noop("unknown GB/T 2260 code %(value)s (%(reason)s)"),
+                value=repr(text),
+                reason=exc.reason,
+            ) from None
     prefix = _province_lookup().get(text)
     if prefix is None:
-        raise ValueError(f"unknown province {text!r}; use a full or short name (浙江省 / 浙江) or a code")
+        raise CellInvalid(
+            "province.unknown",
+            gettext_noop("unknown province %(value)s; use a full or short name (浙江省 / 浙江) or a code"),
+            value=repr(text),
+        )
     return prefix
 
 
@@ -93,10 +106,17 @@ _DIVISION = re.compile(r"\d{2}")
 def industry_target(value: object) -> str:
     """A solution's target industry: a GB/T 4754 section letter (C) or 2-digit division (13)."""
     if not isinstance(value, str):
-        raise ValueError("must be a section letter (C) or a 2-digit division (13) of GB/T 4754-2017")
+        raise CellInvalid(
+            "industry.invalid",
+            gettext_noop("must be a section letter (C) or a 2-digit division (13) of GB/T 4754-2017"),
+        )
     code = value.strip().upper()
     if not (_SECTION.fullmatch(code) or _DIVISION.fullmatch(code)) or code not in industry_table().by_code:
-        raise ValueError(f"unknown industry {value!r}; use a section letter (C) or a 2-digit division (13)")
+        raise CellInvalid(
+            "industry.unknown",
+            gettext_noop("unknown industry %(value)s; use a section letter (C) or a 2-digit division (13)"),
+            value=repr(value),
+        )
     return code
 
 
@@ -105,7 +125,11 @@ def industry_code(value: object) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = f"{value:04d}"
     if not isinstance(value, str) or value.strip().upper() not in industry_table().by_code:
-        raise ValueError(f"unknown GB/T 4754-2017 industry code {value!r}; use a 4-digit class such as 3911")
+        raise CellInvalid(
+            "industry_code.unknown",
+            gettext_noop("unknown GB/T 4754-2017 industry code %(value)s; use a 4-digit class such as 3911"),
+            value=repr(value),
+        )
     return value.strip().upper()
 
 
@@ -124,5 +148,9 @@ def industry_label(code: str) -> str:
 def deployment_id(value: object) -> str:
     """'SaaS', '私有部署', '混合', '硬件+SaaS' (or saas/private/hybrid/hardware_saas) → the id."""
     if not isinstance(value, str) or value.strip().lower() not in _DEPLOYMENT_ALIASES:
-        raise ValueError(f"unknown deployment {value!r}; use SaaS, 私有部署, 混合 or 硬件+SaaS")
+        raise CellInvalid(
+            "deployment.unknown",
+            gettext_noop("unknown deployment %(value)s; use SaaS, 私有部署, 混合 or 硬件+SaaS"),
+            value=repr(value),
+        )
     return _DEPLOYMENT_ALIASES[value.strip().lower()]

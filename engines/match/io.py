@@ -1,262 +1,327 @@
 """Interchange readers: solutions JSONL, needs JSONL and graded judgments TSV (the format of issue 6).
 
-Every file is read whole and checked before anything is returned; problems are collected as
-`InputProblem`s naming file, line, field and reason, and raised together as one `MatchInputError`.
+Every file is read whole and checked before anything is returned. Solutions and needs are read by
+engines.tabular (one pydantic line model each); every problem is a tabular `Problem` naming file,
+line, field and reason, and they are raised together as one `MatchInputError`.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, TypeAlias, TypeVar
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationInfo, field_validator
 
 from engines.match import fields
 from engines.match.model import Enterprise, Need, Solution
 from engines.maturity.framework import solution_categories
+from engines.tabular import CellInvalid, FileInvalid, Problem, gettext_noop, text_lines, validate_lines
+from engines.tabular.cells import CellType
 
 T = TypeVar("T")
 MAX_PROBLEMS = 50
 GRADES = (0, 1, 2, 3)  # 0 is allowed explicitly; an absent pair also counts as 0
 
 
-@dataclass(frozen=True, slots=True)
-class InputProblem:
-    """One bad value: where it is and what is wrong with it."""
-
-    file: str
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.file} line {self.line}" if self.line else self.file  # line 0: the file as a whole
-        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
-
-
 class MatchInputError(ValueError):
     """One or more interchange rows are invalid; str() is the first problem and a count of the rest."""
 
-    def __init__(self, problems: list[InputProblem]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         rest = len(problems) - 1
         more = f" (and {rest} more {'problem' if rest == 1 else 'problems'})" if rest else ""
         super().__init__(f"{problems[0]}{more}")
 
 
-class _Row:
-    """Field access on one JSON object; each getter records a problem and returns None when bad."""
+# ---------------------------------------------------------------- JSON values
 
-    def __init__(self, file: str, line: int, data: Mapping[str, Any], problems: list[InputProblem]) -> None:
-        self.file = file
-        self.line = line
-        self.data = data
-        self.problems = problems
 
-    def fail(self, name: str, reason: str) -> None:
-        self.problems.append(InputProblem(self.file, self.line, name, reason))
+@dataclass(frozen=True)
+class _Text(CellType):
+    """A JSON string (or integer, read as its digits), trimmed; null and blank are "" unless required."""
 
-    def text(self, name: str, *, required: bool = True, data: Mapping[str, Any] | None = None) -> str:
-        value = (self.data if data is None else data).get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(name, "is required and must be a non-empty string")
+    required: bool = True
+
+    def convert(self, raw: object) -> str:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if self.required:
+                raise CellInvalid("text.required", gettext_noop("is required and must be a non-empty string"))
             return ""
-        if not isinstance(value, str | int) or isinstance(value, bool):
-            self.fail(name, f"must be a string, got {type(value).__name__}")
-            return ""
-        return str(value).strip()
-
-    def number(
-        self, name: str, *, data: Mapping[str, Any] | None = None, integer: bool = False, label: str = ""
-    ) -> float | None:
-        value = (self.data if data is None else data).get(name)
-        label = label or name
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            self.fail(label, f"must be a number or null, got {value!r}")
-            return None
-        if value < 0:
-            self.fail(label, f"must not be negative, got {value!r}")
-            return None
-        if integer and value != int(value):
-            self.fail(label, f"must be a whole number, got {value!r}")
-            return None
-        return float(value)
-
-    def strings(self, name: str) -> list[str]:
-        value = self.data.get(name, [])
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-            self.fail(name, "must be a list of strings ([] when it does not apply)")
-            return []
-        return [str(v) for v in value]
-
-    def parse(self, name: str, value: object, parser: Callable[[object], T]) -> T | None:
-        try:
-            return parser(value)
-        except ValueError as exc:
-            self.fail(name, str(exc))
-            return None
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        content = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MatchInputError([InputProblem(path.name, 0, "", "no such file")]) from None
-    except UnicodeDecodeError:
-        raise MatchInputError([InputProblem(path.name, 0, "", "not UTF-8 text")]) from None
-    except OSError as exc:
-        raise MatchInputError([InputProblem(path.name, 0, "", f"cannot be read ({exc.strerror})")]) from None
-    for number, line in enumerate(content.splitlines(), start=1):
-        if line.strip():
-            yield number, line
-
-
-def _objects(path: Path, problems: list[InputProblem]) -> Iterator[_Row]:
-    for number, line in _lines(path):
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.append(
-                InputProblem(path.name, number, "", f"not valid JSON ({exc.msg}, column {exc.colno})")
+        if not isinstance(raw, str | int) or isinstance(raw, bool):
+            raise CellInvalid(
+                "text.type", gettext_noop("must be a string, got %(type)s"), type=type(raw).__name__
             )
-            continue
-        if not isinstance(data, dict):
-            problems.append(InputProblem(path.name, number, "", "expected a JSON object"))
-            continue
-        yield _Row(path.name, number, data, problems)
+        return str(raw).strip()
 
 
-def _scenario_ids(row: _Row) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Number(CellType):
+    """A JSON number from 0 up, or null; whole when integer is set."""
+
+    integer: bool = False
+
+    def convert(self, raw: object) -> float | None:
+        if raw is None:
+            return None
+        if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+            raise CellInvalid(
+                "number.type", gettext_noop("must be a number or null, got %(value)s"), value=repr(raw)
+            )
+        if raw < 0:
+            raise CellInvalid(
+                "number.negative", gettext_noop("must not be negative, got %(value)s"), value=repr(raw)
+            )
+        if self.integer and raw != int(raw):
+            raise CellInvalid(
+                "number.not_whole", gettext_noop("must be a whole number, got %(value)s"), value=repr(raw)
+            )
+        return float(raw)
+
+
+@dataclass(frozen=True)
+class _Parsed(CellType):
+    """A value parsed by one of fields.py's parsers; as a field, null and "" are None."""
+
+    parser: Callable[[object], str]
+    blank_is_none: bool = True
+
+    def convert(self, raw: object) -> str | None:
+        return None if self.blank_is_none and raw in (None, "") else self.parser(raw)
+
+
+def _strings(value: object) -> list[str]:
+    """A JSON list of strings (integers read as their digits); null is the empty list."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise CellInvalid("list.type", gettext_noop("must be a list of strings ([] when it does not apply)"))
+    return [str(v) for v in value]
+
+
+def _distinct(values: list[str]) -> list[str]:
+    """In the order given, each value once."""
+    return list(dict.fromkeys(values))
+
+
+def _scenario_id(value: object) -> str:
+    """A solution-category id, given as the id or as its Chinese name."""
     categories = solution_categories()
-    by_name = {c.name.zh: c.id for c in categories.values()}
-    result = []
-    for value in row.strings("scenarios"):
-        ident = value if value in categories else by_name.get(value)
-        if ident is None:
-            row.fail(
-                "scenarios",
-                f"unknown scenario {value!r}; use an id of the shared taxonomy such as production",
+    text = str(value)
+    ident = text if text in categories else {c.name.zh: c.id for c in categories.values()}.get(text)
+    if ident is None:
+        raise CellInvalid(
+            "scenario.unknown",
+            gettext_noop("unknown scenario %(value)s; use an id of the shared taxonomy such as production"),
+            value=repr(text),
+        )
+    return ident
+
+
+def _object(value: object) -> object:
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise CellInvalid(
+            "enterprise.type",
+            gettext_noop("must be an object with industry_code, province, employees, revenue_cny"),
+        )
+    return value
+
+
+# A list field whose items each go through a parser; a bad item is a problem of the field.
+Provinces: TypeAlias = Annotated[
+    list[Annotated[str, _Parsed(fields.province_key, blank_is_none=False)]],
+    BeforeValidator(_strings),
+    AfterValidator(_distinct),
+]
+Industries: TypeAlias = Annotated[
+    list[Annotated[str, _Parsed(fields.industry_target, blank_is_none=False)]],
+    BeforeValidator(_strings),
+    AfterValidator(_distinct),
+]
+Scenarios: TypeAlias = Annotated[
+    list[Annotated[str, _Parsed(_scenario_id, blank_is_none=False)]],
+    BeforeValidator(_strings),
+    AfterValidator(_distinct),
+]
+_Required = Field(default=None, validate_default=True)  # a missing key is checked like a null
+
+
+# ---------------------------------------------------------------- line models
+# Fields are declared in the order their problems are reported.
+
+
+class SolutionLine(BaseModel):
+    """One line of a solutions file."""
+
+    regions: Provinces = Field(default_factory=list)
+    industries: Industries = Field(default_factory=list)
+    deployment: Annotated[str | None, _Parsed(fields.deployment_id)] = None
+    min_employees: Annotated[float | None, _Number(integer=True)] = None
+    max_employees: Annotated[float | None, _Number(integer=True)] = None
+    id: Annotated[str, _Text()] = _Required
+    provider: Annotated[str, _Text()] = _Required
+    title: Annotated[str, _Text()] = _Required
+    description: Annotated[str, _Text(required=False)] = ""
+    scenarios: Scenarios = Field(default_factory=list)
+    price_cny_per_year: Annotated[float | None, _Number()] = None
+
+    @field_validator("max_employees")
+    @classmethod
+    def _range(cls, high: float | None, info: ValidationInfo) -> float | None:
+        low = info.data.get("min_employees")
+        if low is not None and high is not None and low > high:
+            raise CellInvalid(
+                "employees.range",
+                gettext_noop("must not be below min_employees (%(high)s < %(low)s)"),
+                high=f"{high:g}",
+                low=f"{low:g}",
             )
-        elif ident not in result:
-            result.append(ident)
-    return tuple(result)
+        return high
+
+    def solution(self) -> Solution:
+        """The engine's solution."""
+        return Solution(
+            id=self.id,
+            provider=self.provider,
+            title=self.title,
+            description=self.description,
+            scenarios=tuple(self.scenarios),
+            industries=tuple(self.industries),
+            regions=tuple(self.regions),
+            price_cny_per_year=self.price_cny_per_year,
+            deployment=self.deployment,
+            min_employees=None if self.min_employees is None else int(self.min_employees),
+            max_employees=None if self.max_employees is None else int(self.max_employees),
+        )
+
+
+@dataclass(frozen=True)
+class _CreditCode(CellType):
+    """The credit code of a registered enterprise, as the platform exports it; the engine ignores it."""
+
+    def convert(self, raw: object) -> str | None:
+        if raw in (None, ""):
+            return None
+        if not isinstance(raw, str):
+            raise CellInvalid("credit_code.type", gettext_noop("must be a string"))
+        return raw.strip().upper()
+
+
+class EnterpriseLine(BaseModel):
+    """The enterprise profile of a need line."""
+
+    employees: Annotated[float | None, _Number(integer=True)] = None
+    industry_code: Annotated[str | None, _Parsed(fields.industry_code)] = None
+    province: Annotated[str | None, _Parsed(fields.province_key)] = None
+    revenue_cny: Annotated[float | None, _Number()] = None
+    credit_code: Annotated[str | None, _CreditCode()] = None
+
+
+class NeedLine(BaseModel):
+    """One line of a needs file."""
+
+    enterprise: Annotated[EnterpriseLine, BeforeValidator(_object)] = Field(default_factory=EnterpriseLine)
+    id: Annotated[str, _Text()] = _Required
+    title: Annotated[str, _Text()] = _Required
+    description: Annotated[str, _Text(required=False)] = ""
+    budget_cny_per_year: Annotated[float | None, _Number()] = None
+    scenarios: Scenarios = Field(default_factory=list)
+    deployment: Annotated[str | None, _Parsed(fields.deployment_id)] = None
+
+    def need(self) -> Need:
+        """The engine's need."""
+        profile = self.enterprise
+        return Need(
+            id=self.id,
+            title=self.title,
+            description=self.description,
+            enterprise=Enterprise(
+                industry_code=profile.industry_code,
+                province=profile.province,
+                employees=None if profile.employees is None else int(profile.employees),
+                revenue_cny=profile.revenue_cny,
+            ),
+            budget_cny_per_year=self.budget_cny_per_year,
+            scenarios=tuple(self.scenarios),
+            deployment=self.deployment,
+        )
+
+
+# ---------------------------------------------------------------- readers
 
 
 def _unique(
-    rows: list[tuple[int, T]], key: Callable[[T], str], file: str, problems: list[InputProblem]
+    rows: list[tuple[int, T]], key: Callable[[T], str], file: str, problems: list[Problem]
 ) -> list[T]:
     seen: dict[str, int] = {}
     for line, item in rows:
         ident = key(item)
         if ident in seen:
             problems.append(
-                InputProblem(file, line, "id", f"duplicate id {ident!r} (first on line {seen[ident]})")
+                Problem(
+                    file=file,
+                    row=line,
+                    code="id.duplicate",
+                    message=gettext_noop("duplicate id %(id)s (first on line %(first)s)"),
+                    params={"id": repr(ident), "first": seen[ident]},
+                    column="id",
+                    field="id",
+                    value=ident,
+                    unit="line",
+                )
             )
         else:
             seen[ident] = line
     return [item for _, item in rows]
 
 
-def _raise(problems: list[InputProblem]) -> None:
+def _raise(problems: list[Problem]) -> None:
     if problems:
         raise MatchInputError(problems[:MAX_PROBLEMS])
 
 
+def _file_problem(path: Path, error: FileInvalid) -> MatchInputError:
+    return MatchInputError([error.problem(path.name)])
+
+
+def solution_lines(path: Path | str) -> list[tuple[int, SolutionLine]]:
+    """(line number, line) of every solution; raises MatchInputError naming file, line, field and reason."""
+    path = Path(path)
+    problems: list[Problem] = []
+    try:
+        rows = list(validate_lines(path, SolutionLine, problems))
+    except FileInvalid as error:
+        raise _file_problem(path, error) from None
+    _unique(rows, lambda s: s.id, path.name, problems)
+    _raise(problems)
+    return rows
+
+
+def need_lines(path: Path | str) -> list[tuple[int, NeedLine]]:
+    """(line number, line) of every need; raises MatchInputError naming file, line, field and reason."""
+    path = Path(path)
+    problems: list[Problem] = []
+    try:
+        rows = list(validate_lines(path, NeedLine, problems))
+    except FileInvalid as error:
+        raise _file_problem(path, error) from None
+    _unique(rows, lambda n: n.id, path.name, problems)
+    _raise(problems)
+    return rows
+
+
 def read_solutions(path: Path | str) -> list[Solution]:
     """Solutions from JSONL; raises MatchInputError naming file, line, field and reason."""
-    path = Path(path)
-    problems: list[InputProblem] = []
-    rows: list[tuple[int, Solution]] = []
-    for row in _objects(path, problems):
-        before = len(problems)
-        regions = []
-        for value in row.strings("regions"):
-            key = row.parse("regions", value, fields.province_key)
-            if key is not None and key not in regions:
-                regions.append(key)
-        industries = []
-        for value in row.strings("industries"):
-            code = row.parse("industries", value, fields.industry_target)
-            if code is not None and code not in industries:
-                industries.append(code)
-        raw_deployment = row.data.get("deployment")
-        deployment = (
-            None
-            if raw_deployment in (None, "")
-            else row.parse("deployment", raw_deployment, fields.deployment_id)
-        )
-        low = row.number("min_employees", integer=True)
-        high = row.number("max_employees", integer=True)
-        if low is not None and high is not None and low > high:
-            row.fail("max_employees", f"must not be below min_employees ({high:g} < {low:g})")
-        solution = Solution(
-            id=row.text("id"),
-            provider=row.text("provider"),
-            title=row.text("title"),
-            description=row.text("description", required=False),
-            scenarios=_scenario_ids(row),
-            industries=tuple(industries),
-            regions=tuple(regions),
-            price_cny_per_year=row.number("price_cny_per_year"),
-            deployment=deployment,
-            min_employees=None if low is None else int(low),
-            max_employees=None if high is None else int(high),
-        )
-        if len(problems) == before:
-            rows.append((row.line, solution))
-    solutions = _unique(rows, lambda s: s.id, path.name, problems)
-    _raise(problems)
-    return solutions
+    return [line.solution() for _, line in solution_lines(path)]
 
 
 def read_needs(path: Path | str) -> list[Need]:
     """Needs from JSONL; raises MatchInputError naming file, line, field and reason."""
-    path = Path(path)
-    problems: list[InputProblem] = []
-    rows: list[tuple[int, Need]] = []
-    for row in _objects(path, problems):
-        before = len(problems)
-        raw = row.data.get("enterprise") or {}
-        if not isinstance(raw, dict):
-            row.fail("enterprise", "must be an object with industry_code, province, employees, revenue_cny")
-            raw = {}
-        industry = raw.get("industry_code")
-        province = raw.get("province")
-        employees = row.number("employees", data=raw, integer=True, label="enterprise.employees")
-        enterprise = Enterprise(
-            industry_code=None
-            if industry in (None, "")
-            else row.parse("enterprise.industry_code", industry, fields.industry_code),
-            province=None
-            if province in (None, "")
-            else row.parse("enterprise.province", province, fields.province_key),
-            employees=None if employees is None else int(employees),
-            revenue_cny=row.number("revenue_cny", data=raw, label="enterprise.revenue_cny"),
-        )
-        raw_deployment = row.data.get("deployment")
-        need = Need(
-            id=row.text("id"),
-            title=row.text("title"),
-            description=row.text("description", required=False),
-            enterprise=enterprise,
-            budget_cny_per_year=row.number("budget_cny_per_year"),
-            scenarios=_scenario_ids(row),
-            deployment=None
-            if raw_deployment in (None, "")
-            else row.parse("deployment", raw_deployment, fields.deployment_id),
-        )
-        if len(problems) == before:
-            rows.append((row.line, need))
-    needs = _unique(rows, lambda n: n.id, path.name, problems)
-    _raise(problems)
-    return needs
+    return [line.need() for _, line in need_lines(path)]
 
 
 Qrels = dict[str, dict[str, int]]  # need id → solution id → grade
@@ -267,14 +332,29 @@ def read_qrels(
 ) -> Qrels:
     """Graded judgments `need_id<TAB>solution_id<TAB>grade`; ids are checked when the sets are given."""
     path = Path(path)
-    problems: list[InputProblem] = []
+    problems: list[Problem] = []
     qrels: Qrels = {}
     seen: dict[tuple[str, str], int] = {}
 
-    def fail(line: int, name: str, reason: str) -> None:
-        problems.append(InputProblem(path.name, line, name, reason))
+    def fail(line: int, name: str, code: str, message: str, /, **params: str | int) -> None:
+        problems.append(
+            Problem(
+                file=path.name,
+                row=line,
+                code=code,
+                message=message,
+                params=params,
+                column=name or None,
+                field=name or None,
+                unit="line",
+            )
+        )
 
-    for number, line in _lines(path):
+    try:
+        lines = list(text_lines(path))
+    except FileInvalid as error:
+        raise _file_problem(path, error) from None
+    for number, line in lines:
         if line.startswith("#"):
             continue
         parts = [p.strip() for p in line.rstrip("\r\n").split("\t")]
@@ -282,27 +362,53 @@ def read_qrels(
             continue  # an optional header row
         if len(parts) != 3:
             fail(
-                number, "", f"expected 3 tab-separated columns need_id, solution_id, grade; got {len(parts)}"
+                number,
+                "",
+                "line.columns",
+                gettext_noop("expected 3 tab-separated columns need_id, solution_id, grade; got %(count)s"),
+                count=len(parts),
             )
             continue
         need, solution, grade_text = parts
         if not need or not solution:
-            fail(number, "need_id" if not need else "solution_id", "is empty")
+            fail(number, "need_id" if not need else "solution_id", "id.empty", gettext_noop("is empty"))
             continue
         if not grade_text.isdigit() or int(grade_text) not in GRADES:
-            fail(number, "grade", f"must be 0, 1, 2 or 3, got {grade_text!r}")
+            fail(
+                number,
+                "grade",
+                "grade.invalid",
+                gettext_noop("must be 0, 1, 2 or 3, got %(value)s"),
+                value=repr(grade_text),
+            )
             continue
         if need_ids is not None and need not in need_ids:
-            fail(number, "need_id", f"unknown need {need!r} (not in the needs file)")
+            fail(
+                number,
+                "need_id",
+                "need.unknown",
+                gettext_noop("unknown need %(value)s (not in the needs file)"),
+                value=repr(need),
+            )
             continue
         if solution_ids is not None and solution not in solution_ids:
-            fail(number, "solution_id", f"unknown solution {solution!r} (not in the solutions file)")
+            fail(
+                number,
+                "solution_id",
+                "solution.unknown",
+                gettext_noop("unknown solution %(value)s (not in the solutions file)"),
+                value=repr(solution),
+            )
             continue
         if (need, solution) in seen:
             fail(
                 number,
                 "solution_id",
-                f"pair {need}/{solution} judged twice (first on line {seen[need, solution]})",
+                "pair.duplicate",
+                gettext_noop("pair %(need)s/%(solution)s judged twice (first on line %(first)s)"),
+                need=need,
+                solution=solution,
+                first=seen[need, solution],
             )
             continue
         seen[need, solution] = number

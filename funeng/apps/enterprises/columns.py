@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from funeng.apps.enterprises.const import CloudLevel, SrdiLevel
@@ -287,22 +286,3 @@ DERIVED_COLUMNS: tuple[DerivedColumn, ...] = (
 
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 REQUIRED_KEYS = tuple(column.key for column in COLUMNS if column.required)
-
-
-def normalize_header(text: object) -> str:
-    """Compare headers loosely: full-width forms folded (（）→ ()), case and spaces ignored."""
-    if text is None:
-        return ""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
-
-
-def _header_index() -> dict[str, Column | DerivedColumn]:
-    index: dict[str, Column | DerivedColumn] = {}
-    every: tuple[Column | DerivedColumn, ...] = (*COLUMNS, *DERIVED_COLUMNS)
-    for column in every:
-        for name in (column.key, column.header_zh, column.header_en):
-            index[normalize_header(name)] = column
-    return index
-
-
-HEADER_INDEX = _header_index()

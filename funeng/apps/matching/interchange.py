@@ -1,7 +1,8 @@
 """Import and export of solutions and needs in the interchange format of issue 6 (JSONL, one object a line).
 
-Import checks every line first (the engine's readers parse the format; this module adds what
-needs the database: providers, enterprises, existing ids, model validation) and writes nothing
+Import checks every line first (the engine's readers parse the format with engines.tabular's line
+validator; this module adds what needs the database: providers, enterprises, existing ids, model
+validation), reports every problem as a tabular `Problem` (file, line, field, reason) and writes nothing
 if any line is bad; otherwise everything is written in one transaction, with one audit row per
 created or changed object. A line whose id was imported before updates that object.
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,7 @@ from django.core.exceptions import ValidationError
 
 from engines.match import io as engine_io
 from engines.match import model as engine
+from engines.tabular import Problem, gettext_noop
 from funeng.apps.core.identity import User
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
@@ -49,18 +51,6 @@ class Writable(Protocol):
 NEED_PROFILE = ("industry_code", "region_code", "employees", "revenue_cny")
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"{self.file} line {self.line}"
-        return f"{where}: {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
-
-
 class ImportRejected(Exception):
     """The file has bad lines; nothing was written."""
 
@@ -78,17 +68,18 @@ class ImportReport:
     ranked: int = 0
 
 
-def _engine_problems(error: engine_io.MatchInputError) -> list[Problem]:
-    return [Problem(p.file, p.line, p.field, p.reason) for p in error.problems]
-
-
-def _raw_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, JSON object) of every non-empty line; the engine reader has already validated them."""
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        if line.strip():
-            data = json.loads(line)
-            if isinstance(data, dict):
-                yield number, data
+def _problem(file: str, line: int, field: str, code: str, message: str, /, **params: str | int) -> Problem:
+    """A problem the database finds in one line of an interchange file."""
+    return Problem(
+        file=file,
+        row=line,
+        code=code,
+        message=message,
+        params=params,
+        column=field or None,
+        field=field or None,
+        unit="line",
+    )
 
 
 def _money(value: float | None) -> Decimal | None:
@@ -96,12 +87,19 @@ def _money(value: float | None) -> Decimal | None:
 
 
 def _validation_problems(file: str, line: int, error: ValidationError) -> list[Problem]:
+    # Django has already translated these messages; a Problem without parameters shows them as they are.
     if hasattr(error, "error_dict"):
         return [
-            Problem(file, line, name, " ".join(str(m) for m in ValidationError(errors).messages))
+            _problem(
+                file,
+                line,
+                name,
+                f"{name}.invalid",
+                " ".join(str(m) for m in ValidationError(errors).messages),
+            )
             for name, errors in error.error_dict.items()
         ]
-    return [Problem(file, line, "", " ".join(error.messages))]
+    return [_problem(file, line, "", "invalid", " ".join(error.messages))]
 
 
 def _existing(model: Any, ids: list[str], prefix: str) -> dict[str, Any]:
@@ -131,10 +129,11 @@ def solutions_import(
 ) -> ImportReport:
     """Import a solutions JSONL file: all lines or none."""
     try:
-        parsed = engine_io.read_solutions(path)
+        numbered = engine_io.solution_lines(path)
     except engine_io.MatchInputError as error:
-        raise ImportRejected(_engine_problems(error)) from None
-    lines = {str(data.get("id", "")).strip(): number for number, data in _raw_lines(path)}
+        raise ImportRejected(error.problems) from None
+    parsed = [line.solution() for _, line in numbered]
+    lines = {line.id: number for number, line in numbered}
     problems: list[Problem] = []
 
     names = {s.provider for s in parsed}
@@ -146,22 +145,29 @@ def solutions_import(
         found = by_name.get(item.provider, [])
         if len(found) > 1:
             problems.append(
-                Problem(
+                _problem(
                     path.name,
                     lines[item.id],
                     "provider",
-                    f"{len(found)} providers are named {item.provider!r}; rename one so the name is unique",
+                    "provider.ambiguous",
+                    gettext_noop("%(count)s providers are named %(name)s; rename one so the name is unique"),
+                    count=len(found),
+                    name=repr(item.provider),
                 )
             )
         elif not found and item.provider not in new_providers:
             if not create_providers:
                 problems.append(
-                    Problem(
+                    _problem(
                         path.name,
                         lines[item.id],
                         "provider",
-                        f"unknown provider {item.provider!r}; register it first, or pass --create-providers "
-                        "to create it as an application awaiting vetting",
+                        "provider.unknown",
+                        gettext_noop(
+                            "unknown provider %(name)s; register it first, or pass --create-providers "
+                            "to create it as an application awaiting vetting"
+                        ),
+                        name=repr(item.provider),
                     )
                 )
             else:
@@ -185,11 +191,15 @@ def solutions_import(
     for name, provider in new_providers.items():
         if provider.credit_code in taken:
             problems.append(
-                Problem(
+                _problem(
                     path.name,
                     first_line[name],
                     "provider",
-                    f"a provider created by an earlier import as {name!r} was renamed; use its new name",
+                    "provider.renamed",
+                    gettext_noop(
+                        "a provider created by an earlier import as %(name)s was renamed; use its new name"
+                    ),
+                    name=repr(name),
                 )
             )
 
@@ -224,7 +234,7 @@ def solutions_import(
             problems.extend(_validation_problems(path.name, line, error))
         rows.append((line, item, solution, is_new))
     if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: p.line)[:MAX_REPORTED])
+        raise ImportRejected(sorted(problems, key=lambda p: p.row or 0)[:MAX_REPORTED])
 
     report = ImportReport()
     if dry_run:
@@ -252,37 +262,37 @@ def needs_import(
 ) -> ImportReport:
     """Import a needs JSONL file: all lines or none; imported open needs are ranked (batch path)."""
     try:
-        parsed = engine_io.read_needs(path)
+        numbered = engine_io.need_lines(path)
     except engine_io.MatchInputError as error:
-        raise ImportRejected(_engine_problems(error)) from None
-    raw = {str(data.get("id", "")).strip(): (number, data) for number, data in _raw_lines(path)}
+        raise ImportRejected(error.problems) from None
+    parsed = [line.need() for _, line in numbered]
+    lines = {line.id: number for number, line in numbered}
     problems: list[Problem] = []
-    codes: dict[str, str] = {}
-    for item in parsed:
-        number, data = raw[item.id]
-        enterprise_data = data.get("enterprise") or {}
-        code = enterprise_data.get("credit_code") if isinstance(enterprise_data, dict) else None
-        if code not in (None, ""):
-            if not isinstance(code, str):
-                problems.append(Problem(path.name, number, "enterprise.credit_code", "must be a string"))
-            else:
-                codes[item.id] = code.strip().upper()
+    codes = {
+        line.id: line.enterprise.credit_code
+        for _, line in numbered
+        if line.enterprise.credit_code is not None
+    }
     enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=set(codes.values()))}
     existing = _existing(Need, [n.id for n in parsed], "N")
     rows: list[tuple[Need, bool]] = []
     for item in parsed:
-        number, data = raw[item.id]
+        number = lines[item.id]
         enterprise = None
         if item.id in codes:
             enterprise = enterprises.get(codes[item.id])
             if enterprise is None:
                 problems.append(
-                    Problem(
+                    _problem(
                         path.name,
                         number,
                         "enterprise.credit_code",
-                        f"no enterprise with credit code {codes[item.id]} in the registry; import it first or "
-                        "leave the code out",
+                        "enterprise.unknown",
+                        gettext_noop(
+                            "no enterprise with credit code %(credit_code)s in the registry; import it first or "
+                            "leave the code out"
+                        ),
+                        credit_code=codes[item.id],
                     )
                 )
                 continue
@@ -294,11 +304,12 @@ def needs_import(
             need.enterprise_id is not None and enterprise is not None and need.enterprise_id != enterprise.pk
         ):
             problems.append(
-                Problem(
+                _problem(
                     path.name,
                     number,
                     "enterprise.credit_code",
-                    "differs from the enterprise of the imported need",
+                    "enterprise.changed",
+                    gettext_noop("differs from the enterprise of the imported need"),
                 )
             )
             continue
@@ -328,7 +339,7 @@ def needs_import(
             problems.extend(_validation_problems(path.name, number, error))
         rows.append((need, is_new))
     if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: p.line)[:MAX_REPORTED])
+        raise ImportRejected(sorted(problems, key=lambda p: p.row or 0)[:MAX_REPORTED])
     report = ImportReport()
     created = [n for n, new in rows if new]
     changed = [n for n, new in rows if not new]
