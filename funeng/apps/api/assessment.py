@@ -29,14 +29,11 @@ from funeng.apps.assessment.selectors import PeerPosition, Report, evidence_shar
 from funeng.apps.assessment.services import (
     AnswersInvalid,
     assessment_answers_save,
+    assessment_read_log,
     assessment_start,
     assessment_submit,
 )
-from funeng.apps.consents.access import active_consents_for
-from funeng.apps.consents.const import DataCategory, ReadChannel
-from funeng.apps.consents.services import consent_reads_log
-from funeng.apps.core.const import Role
-from funeng.apps.core.identity import role_of
+from funeng.apps.consents.const import ReadChannel
 from funeng.apps.enterprises.access import access_enterprise_for_user
 
 router = Router(tags=["assessment"])
@@ -280,16 +277,6 @@ def _conflict(error: ValidationError) -> Problem | None:
     return None
 
 
-def _log_bank_read(request: HttpRequest, assessment: Assessment) -> None:
-    if role_of(request.user) == Role.BANK:
-        consent_reads_log(
-            reader=request.user,
-            consents=active_consents_for(request.user, assessment.enterprise_id),
-            categories=[DataCategory.DIGITAL],
-            channel=ReadChannel.API,
-        )
-
-
 # ---------------------------------------------------------------- frameworks
 
 
@@ -438,5 +425,5 @@ def assessment_result(request: HttpRequest, assessment_id: Path[AssessmentId]) -
     assessment = access_assessment_for_user(request.user, assessment_id)
     if assessment.is_draft:
         raise Problem(409, NO_RESULT)
-    _log_bank_read(request, assessment)
+    assessment_read_log(reader=request.user, assessment=assessment, channel=ReadChannel.API)
     return report_of(assessment, "zh-hans", with_answers=False)

@@ -25,13 +25,12 @@ from funeng.apps.api.schemas import (
     problems,
     shown_with,
 )
-from funeng.apps.consents.access import active_consents_for
 from funeng.apps.consents.categories import (
     ALL_CATEGORIES,
 )
 from funeng.apps.consents.const import ReadChannel
 from funeng.apps.consents.selectors import active_consents_read_by
-from funeng.apps.consents.services import consent_reads_log
+from funeng.apps.consents.services import consent_reads_log, consented_read_log
 from funeng.apps.enterprises import access
 from funeng.apps.enterprises.importing import enterprises_import
 from funeng.apps.enterprises.models import Enterprise
@@ -45,11 +44,9 @@ router = Router(tags=["enterprises"])
 def _read_one(request: HttpRequest, enterprise: Enterprise) -> Enterprise:
     """One enterprise as this user may see it; a bank's read is logged against the consents used."""
     readable = access.enterprise_categories_readable_by(request.user, enterprise)
-    consents = list(active_consents_for(request.user, enterprise.pk))
-    if consents:
-        consent_reads_log(
-            reader=request.user, consents=consents, categories=readable, channel=ReadChannel.API
-        )
+    consented_read_log(
+        reader=request.user, enterprise_id=enterprise.pk, categories=readable, channel=ReadChannel.API
+    )
     return shown_with(enterprise, readable)
 
 

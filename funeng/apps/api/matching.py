@@ -13,21 +13,20 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from engines.trust import TrustScore
 from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, MoneyText, problems
-from funeng.apps.core.const import Role
-from funeng.apps.core.identity import role_of
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
 from funeng.apps.matching.access import (
     access_deal_for_user,
     access_need_for_user,
     access_proposal_for_user,
+    access_provider_trust_for_user,
     access_solution_for_user,
     can_see_need_enterprise,
     complaints_visible_to,
@@ -41,8 +40,7 @@ from funeng.apps.matching.access import (
 )
 from funeng.apps.matching.const import MAX_PRICE
 from funeng.apps.matching.models import Complaint, Deal, Match, Need, Proposal, Review, Solution
-from funeng.apps.matching.selectors import need_matches_shown, provider_trust
-from funeng.apps.providers.access import providers_visible_to
+from funeng.apps.matching.selectors import need_matches_for_user, provider_trust
 from funeng.apps.providers.models import Provider
 
 router = Router(tags=["matching"])
@@ -419,11 +417,7 @@ def need_close(request: HttpRequest, need_id: Path[ObjectId]) -> Need:
 def need_matches(request: HttpRequest, need_id: Path[ObjectId]) -> list[Match]:
     """Best first, each with the engine's reasons in Chinese and English; providers see only their own."""
     need = access_need_for_user(request.user, need_id)
-    matches = need_matches_shown(need)
-    provider_id = provider_id_of(request.user)
-    if provider_id is not None:
-        matches = [m for m in matches if m.solution.provider_id == provider_id]
-    return matches
+    return need_matches_for_user(request.user, need)
 
 
 @router.post(
@@ -598,9 +592,5 @@ def complaints_list(request: HttpRequest, filters: Query[StatusFilter]) -> Query
     openapi_extra=problems(401, 403, 404, 422),
 )
 def provider_trust_endpoint(request: HttpRequest, provider_id: Path[EnterpriseId]) -> ProviderTrust:
-    provider = providers_visible_to(request.user).filter(pk=provider_id).first()
-    if provider is None:
-        raise Http404
-    if role_of(request.user) == Role.BANK:
-        raise PermissionDenied
+    provider = access_provider_trust_for_user(request.user, provider_id)
     return ProviderTrust(provider, provider_trust(provider))

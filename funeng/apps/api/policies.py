@@ -16,10 +16,8 @@ from engines.rules.model import Group, Node, Programme
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
 from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import EnterpriseId, problems
-from funeng.apps.core.const import Role
-from funeng.apps.core.identity import role_of
-from funeng.apps.enterprises.access import access_enterprise_for_user
 from funeng.apps.policies.access import (
+    access_enterprise_policies_for_user,
     access_policy_notice_for_user,
     access_policy_result_for_user,
     access_policy_run_for_user,
@@ -229,9 +227,7 @@ def enterprise_evaluations_endpoint(
     request: HttpRequest, enterprise_id: Path[EnterpriseId], query: Query[AsOf]
 ) -> list[dict[str, Any]]:
     """Outcome, track, failing conditions, missing data, clauses for review and gaps, per programme."""
-    enterprise = access_enterprise_for_user(request.user, enterprise_id)
-    if role_of(request.user) == Role.BANK:
-        raise PermissionDenied
+    enterprise = access_enterprise_policies_for_user(request.user, enterprise_id)
     as_of = query.as_of or timezone.localdate()
     out = []
     for item in enterprise_evaluations(enterprise, as_of):

@@ -34,6 +34,8 @@ from funeng.apps.assessment.evidence import display_name, sniff_kind
 from funeng.apps.assessment.models import Answer, Assessment, AssessmentResult, Evidence
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import acting_user_id, audit_record
+from funeng.apps.consents.const import DataCategory
+from funeng.apps.consents.services import consented_read_log
 from funeng.apps.enterprises.models import Enterprise
 
 Actor = AbstractBaseUser | AnonymousUser
@@ -475,3 +477,13 @@ def assessment_submit(
     assessment.status, assessment.submitted_at = locked.status, locked.submitted_at
     assessment.framework_version = locked.framework_version
     return stored
+
+
+def assessment_read_log(*, reader: Actor, assessment: Assessment, channel: str) -> None:
+    """Log a bank's read of a submitted result under the enterprise's digital-data consent (others: nothing)."""
+    consented_read_log(
+        reader=reader,
+        enterprise_id=assessment.enterprise_id,
+        categories=[DataCategory.DIGITAL],
+        channel=channel,
+    )

@@ -51,15 +51,14 @@ from funeng.apps.assessment.selectors import (
 from funeng.apps.assessment.services import (
     AnswersInvalid,
     assessment_answer_save,
+    assessment_read_log,
     assessment_start,
     assessment_submit,
     evidence_attach,
     evidence_review,
     framework_of,
 )
-from funeng.apps.consents.access import active_consents_for
-from funeng.apps.consents.const import DataCategory, ReadChannel
-from funeng.apps.consents.services import consent_reads_log
+from funeng.apps.consents.const import ReadChannel
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
@@ -338,16 +337,6 @@ def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
 # --- reports ----------------------------------------------------------------------------------
 
 
-def _log_bank_read(request: HttpRequest, assessment: Assessment, channel: str) -> None:
-    if role_of(request.user) == Role.BANK:
-        consent_reads_log(
-            reader=request.user,
-            consents=active_consents_for(request.user, assessment.enterprise_id),
-            categories=[DataCategory.DIGITAL],
-            channel=channel,
-        )
-
-
 def _report_or_draft(request: HttpRequest, assessment_id: int) -> tuple[Assessment, Any]:
     assessment = access_assessment_for_user(request.user, assessment_id)
     if assessment.is_draft:
@@ -365,7 +354,7 @@ def report(request: HttpRequest, assessment_id: int) -> HttpResponse:
         if can_answer(request.user, assessment):
             return redirect("assessment:wizard", assessment.pk)
         return render(request, "assessment/draft.html", {"assessment": assessment})
-    _log_bank_read(request, assessment, ReadChannel.WEB)
+    assessment_read_log(reader=request.user, assessment=assessment, channel=ReadChannel.WEB)
     evidence_answers = []
     if can_see_answers(request.user, assessment):
         evidence_answers = list(
@@ -416,7 +405,7 @@ def report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
     assessment, data = _report_or_draft(request, assessment_id)
     if data is None:
         raise Http404
-    _log_bank_read(request, assessment, ReadChannel.EXPORT)
+    assessment_read_log(reader=request.user, assessment=assessment, channel=ReadChannel.EXPORT)
     content = report_pdf_bytes(request, data)
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"assessment-{assessment.pk}-{assessment.round_label}.pdf"

@@ -169,3 +169,21 @@ def consent_reads_log(
         if used:
             rows.append(ConsentRead(consent=consent, reader_id=reader.pk, categories=used, channel=channel))
     return ConsentRead.objects.bulk_create(rows)
+
+
+def consented_read_log(
+    *, reader: Actor, enterprise_id: int, categories: Iterable[str], channel: str
+) -> list[Consent]:
+    """Log a reader's view of one enterprise under the consents in force; return those consents.
+
+    Only a bank reads under consent: for anyone else there are no such consents and nothing is
+    logged, so every door (page, API, export) calls this the same way without asking the role.
+    """
+    from funeng.apps.consents.access import active_consents_for
+
+    if not isinstance(reader, AbstractBaseUser):
+        return []
+    consents = list(active_consents_for(reader, enterprise_id).select_related("institution"))
+    if consents:
+        consent_reads_log(reader=reader, consents=consents, categories=categories, channel=channel)
+    return consents

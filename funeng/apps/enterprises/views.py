@@ -10,11 +10,10 @@ from django.shortcuts import render
 from engines.classify import digital_economy_class, size_class
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
-from funeng.apps.consents.access import active_consents_for
 from funeng.apps.consents.categories import ALL_CATEGORIES, FINANCIALS, PROFILE
 from funeng.apps.consents.const import ReadChannel
 from funeng.apps.consents.selectors import active_consents_read_by, category_labels
-from funeng.apps.consents.services import consent_reads_log
+from funeng.apps.consents.services import consent_reads_log, consented_read_log
 from funeng.apps.enterprises.access import (
     access_enterprise_for_user,
     can_export_enterprises,
@@ -91,11 +90,9 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
     """
     enterprise = access_enterprise_for_user(request.user, enterprise_id)
     readable = enterprise_categories_readable_by(request.user, enterprise)
-    consents = list(active_consents_for(request.user, enterprise.pk).select_related("institution"))
-    if consents:
-        consent_reads_log(
-            reader=request.user, consents=consents, categories=readable, channel=ReadChannel.WEB
-        )
+    consents = consented_read_log(
+        reader=request.user, enterprise_id=enterprise.pk, categories=readable, channel=ReadChannel.WEB
+    )
     industries = industry_table()
     industry = industries.by_code.get(enterprise.industry_code)
     lineage = []

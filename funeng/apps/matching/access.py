@@ -12,11 +12,13 @@ from django.http import Http404
 
 from engines.reference.regions import region_prefix
 from funeng.apps.core.const import Role
-from funeng.apps.core.identity import User, is_platform_admin, membership_of
+from funeng.apps.core.identity import User, is_platform_admin, membership_of, role_of
 from funeng.apps.core.models import Membership
 from funeng.apps.matching.const import NeedStatus, SolutionStatus
 from funeng.apps.matching.models import Complaint, Deal, Need, Proposal, Review, Solution
+from funeng.apps.providers.access import providers_visible_to
 from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
 
 _MATCHMAKING_ROLES = (Role.ENTERPRISE, Role.PROVIDER, Role.OFFICIAL)
 
@@ -292,3 +294,16 @@ def can_oversee_matching(user: User) -> bool:
 def can_import_matching(user: User) -> bool:
     """Bulk import of solutions and needs: platform administrators only."""
     return is_platform_admin(user)
+
+
+def access_provider_trust_for_user(user: User, provider_id: int) -> Provider:
+    """A provider whose trust score the user may read: any visible provider, but not for banks.
+
+    A bank reads enterprises under consent; rating the providers that serve them is not its business.
+    """
+    provider = providers_visible_to(user).filter(pk=provider_id).first()
+    if provider is None:
+        raise Http404
+    if role_of(user) == Role.BANK:
+        raise PermissionDenied
+    return provider

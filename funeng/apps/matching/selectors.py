@@ -21,7 +21,8 @@ from engines.trust import (
     provider_outcomes,
     trust_score,
 )
-from funeng.apps.matching.access import solutions_matchable
+from funeng.apps.core.identity import User
+from funeng.apps.matching.access import provider_id_of, solutions_matchable
 from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
 from funeng.apps.matching.models import Complaint, Deal, Match, Need, Review
 from funeng.apps.providers.models import Provider
@@ -216,6 +217,16 @@ def need_matches_shown(need: Need) -> list[Match]:
         .distinct()
         .order_by("rank")
     )
+
+
+def need_matches_for_user(user: User, need: Need) -> list[Match]:
+    """The stored ranking of a need as this user may see it: a provider sees only its own places."""
+    matches = need_matches_shown(need)
+    provider_id = provider_id_of(user)
+    if provider_id is not None:
+        # A provider sees its own place in the ranking, not its competitors.
+        matches = [m for m in matches if m.solution.provider_id == provider_id]
+    return matches
 
 
 def scenario_label(ident: str, language: str) -> str:

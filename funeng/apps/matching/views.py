@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from funeng.apps.matching.access import (
     access_deal_for_user,
     access_need_for_user,
     access_proposal_for_user,
+    access_provider_trust_for_user,
     access_solution_for_user,
     can_edit_need,
     can_manage_solutions,
@@ -69,7 +70,7 @@ from funeng.apps.matching.ranking import need_ranking_state, suggest_scenarios
 from funeng.apps.matching.selectors import (
     counts_by_status,
     gap_rows,
-    need_matches_shown,
+    need_matches_for_user,
     provider_trust,
     reassessment_url,
     scenario_label,
@@ -233,10 +234,7 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
     provider_id = provider_id_of(request.user)
     # A GET never writes: stale matches are shown as such with a refresh button (a POST), and the
     # page's script reports what was shown and opened to need_events (impressions, clicks).
-    matches = need_matches_shown(need)
-    if provider_id is not None:
-        # A provider sees its own place in the ranking, not its competitors.
-        matches = [m for m in matches if m.solution.provider_id == provider_id]
+    matches = need_matches_for_user(request.user, need)
     proposals = list(
         need.proposals.select_related("solution", "provider").order_by("status", "-submitted_at")
     )
@@ -754,11 +752,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def provider_trust_view(request: HttpRequest, provider_id: int) -> HttpResponse:
     """One provider's trusted-provider score with every component, its sample size and the formula."""
-    provider = providers_visible_to(request.user).filter(pk=provider_id).first()
-    if provider is None:
-        raise Http404
-    if role_of(request.user) == Role.BANK:
-        raise PermissionDenied
+    provider = access_provider_trust_for_user(request.user, provider_id)
     trust = provider_trust(provider)
     reviews = list(
         Review.objects.filter(provider=provider).select_related("enterprise").order_by("-created_at")[:20]

@@ -8,7 +8,9 @@ from django.http import Http404
 
 from engines.reference.regions import region_prefix
 from funeng.apps.core.const import Role
-from funeng.apps.core.identity import User, is_platform_admin, membership_of
+from funeng.apps.core.identity import User, is_platform_admin, membership_of, role_of
+from funeng.apps.enterprises.access import access_enterprise_for_user
+from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun
 
 
@@ -82,3 +84,15 @@ def access_policy_notice_for_user(user: User, notice_id: int, *, write: bool = F
     if write and (membership is None or membership.enterprise_id != notice.enterprise_id):
         raise PermissionDenied
     return notice
+
+
+def access_enterprise_policies_for_user(user: User, enterprise_id: int) -> Enterprise:
+    """The enterprise whose policy standing (我的政策) the user may read; banks never.
+
+    A bank reads consented data only: where an enterprise stands with its government's programmes
+    is not part of any consent category.
+    """
+    enterprise = access_enterprise_for_user(user, enterprise_id)
+    if role_of(user) == Role.BANK:
+        raise PermissionDenied
+    return enterprise

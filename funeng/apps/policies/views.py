@@ -21,9 +21,10 @@ from funeng.apps.audit.services import audit_record
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import membership_of, role_of
 from funeng.apps.core.pages import confirmation_page, submit_once
-from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
+from funeng.apps.enterprises.access import enterprise_fields_writable_by
 from funeng.apps.enterprises.views_edit import enterprise_form_class, profile_form_saved
 from funeng.apps.policies.access import (
+    access_enterprise_policies_for_user,
     access_policy_notice_for_user,
     access_policy_result_for_user,
     access_policy_run_for_user,
@@ -117,9 +118,7 @@ def programme_view(request: HttpRequest, programme_id: str) -> HttpResponse:
 @login_required
 def enterprise_policies_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
     """我的政策: every programme for one enterprise, grouped by what happens next, with missing data inline."""
-    enterprise = access_enterprise_for_user(request.user, enterprise_id)
-    if role_of(request.user) == Role.BANK:
-        raise PermissionDenied  # banks read consented data only, not policy standing
+    enterprise = access_enterprise_policies_for_user(request.user, enterprise_id)
     as_of = timezone.localdate()
     evaluations = enterprise_evaluations(enterprise, as_of)
     missing = model_fields_missing(enterprise, evaluations)
