@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import translation
@@ -74,11 +75,20 @@ def outsider(django_user_model):
 
 def run_queued_tasks() -> int:
     """Run every queued background task here, in this thread and transaction, as `funeng worker --batch` would."""
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
     waiting = DBTaskResult.objects.ready().count()
-    Worker(
+    # The real worker closes stale connections between tasks; here that would end the test's own
+    # transaction (PostgreSQL), so the worker keeps the connection it is given.
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
+        _worker().run()
+    return waiting
+
+
+def _worker():
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -87,8 +97,7 @@ def run_queued_tasks() -> int:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
-    return waiting
+    )
 
 
 @pytest.fixture

@@ -84,7 +84,8 @@ def run_import(path: Path, *args: str) -> tuple[int, str, str]:
 
 
 def counts() -> tuple[int, int]:
-    return Enterprise.objects.count(), AuditEvent.objects.count()
+    """Enterprises and audit rows; starting a background import is itself audited, and is not a write of it."""
+    return Enterprise.objects.count(), AuditEvent.objects.exclude(object_type="tasks.taskrun").count()
 
 
 def assert_reported(stderr: str, *, row: int | None, column: str | None, key: str) -> str:

@@ -231,3 +231,15 @@ def audit_log_export_record(
         obj=acting_user,
         changes={"filters": [None, query[:1000]], "rows": [None, rows]},
     )
+
+
+def audit_events_prepared(
+    *, actor: Actor, action: str, objects: Iterable[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEvent]:
+    """Unsaved audit rows for objects about to be inserted in bulk (their ids are filled in later).
+
+    Built outside the write transaction, like the rows themselves: see core.bulk.
+    """
+    user, label = _actor(actor)
+    cache: _RegionCache = {}
+    return [_event(user, label, action, obj, changes, cache) for obj, changes in objects]

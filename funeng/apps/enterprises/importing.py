@@ -3,8 +3,10 @@
 Reading and validating is engines.tabular's job (with the row model of rows.py); this module adds
 what needs the database and writes. Two passes keep memory bounded whatever the file size: pass 1
 streams every row through the validator and keeps only the credit codes (for duplicates) and a
-capped list of problems; pass 2, only when nothing is wrong, re-reads the file and writes chunks of
-CHUNK_SIZE rows inside one transaction. Problems carry English msgids, translated here into the
+capped list of problems; pass 2, only when nothing is wrong, re-reads the file and spools ready
+rows (with their derived classes) to a temporary file, outside any transaction; then one short
+transaction writes the spool in chunks of CHUNK_SIZE rows. On SQLite the write lock is held only
+for the inserts, not for reading and checking the file, so people keep working during an import. Problems carry English msgids, translated here into the
 active language (Chinese by default: the people fixing the files read Chinese); each keeps its
 English code for programs and tests.
 """
@@ -12,11 +14,13 @@ English code for programs and tests.
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import IO, Any, TypedDict
 
-from django.db import IntegrityError, reset_queries, transaction
+from django.db import IntegrityError, connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -30,12 +34,14 @@ from engines.tabular import (
     open_table,
     show,
 )
-from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record_many
+from funeng.apps.audit.models import AuditAction, AuditEvent
+from funeng.apps.audit.services import audit_events_prepared
+from funeng.apps.core.bulk import PreparedInsert, ids_by, prepare_insert
 from funeng.apps.enterprises.classification import enterprises_apply_classes
 from funeng.apps.enterprises.columns import COLUMN_BY_KEY
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.rows import ENTERPRISE_IMPORT, EnterpriseRow
+from funeng.apps.tasks.progress import Progress
 
 CHUNK_SIZE = 2000
 MAX_STORED_ISSUES = 1000  # per list; every issue is still counted
@@ -123,8 +129,7 @@ def issue_line(issue: Issue) -> str:
     return f"{where} [{issue['key']}] {issue['message']}{value}"
 
 
-class _FileChanged(Exception):
-    """Pass 2 found what pass 1 did not: the file changed between the passes."""
+FILE_CHANGED = gettext_noop("The file changed during the import: close other programs and import it again")
 
 
 def _credit_code_problem(
@@ -156,20 +161,32 @@ def _credit_code_problem(
 
 
 def enterprises_import(
-    *, path: Path, filename: str | None = None, acting_user: Any, dry_run: bool = False
+    *,
+    path: Path,
+    filename: str | None = None,
+    acting_user: Any,
+    dry_run: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Validate every row of a CSV/XLSX file, then create all enterprises in one transaction, or none."""
     path = Path(path)
     filename = filename or path.name
+    progress = progress or Progress()
     report = ImportReport(filename=filename, dry_run=dry_run)
     try:
         table = open_table(path, filename)
-        reading, codes = _validate(table, filename, report)
+        reading, codes = _validate(table, filename, report, progress)
         if report.ok:
             _check_existing(codes, reading, report)
         del codes  # pass 2 needs none of it
         if report.ok and not dry_run:
-            _write(table, filename, report, acting_user)
+            # Pass 2 reads the file again and writes: twice the rows counted for the progress bar.
+            progress.update(report.rows, 2 * report.rows, gettext_noop("Preparing the rows"))
+            with tempfile.TemporaryFile() as spool:
+                _prepare(table, filename, report, spool, progress, acting_user)
+                progress.update(2 * report.rows - 1, 2 * report.rows, gettext_noop("Writing to the registry"))
+                _store(spool, report)
+            progress.update(2 * report.rows, 2 * report.rows, gettext_noop("Written"))
     except FileInvalid as exc:
         report.add([exc.problem(filename)])
     report.errors.sort(key=lambda issue: issue["row"] or 0)
@@ -178,15 +195,18 @@ def enterprises_import(
 
 
 def _validate(
-    table: Table, filename: str, report: ImportReport
+    table: Table, filename: str, report: ImportReport, progress: Progress
 ) -> tuple[TableReading[EnterpriseRow], dict[str, int]]:
     """Pass 1: stream every row through the validator; keep only credit codes and problems."""
     reading = ENTERPRISE_IMPORT.read(table, file=filename, today=timezone.localdate())
     report.add(reading.problems)
     codes: dict[str, int] = {}
     credit_index = reading.layout.index_of("credit_code")
+    progress.update(0, None, gettext_noop("Checking every row"))
     for result in reading.rows():
         report.rows += 1
+        if report.rows % CHUNK_SIZE == 0:
+            progress.update(report.rows)
         report.add(result.warnings, warning=True)
         report.add(result.errors)
         if credit_index is None:
@@ -251,31 +271,73 @@ def _audit_changes(fields: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
-def _write(table: Table, filename: str, report: ImportReport, acting_user: Any) -> None:
-    """Pass 2: re-read the validated file and create every enterprise in chunks, in one transaction."""
+def _prepare(
+    table: Table, filename: str, report: ImportReport, spool: IO[bytes], progress: Progress, acting_user: Any
+) -> None:
+    """Pass 2, outside any transaction: re-read the file, build the rows and their classes, spool them."""
+    reading = ENTERPRISE_IMPORT.read(table, file=filename, today=timezone.localdate())
+    # Only the file's columns are set, so a column left out keeps the model's default.
+    keys = [heading.key for _, heading in reading.layout.columns]
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for result in reading.rows():
+        if result.errors or result.row is None:
+            raise FileInvalid("file.changed", FILE_CHANGED)
+        batch.append({key: getattr(result.row, key) for key in keys})
+        if len(batch) >= CHUNK_SIZE:
+            count += _spool(batch, spool, acting_user)
+            progress.update(report.rows + count)
+            batch = []
+    count += _spool(batch, spool, acting_user)
+    if count != report.rows:
+        raise FileInvalid("file.changed", FILE_CHANGED)
+    spool.seek(0)
+
+
+def _spool(batch: list[dict[str, Any]], spool: IO[bytes], acting_user: Any) -> int:
+    """Build one chunk's rows, classes and audit rows, ready to insert, and append them to the spool."""
+    if not batch:
+        return 0
+    enterprises = [Enterprise(**fields) for fields in batch]
+    enterprises_apply_classes(enterprises)
+    events = audit_events_prepared(
+        actor=acting_user,
+        action=AuditAction.IMPORT,
+        objects=(
+            (enterprise, _audit_changes(fields))
+            for enterprise, fields in zip(enterprises, batch, strict=True)
+        ),
+    )
+    chunk = SpooledChunk(
+        enterprises=prepare_insert(Enterprise, enterprises),
+        credit_codes=[enterprise.credit_code for enterprise in enterprises],
+        events=prepare_insert(AuditEvent, events),
+    )
+    # The spool is this process's own temporary file, read back a moment later: pickle is safe here.
+    pickle.dump(chunk, spool)
+    return len(batch)
+
+
+@dataclass
+class SpooledChunk:
+    """Up to CHUNK_SIZE enterprises and their audit rows, as database-ready values."""
+
+    enterprises: PreparedInsert
+    credit_codes: list[str]
+    events: PreparedInsert
+
+
+def _store(spool: IO[bytes], report: ImportReport) -> None:
+    """Write the spooled rows in one transaction: every enterprise of the file, or none."""
+    created = 0
     try:
         with transaction.atomic():
-            reading = ENTERPRISE_IMPORT.read(table, file=filename, today=timezone.localdate())
-            # Only the file's columns are set, so a column left out keeps the model's default.
-            keys = [heading.key for _, heading in reading.layout.columns]
-            batch: list[dict[str, Any]] = []
-            created = 0
-            for result in reading.rows():
-                if result.errors or result.row is None:
-                    raise _FileChanged
-                row = result.row
-                batch.append({key: getattr(row, key) for key in keys})
-                if len(batch) >= CHUNK_SIZE:
-                    created += _create(batch, acting_user)
-                    batch = []
-            created += _create(batch, acting_user)
-            if created != report.rows:
-                raise _FileChanged
-    except _FileChanged:
-        raise FileInvalid(
-            "file.changed",
-            gettext_noop("The file changed during the import: close other programs and import it again"),
-        ) from None
+            while True:
+                try:
+                    chunk = pickle.load(spool)  # noqa: S301  (our own temporary file, see _spool)
+                except EOFError:
+                    break
+                created += _insert(chunk)
     except IntegrityError:
         raise FileInvalid(
             "db.conflict",
@@ -287,28 +349,17 @@ def _write(table: Table, filename: str, report: ImportReport, acting_user: Any) 
     report.created = created
 
 
-def _create(batch: list[dict[str, Any]], acting_user: Any) -> int:
-    if not batch:
-        return 0
-    enterprises = [Enterprise(**fields) for fields in batch]
-    enterprises_apply_classes(enterprises)
-    Enterprise.objects.bulk_create(enterprises, batch_size=CHUNK_SIZE)
-    if any(enterprise.pk is None for enterprise in enterprises):  # backends that cannot return ids
-        ids = dict(
-            Enterprise.objects.filter(credit_code__in=[e.credit_code for e in enterprises]).values_list(
-                "credit_code", "pk"
-            )
-        )
-        for enterprise in enterprises:
-            enterprise.pk = ids[enterprise.credit_code]
-    audit_record_many(
-        actor=acting_user,
-        action=AuditAction.IMPORT,
-        objects=(
-            (enterprise, _audit_changes(fields))
-            for enterprise, fields in zip(enterprises, batch, strict=True)
-        ),
-    )
+def _insert(chunk: SpooledChunk) -> int:
+    """Insert one chunk; the audit rows learn their enterprises' new ids first."""
+    inserted = chunk.enterprises.execute()
+    ids = ids_by(Enterprise, "credit_code", chunk.credit_codes)
+    events = chunk.events
+    object_id, enterprise_id = events.column_index("object_id"), events.column_index("enterprise_id")
+    occurred_at = events.column_index("occurred_at")
+    now = AuditEvent._meta.get_field("occurred_at").get_db_prep_save(timezone.now(), connection)
+    for row, code in zip(events.rows, chunk.credit_codes, strict=True):
+        row[object_id], row[enterprise_id], row[occurred_at] = str(ids[code]), ids[code], now
+    events.execute()
     # With DEBUG on, Django keeps every SQL string; a 200,000-row import would hold them all.
     reset_queries()
-    return len(batch)
+    return inserted

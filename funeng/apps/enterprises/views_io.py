@@ -9,19 +9,21 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
+from funeng.apps.core.pages import submit_once
 from funeng.apps.enterprises.access import (
     can_export_enterprises,
     can_import_enterprises,
     enterprises_visible_to,
 )
 from funeng.apps.enterprises.exporting import FORMATS, enterprise_template, enterprises_export
-from funeng.apps.enterprises.importing import enterprises_import
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
+from funeng.apps.enterprises.tasks import ENTERPRISES_IMPORT, upload_keep
+from funeng.apps.tasks.services import task_enqueue
 
 MAX_UPLOAD_BYTES = 100 * 1024 * 1024  # about 600,000 rows of CSV
 CONTENT_TYPES = {
@@ -44,33 +46,28 @@ class EnterpriseImportForm(forms.Form):
 
 
 @login_required
+@submit_once
 def enterprise_import_view(request: HttpRequest) -> HttpResponse:
-    """Upload a file, validate every row, and import all rows or none; show the report."""
+    """Upload a file; the worker checks every row and imports all rows or none; its page shows the report."""
     if not can_import_enterprises(request.user):
         raise Http404
-    report = None
     if request.method == "POST":
         form = EnterpriseImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            filename = Path(upload.name).name
-            # The service reads the file twice (validate, then write), so it needs a real file on disk.
-            with tempfile.NamedTemporaryFile(suffix=Path(filename).suffix.lower(), delete=False) as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-                temp_path = Path(handle.name)
-            try:
-                report = enterprises_import(
-                    path=temp_path,
-                    filename=filename,
-                    acting_user=request.user,
-                    dry_run=form.cleaned_data["dry_run"],
-                )
-            finally:
-                temp_path.unlink(missing_ok=True)
+            task = task_enqueue(
+                kind=ENTERPRISES_IMPORT,
+                started_by=request.user,
+                params={
+                    "input": upload_keep(upload),
+                    "filename": Path(upload.name).name,
+                    "dry_run": form.cleaned_data["dry_run"],
+                },
+            )
+            return redirect("tasks:detail", task.pk)
     else:
         form = EnterpriseImportForm()
-    return render(request, "enterprises/import.html", {"form": form, "report": report})
+    return render(request, "enterprises/import.html", {"form": form})
 
 
 @login_required

@@ -23,6 +23,8 @@ class TaskRun(models.Model):
     kind = models.CharField(_("kind"), max_length=64, db_index=True)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     # The same work by the same person (kind, parameters, starter), for the double-submit guard.
+    # The starter's language: messages a task writes (an import report) are in it.
+    language = models.CharField(_("language"), max_length=16, blank=True)
     same_work_key = models.CharField(_("same-work key"), max_length=64, db_index=True, blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

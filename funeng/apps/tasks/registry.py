@@ -28,18 +28,20 @@ class TaskKind:
     name: str
     title: StrOrPromise
     handler: Handler
+    # A template that shows the result on the task page (it gets `result`), e.g. an import report.
+    result_template: str = ""
 
 
 _KINDS: dict[str, TaskKind] = {}
 
 
-def register(name: str, title: StrOrPromise) -> Callable[[Handler], Handler]:
+def register(name: str, title: StrOrPromise, *, result_template: str = "") -> Callable[[Handler], Handler]:
     """Register `handler` as the task kind `name` (module import time, from an app's tasks.py)."""
 
     def decorate(handler: Handler) -> Handler:
         if name in _KINDS and _KINDS[name].handler is not handler:
             raise ValueError(f"task kind {name!r} is registered twice")
-        _KINDS[name] = TaskKind(name, title, handler)
+        _KINDS[name] = TaskKind(name, title, handler, result_template)
         return handler
 
     return decorate

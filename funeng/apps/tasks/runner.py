@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
+from django.utils import translation
 from django.utils.translation import gettext_noop
 from django_tasks import task
 
@@ -27,7 +28,8 @@ def run_task_run(run_id: str) -> None:
     if run is None:
         return
     try:
-        result = task_kind(run.kind).handler(run, TaskProgress(run))
+        with translation.override(run.language or None):
+            result = task_kind(run.kind).handler(run, TaskProgress(run))
     except TaskFailure as failure:
         task_mark_failed(run=run, error=failure.message, params=failure.params, detail=failure.detail)
     except Exception:

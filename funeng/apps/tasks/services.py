@@ -12,7 +12,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -73,6 +73,7 @@ def task_enqueue(
     if existing is not None:
         return existing
     run = TaskRun.objects.create(
+        language=translation.get_language() or "",
         kind=kind,
         params=params,
         same_work_key=key,
@@ -151,7 +152,9 @@ def worker_heartbeat(*, worker_id: str, pid: int, host: str, started_at: dt.date
         )
 
 
-def task_runs_reap(*, now: dt.datetime | None = None, stale_after: dt.timedelta = STALE_AFTER) -> int:
+def task_runs_reap(
+    *, now: dt.datetime | None = None, stale_after: dt.timedelta = STALE_AFTER, alive_worker: str = ""
+) -> int:
     """Fail the runs whose worker stopped sending heartbeats; return how many.
 
     A handler writes its result in one transaction at the end (or in idempotent steps), so a
@@ -160,8 +163,11 @@ def task_runs_reap(*, now: dt.datetime | None = None, stale_after: dt.timedelta 
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    alive = WorkerHeartbeat.objects.filter(seen_at__gte=now - stale_after).values_list("worker_id", flat=True)
-    stale = TaskRun.objects.filter(state=TaskState.RUNNING).exclude(worker_id__in=list(alive))
+    # The worker asking is alive by definition, whatever its last written beat says.
+    alive = [alive_worker] + list(
+        WorkerHeartbeat.objects.filter(seen_at__gte=now - stale_after).values_list("worker_id", flat=True)
+    )
+    stale = TaskRun.objects.filter(state=TaskState.RUNNING).exclude(worker_id__in=alive)
     reaped = 0
     for run in stale:
         with transaction.atomic():

@@ -34,9 +34,11 @@ def _title(kind: str) -> str:
 def task_detail_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
     """One task: what it does, how far it is, and its result or error; the progress part polls."""
     run = access_task_run_for_user(request.user, run_id)
+    kind = task_kinds().get(run.kind)
     context = {
         "run": run,
         "title": _title(run.kind),
+        "result_template": kind.result_template if kind else "",
         "finished": run.state in FINISHED_STATES,
         "can_retry": can_retry_task_run(request.user, run),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from funeng.apps.enterprises.importing import enterprises_import, issue_line
+from funeng.apps.tasks.progress import ConsoleProgress
 
 
 class Command(BaseCommand):
@@ -29,7 +31,11 @@ class Command(BaseCommand):
                 acting_user = get_user_model().objects.get_by_natural_key(options["user"])
             except get_user_model().DoesNotExist:
                 raise CommandError(f"no user {options['user']!r}", returncode=1) from None
-        report = enterprises_import(path=path, acting_user=acting_user, dry_run=options["dry_run"])
+        # A bar on a terminal; nothing when the output goes to a file or a pipe (scripts, tests).
+        with ConsoleProgress(path.name, enabled=sys.stderr.isatty()) as progress:
+            report = enterprises_import(
+                path=path, acting_user=acting_user, dry_run=options["dry_run"], progress=progress
+            )
         for issue in report.errors:
             self.stderr.write(f"error: {issue_line(issue)}")
         if report.error_count > len(report.errors):

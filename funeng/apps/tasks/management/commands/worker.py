@@ -27,14 +27,15 @@ def _beat(worker_id: str, started_at: Any, stop: threading.Event, stale_after: A
     while not stop.is_set():
         try:
             worker_heartbeat(worker_id=worker_id, pid=pid, host=host, started_at=started_at)
-            reaped = task_runs_reap(stale_after=stale_after)
+            reaped = task_runs_reap(stale_after=stale_after, alive_worker=worker_id)
             if reaped:
                 logger.warning("failed %d task(s) whose worker had stopped", reaped)
         except Exception:  # a locked or restarting database must not kill the heartbeat
             logger.exception("heartbeat failed; trying again")
         finally:
             close_old_connections()
-        stop.wait(HEARTBEAT_SECONDS)
+        # Beat several times within the reaper's patience, so a live worker never looks dead.
+        stop.wait(min(HEARTBEAT_SECONDS, stale_after.total_seconds() / 4))
     connection.close()
 
 
@@ -56,7 +57,7 @@ class Command(BaseCommand):
         worker_heartbeat(
             worker_id=worker_id, pid=os.getpid(), host=socket.gethostname(), started_at=started_at
         )
-        task_runs_reap(stale_after=stale_after)
+        task_runs_reap(stale_after=stale_after, alive_worker=worker_id)
         stop = threading.Event()
         beat = threading.Thread(target=_beat, args=(worker_id, started_at, stop, stale_after), daemon=True)
         beat.start()
