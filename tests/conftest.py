@@ -11,8 +11,8 @@ from django.utils import translation
 
 from engines.reference.credit_code import check_character, org_code_check
 
-# Playwright fixtures (browser, page, demo_world) for the browser tests.
-pytest_plugins = ["tests.browser_support"]
+# Playwright fixtures (browser, page, demo_world) for the browser tests; demo SQLite files for the CLI.
+pytest_plugins = ["tests.browser_support", "tests.runtime_support"]
 
 _serial = itertools.count(1)
 
