@@ -55,6 +55,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+# How long a SQLite writer waits for the write lock before "database is locked". Python's default
+# (5 s) was exceeded by 50 concurrent API writers; write transactions are short, so a long wait only
+# happens under a burst, and a slow answer beats an error.
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
+
+
 def database_config(url: str, base_dir: str) -> dict[str, object]:
     """Turn DATABASE_URL into a Django DATABASES entry; only sqlite and postgres are supported."""
     import dj_database_url
@@ -72,10 +78,12 @@ def database_config(url: str, base_dir: str) -> dict[str, object]:
         if not os.path.isabs(name):
             config["NAME"] = os.path.join(base_dir, name)
         # WAL lets the dev server read while a bulk import writes; IMMEDIATE avoids
-        # "database is locked" when a read transaction upgrades to a write.
+        # "database is locked" when a read transaction upgrades to a write (that error skips the
+        # busy handler); the busy timeout lets a writer queue behind others instead of failing.
         config["OPTIONS"] = {
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
             "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
         }
         config["CONN_MAX_AGE"] = 0
     return config

@@ -180,3 +180,24 @@ def test_it_notes_when_a_token_was_last_used_at_most_once_a_minute(client, opera
     client.get(URL, **headers)
     token.refresh_from_db()
     assert token.last_used_at > first - LAST_USED_GRANULARITY
+
+
+def test_a_busy_database_costs_the_last_used_note_never_the_call(client, operator, monkeypatch, caplog):
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    token, secret = token_create(user=operator, name="t")
+    real_update = QuerySet.update
+
+    def locked_update(self, **fields):
+        if self.model is PersonalAccessToken and "last_used_at" in fields:
+            raise OperationalError("database is locked")
+        return real_update(self, **fields)
+
+    monkeypatch.setattr(QuerySet, "update", locked_update)
+    with caplog.at_level("WARNING", logger="funeng.db"):
+        response = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert "skipped noting when an API token was last used" in caplog.text
+    token.refresh_from_db()
+    assert token.last_used_at is None

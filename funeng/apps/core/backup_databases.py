@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from funeng.config import SQLITE_BUSY_TIMEOUT_SECONDS
+
 # Filled by `funeng migrate` itself, so a freshly migrated database still counts as empty.
 FILLED_BY_MIGRATE = frozenset({"django_migrations", "django_content_type", "auth_permission"})
 CHECKSUM_ALGORITHM = "sha256 over column names and canonical JSON rows ordered by primary key (v1)"
 FETCH_ROWS = 2000
-# How long a copy or a restore waits for SQLite's lock while the server writes.
-SQLITE_BUSY_TIMEOUT_SECONDS = 20
 
 
 class BackupError(Exception):
