@@ -178,6 +178,20 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", Tr
 # A reset link is used right away; an hour limits the damage of a mailbox read later by someone else.
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
 
+# Sign-ups (enterprise claims, provider applications) and password resets per client address:
+# at most THROTTLE_ATTEMPTS posts of each within the window, counted in the database so that all
+# web workers share the count (funeng.apps.core.throttle). Above it the visitor gets a 429 page.
+THROTTLE_ATTEMPTS = env_int("THROTTLE_ATTEMPTS", 10)
+THROTTLE_WINDOW = timedelta(minutes=env_int("THROTTLE_WINDOW_MINUTES", 60))
+
+# An online check that a claimant acts for the enterprise (电子营业执照 / 法人实名): the dotted path
+# of a class implementing funeng.apps.accounts.verifiers.ClaimVerifier. Empty: the option is not
+# offered, and a claim needs a claim code or documents an official reviews. The development stub
+# approves every claim, so it is the default only with DEBUG on; a system check refuses it otherwise.
+CLAIM_VERIFIER = env_str(
+    "CLAIM_VERIFIER", "funeng.apps.accounts.verifiers.DevelopmentStubVerifier" if DEBUG else ""
+)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

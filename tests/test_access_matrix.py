@@ -2,7 +2,8 @@
 
 Personas: each role, plus the cross-tenant cases (enterprise A's user on B; an official of 330100
 on an enterprise in 320100; banks with an active, an expired, a revoked or no consent, and a bank
-whose institution holds consent on B only).
+whose institution holds consent on B only), and people who claimed A: while the claim waits for
+review, and after it was rejected, they see nothing of it.
 """
 
 import datetime as dt
@@ -13,6 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from funeng.apps.accounts.const import ClaimProof, ClaimState
+from funeng.apps.accounts.models import EnterpriseClaim
 from funeng.apps.consents.models import Consent, FinancialInstitution
 from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
@@ -74,6 +77,21 @@ def world(enterprise_fields):
             revoked_at=timezone.now() if revoked else None,
         )
 
+    def claimant(username, state):
+        user = users.create_user(username, password="x" * 12)
+        EnterpriseClaim.objects.create(
+            user=user,
+            enterprise=a,
+            credit_code=a.credit_code,
+            name=a.name,
+            entered_region_code=a.region_code,
+            region_code=a.region_code,
+            industry_code=a.industry_code,
+            proof=ClaimProof.DOCUMENTS,
+            state=state,
+        )
+        return user
+
     people = {
         "admin": users.create_user("root", password="x" * 12, is_staff=True, is_superuser=True),
         "admin_role": member("ops", role=Role.ADMIN),
@@ -90,6 +108,8 @@ def world(enterprise_fields):
         "bank_with_revoked_consent": member("bank_rev", role=Role.BANK, institution=banks["撤销银行"]),
         "bank_consented_by_b_only": member("bank_b", role=Role.BANK, institution=banks["乙方银行"]),
         "no_role": users.create_user("nobody", password="x" * 12),
+        "pending_claimant_of_a": claimant("claiming", ClaimState.PENDING),
+        "rejected_claimant_of_a": claimant("refused", ClaimState.REJECTED),
         "inactive_admin": users.create_user("gone", password="x" * 12, is_staff=True, is_active=False),
     }
     return {"a": a, "b": b, **people}
@@ -113,6 +133,9 @@ MATRIX = {
     "bank_with_revoked_consent": (HIDE, HIDE, HIDE, HIDE, False, False),
     "bank_consented_by_b_only": (HIDE, HIDE, ALLOW, DENY, False, False),
     "no_role": (HIDE, HIDE, HIDE, HIDE, False, False),
+    # A claim gives nothing until an official approves it (or a claim code settles it).
+    "pending_claimant_of_a": (HIDE, HIDE, HIDE, HIDE, False, False),
+    "rejected_claimant_of_a": (HIDE, HIDE, HIDE, HIDE, False, False),
     "inactive_admin": (HIDE, HIDE, HIDE, HIDE, False, False),
 }
 

@@ -1,8 +1,9 @@
 """Role × object × action for the other protected objects: providers, consents and audit rows.
 
 The enterprise matrix lives in test_access_matrix.py; this one calls the access functions that
-every page and API endpoint uses for providers (view / edit / vet), consents (view / revoke) and
-audit rows (view), with the cross-tenant cases.
+every page and API endpoint uses for providers (view / edit / vet), consents (view / revoke),
+audit rows (view) and enterprise claims (review / decide / documents / claim codes), with the
+cross-tenant cases.
 """
 
 from __future__ import annotations
@@ -15,6 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from funeng.apps.accounts.access import (
+    access_claim_document_for_user,
+    access_claim_for_user,
+    access_enterprise_claims_for_user,
+    can_decide_claim,
+)
 from funeng.apps.audit.access import access_audit_event_for_user
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.consents.access import access_consent_for_user
@@ -25,6 +32,7 @@ from funeng.apps.enterprises.services import enterprise_create, enterprise_updat
 from funeng.apps.providers.access import access_provider_for_user
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
+from tests.claims_support import claim_with_documents
 
 pytestmark = pytest.mark.django_db
 ALLOW, HIDE, DENY = "allow", "404", "403"
@@ -79,7 +87,11 @@ def world(enterprise_fields, credit_code):
         granted_by=people["enterprise_a"],
     )
     events = AuditEvent.objects.filter(object_type="enterprises.enterprise", action="update")
+    claim = claim_with_documents(credit_code=a.credit_code, username="claimant", name=a.name)
     return {
+        "claim": claim,
+        "claimant": claim.user,
+        "document": claim.documents.first(),
         "p1": p1,
         "p2": p2,
         "consent": consent,
@@ -184,3 +196,37 @@ def test_an_expired_or_revoked_consent_is_still_listed_for_the_bank_but_opens_no
     Consent.objects.filter(pk=consent.pk).update(revoked_at=timezone.now())
     assert outcome(lambda: access_consent_for_user(world["bank"], consent.pk)) == ALLOW
     assert outcome(lambda: access_enterprise_for_user(world["bank"], enterprise_id)) == HIDE
+
+
+# persona → (review A's claim, decide it, download its licence, manage A's claim codes, B's)
+CLAIMS = {
+    "admin": (ALLOW, ALLOW, ALLOW, ALLOW, ALLOW),
+    "enterprise_a": (HIDE, DENY, HIDE, DENY, HIDE),  # even its own administrator: officials decide
+    "enterprise_a_colleague": (HIDE, DENY, HIDE, DENY, HIDE),
+    "enterprise_b": (HIDE, DENY, HIDE, HIDE, DENY),
+    "official_330100": (ALLOW, ALLOW, ALLOW, ALLOW, HIDE),
+    "official_320100": (HIDE, DENY, HIDE, HIDE, ALLOW),
+    "provider_1": (HIDE, DENY, HIDE, HIDE, HIDE),
+    "bank": (HIDE, DENY, HIDE, DENY, HIDE),  # sees A under consent, manages nothing
+    "other_bank": (HIDE, DENY, HIDE, HIDE, HIDE),
+    "no_role": (HIDE, DENY, HIDE, HIDE, HIDE),
+    "claimant": (HIDE, DENY, HIDE, HIDE, HIDE),  # the claim's own author, while it waits
+}
+
+
+@pytest.mark.parametrize("persona", list(CLAIMS))
+def test_claim_access_follows_the_matrix(world, persona):
+    user, claim = world[persona], world["claim"]
+    a, b = world["claim"].enterprise_id, world["event_b"].enterprise_id
+
+    def decide():
+        if not can_decide_claim(user, claim):
+            raise PermissionDenied
+
+    assert (
+        outcome(lambda: access_claim_for_user(user, claim.pk)),
+        outcome(decide),
+        outcome(lambda: access_claim_document_for_user(user, world["document"].pk)),
+        outcome(lambda: access_enterprise_claims_for_user(user, a)),
+        outcome(lambda: access_enterprise_claims_for_user(user, b)),
+    ) == CLAIMS[persona]

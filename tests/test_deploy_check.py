@@ -56,6 +56,13 @@ def test_the_check_would_notice_an_insecure_setting(tmp_path):
     assert "security.W012" in result.stdout + result.stderr
 
 
+def test_the_check_refuses_the_approve_everything_claim_verifier_in_production(tmp_path):
+    stub = "funeng.apps.accounts.verifiers.DevelopmentStubVerifier"
+    result = run_check(production_env(tmp_path, CLAIM_VERIFIER=stub))
+    assert result.returncode != 0
+    assert "funeng.accounts.E001" in result.stdout + result.stderr
+
+
 def test_production_serves_hashed_compressed_static_files_from_collectstatic(tmp_path):
     """whitenoise's compressed manifest storage: hashed names (cached for a year) and gzip copies."""
     env = production_env(tmp_path, STATIC_ROOT=str(tmp_path / "static"))

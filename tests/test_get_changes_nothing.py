@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from funeng.apps.accounts.models import Invitation
+from funeng.apps.accounts.models import ClaimDocument, EnterpriseClaim, Invitation
 from funeng.apps.accounts.services import invitation_create
 from funeng.apps.api.docs import ASSETS
 from funeng.apps.api.models import PersonalAccessToken
@@ -205,6 +205,8 @@ def _build_site() -> Site:
         ),
         "complaint_id": _ids(Complaint.objects.filter(**ours), Complaint.objects.all()),
         "token_id": _ids(PersonalAccessToken.objects.filter(user=owner)),
+        "claim_id": _ids(EnterpriseClaim.objects.all()),
+        "document_id": _ids(ClaimDocument.objects.all()),
         "event_id": _ids(AuditEvent.objects.filter(enterprise_id=hangzhou.pk), AuditEvent.objects.all()),
         "name": sorted(ASSETS)[:1],
         "app_label": sorted({model._meta.app_label for model in admin.site._registry}),

@@ -1,4 +1,4 @@
-"""Account writes: users, enterprise self-registration, colleague invitations.
+"""Account writes: users, enterprise claims and self-registration, claim codes, colleague invitations.
 
 Each service validates everything before it writes, runs in one transaction and writes an audit
 row for every object it creates or changes. Callers check access first; services that change
@@ -9,26 +9,67 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from funeng.apps.accounts.models import Invitation, InvitationState, token_hash
+from funeng.apps.accounts.access import can_submit_claim, claims_visible_to
+from funeng.apps.accounts.const import (
+    CLAIM_CODE_ALPHABET,
+    CLAIM_CODE_LENGTH,
+    CLAIM_CODE_LIFETIME,
+    CLAIM_DOCUMENT_DIR,
+    CLAIM_DOCUMENT_KINDS,
+    CLAIM_DOCUMENT_MAX_BYTES,
+    CLAIM_REASON_MAX,
+    LEGAL_REPRESENTATIVE_MAX,
+    MISSING_CLAIM_CODE,
+    MISSING_DOCUMENT,
+    MISSING_LEGAL_REPRESENTATIVE,
+    ClaimDecision,
+    ClaimDocumentKind,
+    ClaimProof,
+    ClaimState,
+)
+from funeng.apps.accounts.models import (
+    ClaimCode,
+    ClaimDocument,
+    EnterpriseClaim,
+    Invitation,
+    InvitationState,
+    claim_code_hash,
+    claim_code_normalized,
+    token_hash,
+)
+from funeng.apps.accounts.verifiers import Verdict, claim_verifier
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_record
+from funeng.apps.audit.services import (
+    acting_user_id,
+    audit_created,
+    audit_record,
+    field_diff,
+    snapshot,
+)
 from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
+from funeng.apps.core.uploads import FILE_TYPES, display_name, sniff_kind, upload_kind, upload_sha256
 from funeng.apps.core.validators import county_region_problem
+from funeng.apps.enterprises.access import can_manage_enterprise_claims
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_create
 
@@ -37,6 +78,18 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 INVITATION_LIFETIME = dt.timedelta(days=7)
+# The claim's own fields in its audit rows; the legal representative's name stays out of the log.
+CLAIM_CREATED_FIELDS = (
+    "enterprise",
+    "credit_code",
+    "name",
+    "entered_region_code",
+    "region_code",
+    "industry_code",
+    "proof",
+    "state",
+)
+CLAIM_DECISION_FIELDS = ["enterprise", "state", "reason", "decided_by", "decided_at"]
 
 Errors = dict[str, list[Any]]
 
@@ -116,83 +169,403 @@ def raise_errors(errors: Errors) -> None:
         raise ValidationError(errors)
 
 
-# --- enterprise self-registration ------------------------------------------------------------
+# --- enterprise claims and self-registration ---------------------------------------------------
+
+# One message for every code that does not open this enterprise (unknown, for another
+# enterprise, used, revoked, expired): a guesser learns nothing about which codes or credit
+# codes exist.
+WRONG_CLAIM_CODE = _lazy(
+    "This claim code does not work with this credit code. Check both against the letter from the "
+    "promotion centre; if they match and it still fails, ask the centre for a new code."
+)
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class ClaimRequest:
+    """What a claimant enters: the enterprise as on its business licence, and the proof of authority."""
+
+    credit_code: str
+    name: str
+    region_code: str
+    industry_code: str
+    proof: str
+    legal_representative: str = ""
+    claim_code: str = ""
+    licence: UploadedFile | None = None
+    authorisation: UploadedFile | None = None
+
+    def normalized(self) -> ClaimRequest:
+        return replace(
+            self,
+            credit_code=self.credit_code.strip().upper(),
+            name=self.name.strip(),
+            region_code=self.region_code.strip(),
+            industry_code=self.industry_code.strip(),
+            legal_representative=self.legal_representative.strip(),
+        )
+
+
+def _claim_document_problem(upload: UploadedFile | None, field: str, errors: Errors) -> None:
+    if upload is None:
+        add_error(errors, field, MISSING_DOCUMENT)
+        return
+    try:
+        upload_kind(
+            upload,
+            allowed=CLAIM_DOCUMENT_KINDS,
+            max_bytes=CLAIM_DOCUMENT_MAX_BYTES,
+            field=field,
+            wrong_type=_(
+                "%(name)s is not a PDF, PNG or JPEG file. The type is read from the file's contents, "
+                "so renaming does not help: scan or save the document as one of these types."
+            ),
+        )
+    except ValidationError as exc:
+        merge_errors(errors, exc)
+
+
+def claim_request_errors(request: ClaimRequest, *, now: dt.datetime) -> Errors:
+    """What is wrong with a claim (field → messages); reads only.
+
+    Every check runs whether or not the credit code is in the registry or already claimed, so
+    the answer is the same in every case: those facts go to the reviewing official, not to the
+    claimant.
+    """
+    errors: Errors = {}
+    candidate = Enterprise(
+        credit_code=request.credit_code,
+        name=request.name,
+        region_code=request.region_code,
+        industry_code=request.industry_code,
+    )
+    try:
+        candidate.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        merge_errors(errors, exc)
+    if "region_code" not in errors:
+        problem = county_region_problem(request.region_code)
+        if problem:
+            add_error(errors, "region_code", problem)
+    if len(request.legal_representative) > LEGAL_REPRESENTATIVE_MAX:
+        add_error(
+            errors,
+            "legal_representative",
+            _("Keep the name to %(max)d characters.") % {"max": LEGAL_REPRESENTATIVE_MAX},
+        )
+    if request.proof == ClaimProof.CLAIM_CODE:
+        if not request.claim_code.strip():
+            add_error(errors, "claim_code", MISSING_CLAIM_CODE)
+        elif not _live_claim_code(request, now=now).exists():
+            add_error(errors, "claim_code", WRONG_CLAIM_CODE)
+    elif request.proof == ClaimProof.DOCUMENTS:
+        if not request.legal_representative:
+            add_error(errors, "legal_representative", MISSING_LEGAL_REPRESENTATIVE)
+        _claim_document_problem(request.licence, "licence", errors)
+        _claim_document_problem(request.authorisation, "authorisation", errors)
+    elif request.proof == ClaimProof.VERIFIER and claim_verifier() is not None:
+        if not request.legal_representative:
+            add_error(errors, "legal_representative", MISSING_LEGAL_REPRESENTATIVE)
+    else:
+        add_error(errors, "proof", _("Choose how you prove that you act for the enterprise."))
+    return errors
+
+
+def _live_claim_code(request: ClaimRequest, *, now: dt.datetime) -> QuerySet[ClaimCode]:
+    return (
+        ClaimCode.objects.live(now)
+        .with_code(request.claim_code)
+        .filter(enterprise__credit_code=request.credit_code)
+    )
+
+
+def claim_verdict(request: ClaimRequest, *, email: str) -> Verdict | None:
+    """Ask the configured online verifier about a claim (None unless the claim chose it).
+
+    Called before the claim's transaction opens: an online check may take seconds, and SQLite
+    holds its write lock for the whole of a write transaction.
+    """
+    verifier = claim_verifier() if request.proof == ClaimProof.VERIFIER else None
+    if verifier is None:
+        return None
+    return verifier.verify(
+        credit_code=request.credit_code,
+        name=request.name,
+        legal_representative=request.legal_representative,
+        claimant_email=email,
+    )
+
+
+def _claim_document_store(claim: EnterpriseClaim, kind: str, upload: UploadedFile) -> ClaimDocument:
+    file_type = sniff_kind(upload, CLAIM_DOCUMENT_KINDS)
+    assert file_type is not None  # checked by claim_request_errors
+    document = ClaimDocument(
+        claim=claim,
+        kind=kind,
+        original_name=display_name(upload.name),
+        file_type=file_type,
+        size=upload.size or 0,
+        sha256=upload_sha256(upload),
+    )
+    # A random name with our own extension: the uploader chooses neither the path nor the type.
+    document.file.save(f"{uuid.uuid4().hex}{FILE_TYPES[file_type][1]}", upload, save=False)
+    if not document.file.name.startswith(f"{CLAIM_DOCUMENT_DIR}/"):
+        raise RuntimeError("claim document stored outside its folder")
+    try:
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def _claim_approve(
+    claim: EnterpriseClaim, *, acting_user: User, reason: str, now: dt.datetime, reference: str = ""
+) -> EnterpriseClaim:
+    """Make the claimant the enterprise's administrator (creating the enterprise if it is new)."""
+    user = claim.user
+    if not user.is_active:
+        raise ValidationError(_("The claimant's account is deactivated; reject the claim instead."))
+    if Membership.objects.filter(user=user).exists():
+        raise ValidationError(_("The claimant's account already has a role; reject the claim instead."))
+    enterprise = Enterprise.objects.select_for_update().filter(credit_code=claim.credit_code).first()
+    if enterprise is None:
+        enterprise = enterprise_create(
+            acting_user=acting_user,
+            credit_code=claim.credit_code,
+            name=claim.name,
+            region_code=claim.entered_region_code,
+            industry_code=claim.industry_code,
+        )
+    before = snapshot(claim, CLAIM_DECISION_FIELDS)
+    claim.enterprise = enterprise
+    claim.state = ClaimState.APPROVED
+    claim.reason = reason
+    claim.verifier_reference = reference
+    claim.decided_by_id = acting_user_id(acting_user) if claim.proof == ClaimProof.DOCUMENTS else None
+    claim.decided_at = now
+    claim.save(update_fields=[*CLAIM_DECISION_FIELDS, "verifier_reference"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=claim,
+        changes=field_diff(before, snapshot(claim, CLAIM_DECISION_FIELDS)),
+    )
+    membership_create(
+        actor=acting_user, user=user, role=Role.ENTERPRISE, enterprise=enterprise, is_enterprise_admin=True
+    )
+    return claim
+
+
+def _claim_reject(
+    claim: EnterpriseClaim, *, acting_user: User, reason: str, now: dt.datetime
+) -> EnterpriseClaim:
+    before = snapshot(claim, CLAIM_DECISION_FIELDS)
+    claim.state = ClaimState.REJECTED
+    claim.reason = reason
+    claim.decided_by_id = acting_user_id(acting_user) if claim.proof == ClaimProof.DOCUMENTS else None
+    claim.decided_at = now
+    claim.save(update_fields=CLAIM_DECISION_FIELDS)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=claim,
+        changes=field_diff(before, snapshot(claim, CLAIM_DECISION_FIELDS)),
+    )
+    return claim
+
+
+def _claim_create(
+    *, user: User, request: ClaimRequest, verdict: Verdict | None, now: dt.datetime
+) -> EnterpriseClaim:
+    """Store a checked claim and settle it at once where its proof allows (a code, the verifier)."""
+    code = None
+    if request.proof == ClaimProof.CLAIM_CODE:
+        # Locked and read again: of two people typing the same code at once, one gets it.
+        code = _live_claim_code(request, now=now).select_for_update().first()
+        if code is None:
+            raise ValidationError({"claim_code": [WRONG_CLAIM_CODE]})
+    registered = Enterprise.objects.filter(credit_code=request.credit_code).first()
+    claim = EnterpriseClaim(
+        user=user,
+        enterprise=registered,
+        credit_code=request.credit_code,
+        name=request.name,
+        entered_region_code=request.region_code,
+        # The registry's region decides who reviews: a claimant cannot pick their reviewer.
+        region_code=registered.region_code if registered is not None else request.region_code,
+        industry_code=request.industry_code,
+        legal_representative=request.legal_representative,
+        proof=request.proof,
+    )
+    claim.save()
+    documents = []
+    if request.proof == ClaimProof.DOCUMENTS:
+        assert request.licence is not None and request.authorisation is not None
+        documents = [
+            _claim_document_store(claim, ClaimDocumentKind.LICENCE, request.licence),
+            _claim_document_store(claim, ClaimDocumentKind.AUTHORISATION, request.authorisation),
+        ]
+    changes = field_diff({}, snapshot(claim, CLAIM_CREATED_FIELDS))
+    if documents:
+        changes["documents"] = [
+            None,
+            [f"{d.get_kind_display()}: {d.original_name} ({d.file_type}, {d.size} B)" for d in documents],
+        ]
+    audit_record(actor=user, action=AuditAction.CREATE, obj=claim, changes=changes)
+    if code is not None:
+        code.used_at = now
+        code.used_by_claim = claim
+        code.save(update_fields=["used_at", "used_by_claim"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=code,
+            changes={"used_at": [None, now.isoformat()], "used_by_claim": [None, claim.pk]},
+        )
+        return _claim_approve(claim, acting_user=user, reason="", now=now)
+    if verdict is not None:
+        reason = verdict.reason[:CLAIM_REASON_MAX]
+        if verdict.approved:
+            return _claim_approve(
+                claim, acting_user=user, reason=reason, now=now, reference=verdict.reference
+            )
+        claim.verifier_reference = verdict.reference[:200]
+        claim.save(update_fields=["verifier_reference"])
+        return _claim_reject(claim, acting_user=user, reason=reason, now=now)
+    return claim
+
+
 def enterprise_register(
     *,
-    credit_code: str,
-    name: str,
-    region_code: str,
-    industry_code: str,
+    claim: ClaimRequest,
     email: str,
     username: str,
     password: str,
-) -> tuple[User, Enterprise]:
-    """Sign up a user as the administrator of a new enterprise or of a registry entry nobody claimed.
+    now: dt.datetime | None = None,
+) -> tuple[User, EnterpriseClaim]:
+    """Sign up, claiming to act for an enterprise; the account gets the enterprise only once the claim is approved.
 
-    Identity is checked only by the exact registered name. Real verification of the person
-    acting for the legal entity (法人 identity, e.g. through the e-licence or a bank transfer)
-    is out of scope here; an operator can remove a wrongly claimed membership in admin, and the
-    audit log shows who claimed what.
+    A valid claim code or an approving online verifier settle the claim at once; documents wait
+    for an official of the enterprise's region. Until then the account has no role and sees
+    no enterprise data. The answer never says whether the credit code is in the registry or
+    already claimed.
+
+    Not one transaction from the start: the online verifier is asked first, outside any
+    transaction (see claim_verdict); everything is written in one transaction after it.
     """
-    credit_code = credit_code.strip().upper()
-    name = name.strip()
-    errors: Errors = {}
-    # Lock the row: two people claiming the same unclaimed enterprise at once must not both win.
-    existing = Enterprise.objects.select_for_update().filter(credit_code=credit_code).first()
-    if existing is not None:
-        if Membership.objects.filter(enterprise=existing).exists():
-            add_error(
-                errors,
-                "credit_code",
-                _(
-                    "This enterprise is already registered on the platform; ask your enterprise "
-                    "administrator for an invitation."
-                ),
-            )
-        elif existing.name != name:
-            add_error(
-                errors,
-                "name",
-                _(
-                    "The name does not match the one registered for this credit code; enter it exactly "
-                    "as on the business licence."
-                ),
-            )
-    else:
-        candidate = Enterprise(
-            credit_code=credit_code, name=name, region_code=region_code, industry_code=industry_code
-        )
-        try:
-            candidate.full_clean(validate_unique=False)
-        except ValidationError as exc:
-            merge_errors(errors, exc)
-        if "region_code" not in errors:
-            problem = county_region_problem(region_code)
-            if problem:
-                add_error(errors, "region_code", problem)
+    now = now or timezone.now()
+    claim = claim.normalized()
+    errors = claim_request_errors(claim, now=now)
     user, user_errors = new_user_errors(username=username, email=email, password=password)
     for field, messages in user_errors.items():
         errors.setdefault(field, []).extend(messages)
     raise_errors(errors)
+    verdict = claim_verdict(claim, email=user.email)
+    with transaction.atomic():
+        user_create(user)
+        created = _claim_create(user=user, request=claim, verdict=verdict, now=now)
+    return user, created
 
-    user_create(user)
-    if existing is None:
-        enterprise = enterprise_create(
-            acting_user=user,
-            credit_code=credit_code,
-            name=name,
-            region_code=region_code,
-            industry_code=industry_code,
+
+def enterprise_claim_submit(
+    *, user: User, claim: ClaimRequest, now: dt.datetime | None = None
+) -> EnterpriseClaim:
+    """A signed-in account without a role claims an enterprise (after a rejection, or with a new code).
+
+    Like enterprise_register, the online verifier is asked before the transaction opens.
+    """
+    now = now or timezone.now()
+    if not can_submit_claim(user):
+        raise PermissionDenied
+    claim = claim.normalized()
+    raise_errors(claim_request_errors(claim, now=now))
+    verdict = claim_verdict(claim, email=user.email)
+    with transaction.atomic():
+        # Locked: two claims posted at once from one account must not both be stored.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if not can_submit_claim(user):
+            raise ValidationError(_("You already have a claim waiting for review."))
+        return _claim_create(user=user, request=claim, verdict=verdict, now=now)
+
+
+@transaction.atomic
+def enterprise_claim_decide(
+    *, claim: EnterpriseClaim, decision: str, reason: str, acting_user: User, now: dt.datetime | None = None
+) -> EnterpriseClaim:
+    """An official approves (the claimant becomes the enterprise's administrator) or rejects a claim; audited."""
+    now = now or timezone.now()
+    if not claims_visible_to(acting_user).filter(pk=claim.pk).exists():
+        raise PermissionDenied
+    claim = EnterpriseClaim.objects.select_for_update().select_related("user").get(pk=claim.pk)
+    reason = (reason or "").strip()
+    errors: Errors = {}
+    if claim.state != ClaimState.PENDING:
+        add_error(
+            errors,
+            "decision",
+            _("This claim was already decided (%(state)s).") % {"state": claim.get_state_display()},
         )
-    else:
-        enterprise = existing
-    membership_create(
-        actor=user, user=user, role=Role.ENTERPRISE, enterprise=enterprise, is_enterprise_admin=True
+    if decision not in ClaimDecision.values:
+        add_error(errors, "decision", _("Choose approve or reject."))
+    if not reason:
+        add_error(errors, "reason", _("Give a reason: the claimant reads it and the audit log keeps it."))
+    elif len(reason) > CLAIM_REASON_MAX:
+        add_error(
+            errors,
+            "reason",
+            _("Keep the reason to %(max)d characters (it has %(length)d).")
+            % {"max": CLAIM_REASON_MAX, "length": len(reason)},
+        )
+    raise_errors(errors)
+    if decision == ClaimDecision.APPROVE:
+        return _claim_approve(claim, acting_user=acting_user, reason=reason, now=now)
+    return _claim_reject(claim, acting_user=acting_user, reason=reason, now=now)
+
+
+def _new_claim_code() -> str:
+    return "".join(secrets.choice(CLAIM_CODE_ALPHABET) for _ in range(CLAIM_CODE_LENGTH))
+
+
+def claim_code_display(code: str) -> str:
+    """A claim code in groups of four, as printed in the letter."""
+    normalized = claim_code_normalized(code)
+    return "-".join(normalized[i : i + 4] for i in range(0, len(normalized), 4))
+
+
+@transaction.atomic
+def claim_code_issue(
+    *, enterprise: Enterprise, acting_user: User, now: dt.datetime | None = None
+) -> tuple[ClaimCode, str]:
+    """Issue a one-time claim code for an enterprise, revoking its live one; return it and the code.
+
+    The code itself is returned once, for the letter, and never stored (only its hash).
+    """
+    if not can_manage_enterprise_claims(acting_user, enterprise):
+        raise PermissionDenied
+    now = now or timezone.now()
+    for earlier in ClaimCode.objects.select_for_update().filter(
+        enterprise=enterprise, used_at__isnull=True, revoked_at__isnull=True
+    ):
+        earlier.revoked_at = now
+        earlier.save(update_fields=["revoked_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=earlier,
+            changes={"revoked_at": [None, now.isoformat()]},
+        )
+    code = _new_claim_code()
+    issued = ClaimCode.objects.create(
+        enterprise=enterprise,
+        code_hash=claim_code_hash(code),
+        issued_by=acting_user,
+        issued_at=now,
+        expires_at=now + CLAIM_CODE_LIFETIME,
     )
-    return user, enterprise
+    audit_created(
+        actor=acting_user, obj=issued, fields=["enterprise", "issued_by", "issued_at", "expires_at"]
+    )
+    return issued, code
 
 
 # --- colleague invitations -------------------------------------------------------------------

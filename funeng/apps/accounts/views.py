@@ -1,4 +1,7 @@
-"""Account pages: lockout, password reset and change, enterprise self-registration, colleagues and invitations."""
+"""Account pages: lockout, password reset and change, enterprise self-registration, colleagues and invitations.
+
+The enterprise claim pages (review queue, documents, claim codes) are in views_claims.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -43,6 +47,7 @@ from funeng.apps.accounts.services import (
     invitation_create,
     invitation_revoke,
 )
+from funeng.apps.accounts.views_claims import claim_outcome_message
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.core.models import Membership
@@ -55,6 +60,7 @@ from funeng.apps.core.pages import (
     signed_in,
     submit_once,
 )
+from funeng.apps.core.throttle import PASSWORD_RESET, REGISTER, throttled
 
 # --- login lockout ---------------------------------------------------------------------------
 
@@ -82,8 +88,12 @@ def lockout_response(
 # --- password reset and change -----------------------------------------------------------------
 
 
+@method_decorator(throttled(PASSWORD_RESET), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
-    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    """Ask for a reset link; the answer is the same whether or not the address has an account.
+
+    Each request may send an email to someone else's mailbox: a few per address and hour.
+    """
 
     template_name = "registration/password_reset_form.html"
     email_template_name = "registration/password_reset_email.txt"
@@ -132,20 +142,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # --- enterprise self-registration ------------------------------------------------------------
 
 
-@sensitive_post_parameters("password", "password_confirm")
+@sensitive_post_parameters("password", "password_confirm", "claim_code")
 @never_cache
 @anonymous_only
+@throttled(REGISTER)
 @submit_once
 @action_view
 def register_enterprise_view(request: HttpRequest) -> Action:
-    """Sign up as the administrator of a new or not yet claimed enterprise."""
-    form = EnterpriseRegistrationForm(request.POST or None)
+    """Sign up by claiming an enterprise; the account gets its data once the claim is approved."""
+    form = EnterpriseRegistrationForm(request.POST or None, request.FILES or None)
     return Action(
         lambda: enterprise_register(
-            credit_code=form.cleaned_data["credit_code"],
-            name=form.cleaned_data["name"],
-            region_code=form.cleaned_data["region_code"],
-            industry_code=form.cleaned_data["industry_code"],
+            claim=form.claim_request(),
             email=form.cleaned_data["email"],
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password"],
@@ -153,9 +161,7 @@ def register_enterprise_view(request: HttpRequest) -> Action:
         form=form,
         template="accounts/register_enterprise.html",
         then=lambda created: login(request, created[0], backend=LOGIN_BACKEND),
-        success=lambda created: (
-            _("Welcome! You are the administrator of %(name)s on Funeng.") % {"name": created[1].name}
-        ),
+        success=lambda created: claim_outcome_message(created[1]),
         redirect_to=("home",),
     )
 

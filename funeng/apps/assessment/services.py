@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from engines import ENGINE_VERSION
@@ -30,12 +30,13 @@ from funeng.apps.assessment.const import (
     EvidenceState,
     ReviewDecision,
 )
-from funeng.apps.assessment.evidence import display_name, sniff_kind
+from funeng.apps.assessment.evidence import display_name
 from funeng.apps.assessment.models import Answer, Assessment, AssessmentResult, Evidence
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import acting_user_id, audit_record
 from funeng.apps.consents.const import DataCategory
 from funeng.apps.consents.services import consented_read_log
+from funeng.apps.core.uploads import upload_kind, upload_sha256
 from funeng.apps.enterprises.models import Enterprise
 
 Actor = AbstractBaseUser | AnonymousUser
@@ -220,47 +221,18 @@ def assessment_answer_save(
 # --- evidence ---------------------------------------------------------------------------------
 
 
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def evidence_check(upload: UploadedFile) -> str:
     """The file's kind, or ValidationError naming the file and what to do."""
-    name = display_name(upload.name)
-    if upload.size is None or upload.size > EVIDENCE_MAX_BYTES:
-        raise ValidationError(
-            {
-                "file": ValidationError(
-                    _("%(name)s is larger than %(limit)s MB: upload a smaller scan or split the document."),
-                    code="too_big",
-                    params={"name": name, "limit": EVIDENCE_MAX_BYTES // (1024 * 1024)},
-                )
-            }
-        )
-    if upload.size == 0:
-        raise ValidationError(
-            {"file": ValidationError(_("%(name)s is empty."), code="empty", params={"name": name})}
-        )
-    kind = sniff_kind(upload)
-    if kind is None:
-        raise ValidationError(
-            {
-                "file": ValidationError(
-                    _(
-                        "%(name)s is not a PDF, PNG, JPEG or Excel (XLSX) file. The type is read from the file's "
-                        "contents, so renaming does not help: save or export it as one of these types."
-                    ),
-                    code="bad_type",
-                    params={"name": name},
-                )
-            }
-        )
-    return kind
+    return upload_kind(
+        upload,
+        allowed=EVIDENCE_KINDS,
+        max_bytes=EVIDENCE_MAX_BYTES,
+        field="file",
+        wrong_type=gettext(
+            "%(name)s is not a PDF, PNG, JPEG or Excel (XLSX) file. The type is read from the file's "
+            "contents, so renaming does not help: save or export it as one of these types."
+        ),
+    )
 
 
 @transaction.atomic
@@ -292,7 +264,7 @@ def evidence_attach(
         original_name=display_name(upload.name),
         kind=kind,
         size=upload.size or 0,
-        sha256=_sha256(upload),
+        sha256=upload_sha256(upload),
         uploaded_by_id=acting_user_id(acting_user),
     )
     # A random name with our own extension: the uploader chooses neither the path nor the type.

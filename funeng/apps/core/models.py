@@ -111,3 +111,23 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ThrottleHit(models.Model):
+    """One attempt at a throttled action (sign-up, password reset) from one client address.
+
+    Kept in the database so every web worker counts the same attempts. The address is stored as
+    a keyed hash: the count needs equality only, and the table need not hold visitors' addresses.
+    """
+
+    scope = models.CharField(_("scope"), max_length=32)
+    address_hash = models.CharField(_("address hash"), max_length=64)
+    at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        verbose_name = _("throttled attempt")
+        verbose_name_plural = _("throttled attempts")
+        indexes = [models.Index(fields=["scope", "address_hash", "at"], name="throttle_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address_hash[:8]} ({self.at:%Y-%m-%d %H:%M})"

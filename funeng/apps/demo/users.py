@@ -7,21 +7,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from funeng.apps.accounts.const import ClaimProof
+from funeng.apps.accounts.services import ClaimRequest, claim_code_issue, enterprise_register
 from funeng.apps.audit.services import audit_record
 from funeng.apps.consents.const import DataCategory
 from funeng.apps.consents.models import Consent, FinancialInstitution
 from funeng.apps.consents.services import consent_grant, consent_revoke
 from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
+from funeng.apps.demo.assessments import DEMO_PDF
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
 
 # Documented in the README; demo_region creates these users only when DEBUG is on.
 DEMO_PASSWORD = "funeng-demo-2026"
+DEMO_CLAIMANT = "demo_claimant"
 
 
 @dataclass(frozen=True)
@@ -98,7 +103,45 @@ def demo_users_create() -> list[DemoLogin]:
             audit_record(actor=None, action="create", obj=created, changes={"role": [None, created.role]})
         logins.append(DemoLogin(username, description))
     _demo_consents_create(hangzhou, other, bank)
+    logins.append(_demo_claims_create(hangzhou))
     return logins
+
+
+def _demo_claims_create(taken: Enterprise) -> DemoLogin:
+    """A claim with documents waiting in demo_official's queue, and a claim code issued for another enterprise.
+
+    The code is random and not kept anywhere (only its hash is stored, as for real codes): the
+    demo shows an issued code, and whoever wants to try one issues their own as demo_official.
+    """
+    users = get_user_model().objects
+    description = "account whose claim (documents) waits for demo_official's review"
+    if users.filter(username=DEMO_CLAIMANT).exists():
+        return DemoLogin(DEMO_CLAIMANT, description)
+    unclaimed = (
+        Enterprise.objects.filter(region_code__startswith="3301", members__isnull=True)
+        .exclude(pk=taken.pk)
+        .order_by("id")
+    )
+    claimed, coded = unclaimed[:2]
+    enterprise_register(
+        claim=ClaimRequest(
+            credit_code=claimed.credit_code,
+            name=claimed.name,
+            region_code=claimed.region_code,
+            industry_code=claimed.industry_code,
+            legal_representative="张明（演示）",
+            proof=ClaimProof.DOCUMENTS,
+            licence=SimpleUploadedFile("营业执照（演示）.pdf", DEMO_PDF, content_type="application/pdf"),
+            authorisation=SimpleUploadedFile(
+                "授权委托书（演示）.pdf", DEMO_PDF, content_type="application/pdf"
+            ),
+        ),
+        email="claimant@demo.invalid",
+        username=DEMO_CLAIMANT,
+        password=DEMO_PASSWORD,
+    )
+    claim_code_issue(enterprise=coded, acting_user=users.get(username="demo_official"))
+    return DemoLogin(DEMO_CLAIMANT, f"{description}: {claimed.name}")
 
 
 def _demo_consents_create(hangzhou: Enterprise, other: Enterprise, bank: FinancialInstitution) -> None:

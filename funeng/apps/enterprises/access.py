@@ -139,3 +139,17 @@ def can_export_enterprises(user: User) -> bool:
         return True
     membership = membership_of(user)
     return membership is not None and membership.role == Role.OFFICIAL
+
+
+def can_manage_enterprise_claims(user: User, enterprise: Enterprise) -> bool:
+    """Whether the user decides who may act for this enterprise (claim codes, claim reviews).
+
+    Operators, and the officials of its region: their promotion centre knows the enterprise
+    through its own channels (the registered address, the contact on record).
+    """
+    if is_platform_admin(user):
+        return True
+    membership = membership_of(user)
+    if membership is None or membership.role != Role.OFFICIAL or not membership.region_code:
+        return False
+    return enterprise.region_code.startswith(region_prefix(membership.region_code))

@@ -18,6 +18,7 @@ from funeng.apps.enterprises.access import (
     access_enterprise_for_user,
     can_export_enterprises,
     can_import_enterprises,
+    can_manage_enterprise_claims,
     enterprise_categories_readable_by,
     enterprise_fields_writable_by,
     enterprises_categories_readable_by,
@@ -127,5 +128,6 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         "size_explained": PROFILE in readable and FINANCIALS in readable,
         "consents": [{"consent": c, "categories": category_labels(c.categories)} for c in consents],
         "can_edit": bool(enterprise_fields_writable_by(request.user, enterprise)),
+        "can_manage_claims": can_manage_enterprise_claims(request.user, enterprise),
     }
     return render(request, "enterprises/detail.html", context)

@@ -35,6 +35,7 @@ def nav_items(user: User) -> list[NavItem]:
         items += [
             _item(_("Enterprises"), "enterprises:list"),
             _item(_("Providers"), "providers:list"),
+            _item(_("Claim review"), "accounts:claims"),
             _item(_("Consents"), "consents:list"),
             _item(_("Digital maturity"), "assessment:region"),
             _item(_("Proactive benefits"), "policies:proactive"),
@@ -67,6 +68,7 @@ def nav_items(user: User) -> list[NavItem]:
         items += [
             _item(_("Enterprises"), "enterprises:list"),
             _item(_("Provider vetting"), "providers:list"),
+            _item(_("Claim review"), "accounts:claims"),
             _item(_("Digital maturity"), "assessment:region"),
             _item(_("Proactive benefits"), "policies:proactive"),
             _item(_("Matchmaking"), "matching:gaps"),

@@ -15,6 +15,8 @@ from django.utils import timezone
 from engines.classify import digital_economy_class, size_class
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from funeng.apps.accounts.access import can_submit_claim
+from funeng.apps.accounts.selectors import claim_latest_of
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.consents.access import consents_visible_to
 from funeng.apps.consents.models import Consent, ConsentRead
@@ -134,7 +136,15 @@ def _admin_home(request: HttpRequest) -> tuple[str, Context]:
 
 
 def _no_role_home(request: HttpRequest) -> tuple[str, Context]:
-    return "portals/home_no_role.html", {}
+    """No role yet: where the account's enterprise claim stands, and how to claim (again)."""
+    claim = claim_latest_of(request.user)
+    context = {
+        # Only what the claimant entered: the registry's data stays hidden until the claim is approved.
+        "claim": claim,
+        "claim_region_name": _region_name(claim.entered_region_code) if claim is not None else "",
+        "can_claim": can_submit_claim(request.user),
+    }
+    return "portals/home_no_role.html", context
 
 
 HOMES: dict[str | None, Callable[[HttpRequest], tuple[str, Context]]] = {

@@ -28,6 +28,7 @@ from funeng.apps.core.pages import (
     confirmation_page,
     submit_once,
 )
+from funeng.apps.core.throttle import REGISTER, throttled
 from funeng.apps.providers.access import (
     access_provider_for_user,
     can_edit_provider,
@@ -218,6 +219,7 @@ def provider_edit_view(request: HttpRequest, provider_id: int) -> HttpResponse:
 @sensitive_post_parameters("password", "password_confirm")
 @never_cache
 @anonymous_only
+@throttled(REGISTER)
 @submit_once
 @action_view
 def provider_apply_view(request: HttpRequest) -> Action:
