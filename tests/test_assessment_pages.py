@@ -97,7 +97,7 @@ def test_autosaved_answers_survive_a_reload(client, world):
         ({"question": "equipment_digitised_rate", "value": "abc"}, "is not a number"),
         ({"question": "equipment_digitised_rate", "value": "120"}, "above the maximum 100"),
         ({"question": "energy_per_100_yuan", "before": "12"}, "give both"),
-        ({"question": "network", "value": "fibre"}, "is not one of"),
+        ({"question": "network", "value": "fibre"}, "is not an option of this question"),
     ],
 )
 def test_an_invalid_answer_is_refused_with_the_reason_and_not_saved(client, world, fields, message):

@@ -117,13 +117,13 @@ def test_it_scores_an_empty_response_below_level_one():
 @pytest.mark.parametrize(
     ("question", "value", "reason"),
     [
-        ("network", "fibre", "is not one of"),
+        ("network", "fibre", "is not an option of this question"),
         ("equipment_digitised_rate", 120, "above the maximum 100"),
         ("equipment_digitised_rate", -1, "below the minimum 0"),
         ("equipment_digitised_rate", "many", "expected a number"),
         ("data_collected", ["none", "quality"], "cannot be combined"),
         ("data_collected", ["quality", "quality"], "chosen twice"),
-        ("data_collected", ["telepathy"], "unknown options"),
+        ("data_collected", ["telepathy"], "is not an option"),
         ("pass_rate", {"before": 0, "after": 10}, "before must be above 0"),
         ("pass_rate", {"before": 90}, "expected"),
         ("s_quality", 5, "0-4"),

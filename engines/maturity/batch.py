@@ -47,7 +47,12 @@ def answers_frame(framework: Framework, responses: Sequence[Mapping[str, object]
         for key in answers:
             if not framework.has_question(key):
                 errors.append(
-                    FieldError(key, f"not a question of {framework.id}", f"不是 {framework.id} 的题目", row)
+                    FieldError(
+                        key,
+                        f"not a question of “{framework.name.en}”",
+                        f"不是《{framework.name.zh}》的题目",
+                        row,
+                    )
                 )
         for q in framework.questions:
             value = answers.get(q.id)
@@ -91,7 +96,7 @@ def answers_frame(framework: Framework, responses: Sequence[Mapping[str, object]
                 columns[q.id].append(None)
             elif q.type == "single" and value is not None and not isinstance(value, str):
                 errors.append(
-                    FieldError(q.id, f"{value!r} is not an option id", f"{value!r} 不是可选项", row)
+                    FieldError(q.id, f"{value!r} is not an option of this question", "不是本题的选项", row)
                 )
                 columns[q.id].append(None)
             else:
@@ -126,12 +131,16 @@ def _invalid(q: Question) -> list[tuple[pl.Expr, str, str]]:
     """(mask, reason, reason_zh) per check; masks are null-safe (null answers are never invalid)."""
     if q.type == "single":
         ids = [o.id for o in q.options]
-        return [(~pl.col(q.id).is_in(ids), f"not one of {', '.join(ids)}", "不是可选项")]
+        return [(~pl.col(q.id).is_in(ids), "not an option of this question", "不是本题的选项")]
     if q.type == "multiple":
         col = pl.col(q.id)
         ids = [o.id for o in q.options]
         checks = [
-            (col.list.eval(~pl.element().is_in(ids)).list.any(), "unknown option", "未知选项"),
+            (
+                col.list.eval(~pl.element().is_in(ids)).list.any(),
+                "not an option of this question",
+                "不是本题的选项",
+            ),
             (col.list.len() != col.list.n_unique(), "an option is chosen twice", "同一选项重复选择"),
         ]
         for o in q.options:
@@ -139,8 +148,8 @@ def _invalid(q: Question) -> list[tuple[pl.Expr, str, str]]:
                 checks.append(
                     (
                         col.list.contains(o.id) & (col.list.len() > 1),
-                        f"{o.id!r} cannot be combined with other options",
-                        f"“{o.id}”不能与其他选项同时选择",
+                        f"“{o.label.en}” cannot be combined with other options",
+                        f"“{o.label.zh}”不能与其他选项同时选择",
                     )
                 )
         return checks

@@ -206,6 +206,7 @@ class Framework:
     rounds: tuple[str, ...] = ("T0", "T1", "T2")
     file: str = ""
     provisional_notes: tuple[str, ...] = ()
+    family_name: Text | None = None  # the file's name, shared by its sector variants
     _by_id: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -595,7 +596,7 @@ def _build(
     taxonomy = scenario_taxonomy()
     sector: str | None = None
     ident = family
-    name = r.bilingual(root, "name", "")
+    name = family_name = r.bilingual(root, "name", "")
     assert name is not None
     levels_raw: object = root.get("levels")
     levels_path = "levels"
@@ -706,6 +707,7 @@ def _build(
         rounds=r.strings(root, "rounds", "") or ("T0", "T1", "T2"),
         file=r.file,
         provisional_notes=r.strings(root, "provisional_notes", ""),
+        family_name=family_name,
     )
 
 

@@ -199,10 +199,9 @@ def _range_error(q: Question, value: float, what: str = "") -> FieldError | None
 def _check(q: Question, value: object) -> FieldError | None:
     """Why an answer is invalid for its question, or None when it is fine."""
     if q.type == "single":
-        ids = [o.id for o in q.options]
-        if not isinstance(value, str) or value not in ids:
+        if not isinstance(value, str) or value not in {o.id for o in q.options}:
             return FieldError(
-                q.id, f"{value!r} is not one of {', '.join(ids)}", f"{value!r} 不是可选项（{'、'.join(ids)}）"
+                q.id, f"{value!r} is not an option of this question", f"“{value}”不是本题的选项"
             )
         return None
     if q.type == "multiple":
@@ -211,15 +210,21 @@ def _check(q: Question, value: object) -> FieldError | None:
         known = {o.id: o for o in q.options}
         unknown = [v for v in value if v not in known]
         if unknown:
-            return FieldError(q.id, f"unknown options {', '.join(unknown)}", f"未知选项 {'、'.join(unknown)}")
-        if len(set(value)) != len(value):
-            return FieldError(q.id, "an option is chosen twice", "同一选项重复选择")
-        exclusive = [v for v in value if known[v].exclusive]
-        if exclusive and len(value) > 1:
             return FieldError(
                 q.id,
-                f"{exclusive[0]!r} cannot be combined with other options",
-                f"“{exclusive[0]}”不能与其他选项同时选择",
+                f"{', '.join(map(repr, unknown))} {'is not an option' if len(unknown) == 1 else 'are not options'} "
+                "of this question",
+                f"{'、'.join(f'“{v}”' for v in unknown)}不是本题的选项",
+            )
+        if len(set(value)) != len(value):
+            return FieldError(q.id, "an option is chosen twice", "同一选项重复选择")
+        exclusive = [known[v].label for v in value if known[v].exclusive]
+        if exclusive and len(value) > 1:
+            # People see the option as labelled on the form, never its id.
+            return FieldError(
+                q.id,
+                f"“{exclusive[0].en}” cannot be combined with other options",
+                f"“{exclusive[0].zh}”不能与其他选项同时选择",
             )
         return None
     if q.type == "number":
@@ -255,7 +260,7 @@ def _check(q: Question, value: object) -> FieldError | None:
 def validate_answers(framework: Framework, answers: Mapping[str, object]) -> list[FieldError]:
     """Every problem with the answers; an empty list means they can be scored."""
     errors = [
-        FieldError(key, f"not a question of {framework.id}", f"不是 {framework.id} 的题目")
+        FieldError(key, f"not a question of “{framework.name.en}”", f"不是《{framework.name.zh}》的题目")
         for key in answers
         if not framework.has_question(key)
     ]

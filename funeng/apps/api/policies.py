@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from engines.rules.loader import get_programme
+from engines.rules.loader import get_programme, load_programme_versions
 from engines.rules.model import Group, Node, Programme
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
 from funeng.apps.api.pagination import paginated
@@ -173,14 +173,18 @@ def _node(node: Node, as_of: dt.date) -> dict[str, Any]:
 
 
 def _not_in_force(programme_id: str, as_of: dt.date) -> Problem:
+    # People read this message: it names the programme, the request already holds its id.
+    versions = load_programme_versions().get(programme_id)
+    name_zh = versions[-1].name if versions else programme_id
+    name_en = (versions[-1].name_en or name_zh) if versions else programme_id
     return Problem(
         422,
         INVALID_REQUEST,
         errors=[
             FieldError(
                 "as_of",
-                f"{programme_id} 在 {as_of.isoformat()} 没有生效的版本",
-                f"{programme_id} has no version in force on {as_of.isoformat()}",
+                f"「{name_zh}」在 {as_of.isoformat()} 没有生效的版本：请选择其规则覆盖的日期",
+                f"“{name_en}” has no version in force on {as_of.isoformat()}: choose a date its rules cover",
             )
         ],
     )

@@ -29,3 +29,9 @@ def pick(text: Text | None, language: str) -> str:
     if text is None:
         return ""
     return text.en if language == "en" else text.zh
+
+
+def framework_name(framework_id: str, language: str) -> str:
+    """A framework's name in `language`; the id only for a framework this instance no longer ships."""
+    framework = shipped_frameworks().get(framework_id)
+    return framework_id if framework is None else pick(framework.name, language)

@@ -163,7 +163,7 @@ def _prefill(assessment: Assessment, previous: Assessment, framework: Framework)
 def _validated(framework: Framework, answers: Mapping[str, object]) -> None:
     errors = validate_answers(framework, {k: v for k, v in answers.items() if v is not None})
     errors += [
-        FieldError(key, f"not a question of {framework.id}", f"不是 {framework.id} 的题目")
+        FieldError(key, f"not a question of “{framework.name.en}”", f"不是《{framework.name.zh}》的题目")
         for key, value in answers.items()
         if value is None and not framework.has_question(key)
     ]

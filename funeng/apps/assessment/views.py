@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -60,14 +60,11 @@ from funeng.apps.assessment.services import (
 )
 from funeng.apps.consents.const import ReadChannel
 from funeng.apps.core.const import Role
+from funeng.apps.core.i18n import active_language
 from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
 
 REVIEW_STEP = "review"
-
-
-def _language() -> str:
-    return "en" if (translation.get_language() or "").startswith("en") else "zh-hans"
 
 
 def _messages(error: ValidationError) -> str:
@@ -90,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if role != Role.ENTERPRISE or membership is None or membership.enterprise_id is None:
         raise PermissionDenied
     enterprise = access_enterprise_for_user(request.user, membership.enterprise_id)
-    language = _language()
+    language = active_language()
     rounds = rounds_of(assessments_visible_to(request.user).filter(enterprise=enterprise))
     families: dict[str, list[Assessment]] = {}
     for assessment in rounds:
@@ -166,7 +163,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def _wizard_context(request: HttpRequest, assessment: Assessment, step_id: str) -> dict[str, Any]:
     framework = framework_of(assessment)
-    language = _language()
+    language = active_language()
     steps = wizard_steps(framework, assessment, language)
     ids = [s.id for s in steps]
     if step_id not in ids and step_id != REVIEW_STEP:
@@ -233,7 +230,7 @@ def answer(request: HttpRequest, assessment_id: int) -> HttpResponse:
     question_id = request.POST.get("question", "")
     if not framework.has_question(question_id):
         return _status(request, _("Not saved: unknown question."), status=400, kind="error")
-    language = _language()
+    language = active_language()
     try:
         value = answer_from_post(framework.question(question_id), request.POST)
         assessment_answer_save(
@@ -319,7 +316,7 @@ def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:
         assessment_submit(assessment=assessment, acting_user=request.user)
     except AnswersInvalid as error:
         context = _wizard_context(request, assessment, REVIEW_STEP)
-        language = _language()
+        language = active_language()
         problems = error.by_question()
         for step in context["steps"]:
             for question in step.questions:
@@ -342,7 +339,7 @@ def _report_or_draft(request: HttpRequest, assessment_id: int) -> tuple[Assessme
     if assessment.is_draft:
         return assessment, None
     with_answers = can_see_answers(request.user, assessment)
-    return assessment, report_of(assessment, _language(), with_answers=with_answers)
+    return assessment, report_of(assessment, active_language(), with_answers=with_answers)
 
 
 @login_required
@@ -361,7 +358,7 @@ def report(request: HttpRequest, assessment_id: int) -> HttpResponse:
             assessment.answers.exclude(value__isnull=True).prefetch_related("files").order_by("id")
         )
     framework = data.framework
-    language = _language()
+    language = active_language()
     return render(
         request,
         "assessment/report.html",
@@ -439,7 +436,9 @@ def region(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     family = _family(request)
     visible = assessments_visible_to(request.user)
-    overview = region_overview(visible, enterprises_visible_to(request.user).count(), family, _language())
+    overview = region_overview(
+        visible, enterprises_visible_to(request.user).count(), family, active_language()
+    )
     families = sorted({f.family for f in shipped_frameworks().values()})
     return render(
         request,
@@ -448,7 +447,7 @@ def region(request: HttpRequest) -> HttpResponse:
             "overview": overview,
             "region_name": _region_name(request),
             "families": families,
-            "pending": evidence_queue(visible, _language(), limit=0)[1],
+            "pending": evidence_queue(visible, active_language(), limit=0)[1],
         },
     )
 
@@ -471,7 +470,7 @@ def region_enterprises(request: HttpRequest) -> HttpResponse:
             "page": page,
             "level": level,
             "family": family,
-            "level_names": level_names(family, _language()),
+            "level_names": level_names(family, active_language()),
             "region_name": _region_name(request),
             "total": len(rows),
         },
@@ -484,7 +483,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Evidence waiting for an official's verdict, oldest first."""
     if not can_see_region(request.user):
         raise PermissionDenied
-    items, total = evidence_queue(assessments_visible_to(request.user), _language())
+    items, total = evidence_queue(assessments_visible_to(request.user), active_language())
     return render(
         request,
         "assessment/queue.html",

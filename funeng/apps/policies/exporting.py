@@ -12,13 +12,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from engines.rules.loader import get_programme
+from funeng.apps.core.i18n import is_english, localized
 from funeng.apps.policies.const import Track
 from funeng.apps.policies.models import PolicyRun
 from funeng.apps.policies.selectors import latest_decisions, run_results
 
 
 def _texts(programme_nodes: Mapping[str, object], ids: list[str]) -> str:
-    return "；".join(str(getattr(programme_nodes.get(i), "text", i)) for i in ids)
+    """The conditions behind a result in the workbook's language (the batch path stores their ids)."""
+    separator = "; " if is_english() else "；"
+    return separator.join(str(localized(programme_nodes[i]) if i in programme_nodes else i) for i in ids)
 
 
 def run_workbook(run: PolicyRun, track: str = "") -> bytes:
@@ -62,7 +65,10 @@ def run_workbook(run: PolicyRun, track: str = "") -> bytes:
             _texts(programme.nodes, result.failing),
             _texts(programme.nodes, result.unknown),
             _texts(programme.nodes, result.review),
-            f"{decision.get_decision_display()}：{decision.reason}" if decision else "",
+            _("%(decision)s: %(reason)s")
+            % {"decision": decision.get_decision_display(), "reason": decision.reason}
+            if decision
+            else "",
         ]
         out = []
         for value in row:
@@ -72,12 +78,14 @@ def run_workbook(run: PolicyRun, track: str = "") -> bytes:
         sheet.append(out)
     about = workbook.create_sheet(_("About"))
     for label, value in (
-        (_("Programme"), f"{programme.name} ({programme.id})"),
+        (_("Programme"), localized(programme, "name")),
+        (_("Programme id"), programme.id),
         (_("Rule version"), run.programme_version),
         (_("Evaluated as of"), run.as_of.isoformat()),
         # People read Beijing time everywhere (pages, exports), not the UTC the database keeps.
         (_("Evaluated at"), timezone.localtime(run.created_at).isoformat(timespec="seconds")),
         (_("Region"), run.region_code or _("whole registry")),
+        (_("Issuing body"), localized(programme, "issuing_body")),
         (_("Source document"), programme.source_document),
     ):
         about.append([str(label), str(value)])

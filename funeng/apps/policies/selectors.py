@@ -13,6 +13,7 @@ from engines.rules.evaluate import SYMBOL, Evaluation, State, evaluate, fmt
 from engines.rules.fields import FIELDS
 from engines.rules.loader import load_programme_versions
 from engines.rules.model import Group, Leaf, Node, Programme
+from funeng.apps.core.i18n import localized
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.policy_record import enterprise_policy_record, inputs_for
 from funeng.apps.policies.const import ALMOST_DISTANCE, Track
@@ -37,6 +38,14 @@ def programmes_in_force(as_of: dt.date) -> list[Programme]:
     for versions in load_programme_versions().values():
         out += [programme for programme in versions if programme.in_force(as_of)]
     return sorted(out, key=lambda p: (p.region_code != NATIONAL, p.region_code, p.id))
+
+
+def programme_name(programme_id: str) -> str:
+    """A programme's name in the page's language, for pages that only store its id (runs, notices)."""
+    versions = load_programme_versions().get(programme_id)
+    if not versions:
+        return programme_id  # a programme since removed: the id is all that is left
+    return str(localized(versions[-1], "name"))
 
 
 def programmes_for_region(region_code: str, as_of: dt.date) -> list[Programme]:

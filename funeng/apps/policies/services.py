@@ -24,7 +24,7 @@ from funeng.apps.enterprises.policy_record import enterprises_policy_frame
 from funeng.apps.policies.access import policy_scope_of
 from funeng.apps.policies.const import Decision, NoticeKind, Track
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
-from funeng.apps.policies.selectors import field_label, track_of_batch
+from funeng.apps.policies.selectors import field_label, programme_name, track_of_batch
 from funeng.apps.tasks.progress import Progress
 
 BATCH = 2000
@@ -36,8 +36,8 @@ def _programme(programme_id: str, as_of: dt.date) -> Programme:
         return get_programme(programme_id, as_of)
     except KeyError:
         raise ValidationError(
-            _("No version of programme %(programme)s is in force on %(date)s."),
-            params={"programme": programme_id, "date": as_of.isoformat()},
+            _("No version of “%(programme)s” is in force on %(date)s: choose a date its rules cover."),
+            params={"programme": programme_name(programme_id), "date": as_of.isoformat()},
             code="not_in_force",
         ) from None
 

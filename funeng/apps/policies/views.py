@@ -19,6 +19,7 @@ from engines.rules.loader import get_programme, load_programme_versions
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.core.const import Role
+from funeng.apps.core.i18n import localized
 from funeng.apps.core.identity import membership_of, role_of
 from funeng.apps.core.pages import confirmation_page, submit_once
 from funeng.apps.enterprises.access import enterprise_fields_writable_by
@@ -42,6 +43,7 @@ from funeng.apps.policies.selectors import (
     enterprise_evaluations,
     latest_decisions,
     model_fields_missing,
+    programme_name,
     programmes_for_region,
     programmes_in_force,
     run_results,
@@ -174,7 +176,10 @@ def proactive_view(request: HttpRequest) -> HttpResponse:
     """免申即享: choose a programme, evaluate the region in one batch, see the stored runs."""
     scope = _require_runner(request)
     today = timezone.localdate()
-    choices = [(p.id, f"{p.name}（{p.version}）") for p in programmes_for_region(scope, today)]
+    choices = [
+        (p.id, _("%(name)s (version %(version)s)") % {"name": localized(p, "name"), "version": p.version})
+        for p in programmes_for_region(scope, today)
+    ]
     form = RunForm(request.POST or None, programmes=choices, today=today)
     if request.method == "POST" and form.is_valid():
         programme_id, as_of = form.cleaned_data["programme"], form.cleaned_data["as_of"]
@@ -194,11 +199,10 @@ def proactive_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect("tasks:detail", task.pk)
     runs = policy_runs_visible_to(request.user)[:30]
-    names = {p.id: p.name for versions in load_programme_versions().values() for p in versions}
     return render(
         request,
         "policies/proactive.html",
-        {"form": form, "runs": [(run, names.get(run.programme_id, run.programme_id)) for run in runs]},
+        {"form": form, "runs": [(run, programme_name(run.programme_id)) for run in runs]},
     )
 
 

@@ -25,6 +25,7 @@ from funeng.apps.core.identity import membership_of, role_of
 from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
 from funeng.apps.policies.access import policy_notices_visible_to, policy_runs_visible_to
+from funeng.apps.policies.selectors import programme_name
 from funeng.apps.portals.selectors import profile_completeness, registry_overview
 from funeng.apps.providers.access import access_provider_for_user, providers_visible_to
 from funeng.apps.providers.const import VettingState
@@ -110,7 +111,10 @@ def _official_home(request: HttpRequest) -> tuple[str, Context]:
         ),
         "pending_providers": pending.order_by("id")[:5],
         "pending_count": pending.count(),
-        "policy_runs": policy_runs_visible_to(request.user)[:3],
+        # Runs store the programme's id; people read its name.
+        "policy_runs": [
+            (run, programme_name(run.programme_id)) for run in policy_runs_visible_to(request.user)[:3]
+        ],
         "provider_count": providers_visible_to(request.user)
         .filter(vetting_state=VettingState.APPROVED)
         .count(),

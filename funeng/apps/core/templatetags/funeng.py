@@ -1,4 +1,4 @@
-"""Template tags: figures and region names as Chinese readers expect them."""
+"""Template tags: figures, region names and bilingual engine texts as the reader expects them."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from engines.reference.regions import region_table
+from funeng.apps.core.i18n import localized
 from funeng.apps.core.money import money_display
 from funeng.apps.core.pages import SUBMIT_TOKEN_FIELD, new_submit_token
 
@@ -15,6 +16,8 @@ register = template.Library()
 
 # Amounts in CNY: 万元 for Chinese readers, "CNY 45,800" for English ones; — when unknown.
 register.filter("cny", money_display)
+# An engine's bilingual text in the page's language: {{ node|localized }}, {{ step|localized:"message" }}.
+register.filter("localized", localized)
 
 
 @register.filter
