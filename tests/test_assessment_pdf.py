@@ -12,6 +12,7 @@ import zlib
 import pytest
 from django.urls import reverse
 
+from engines.maturity import get_framework
 from tests.test_assessment_support import make_world, started, submitted
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,10 @@ def test_the_report_pdf_embeds_a_cjk_font_and_contains_the_enterprise_name(clien
     texts = page_texts(pdf)
     assert any(world["a"].name in text for text in texts)
     assert any(t0.result.level_name_zh in text for text in texts), "the level is printed in Chinese"
+    # The header names the framework and its version, not its id.
+    framework = get_framework(t0.framework_id)
+    assert any(framework.name.zh in text and framework.version in text for text in texts)
+    assert not any(t0.framework_id in text for text in texts)
 
 
 def test_the_pdf_is_refused_to_people_who_may_not_see_the_report(client, world):

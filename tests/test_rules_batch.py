@@ -90,6 +90,10 @@ def test_it_gives_the_same_outcome_and_reasons_in_batch_as_one_by_one(rows):
             assert got["unknown"] == [item["condition"] for item in one.unknown]
             assert got["review"] == [item["condition"] for item in one.review]
             assert got["undetermined_because"] == one.undetermined_because
+            # Pages decode the batch's ids through the programme: the same texts in both languages.
+            for kind in ("failing", "unknown", "review"):
+                decoded = [(programme.nodes[i].text, programme.nodes[i].text_en) for i in got[kind]]
+                assert decoded == [(item["text"], item["text_en"]) for item in getattr(one, kind)]
 
 
 def test_it_agrees_at_exactly_three_percent_seventy_percent_and_ten_million():
@@ -141,7 +145,9 @@ def _c(text):
 SYNTHETIC = {
     "id": "synthetic",
     "name": "全部操作符",
+    "name_en": "every operator",
     "issuing_body": "test",
+    "issuing_body_en": "test",
     "region_code": "330000",
     "effective_from": "2021-01-01",
     "version": "1",
@@ -149,11 +155,13 @@ SYNTHETIC = {
     "conditions": {
         "id": "root",
         "text": "root",
+        "text_en": "root",
         "citation": _c("root"),
         "all": [
             {
                 "id": "region",
                 "text": "r",
+                "text_en": "r",
                 "citation": _c("r"),
                 "field": "region_code",
                 "op": "region_prefix",
@@ -162,6 +170,7 @@ SYNTHETIC = {
             {
                 "id": "age",
                 "text": "a",
+                "text_en": "a",
                 "citation": _c("a"),
                 "field": "founded_on",
                 "op": "years_at_least",
@@ -170,6 +179,7 @@ SYNTHETIC = {
             {
                 "id": "size",
                 "text": "s",
+                "text_en": "s",
                 "citation": _c("s"),
                 "field": "size_class",
                 "op": "in",
@@ -178,12 +188,14 @@ SYNTHETIC = {
             {
                 "id": "pick",
                 "text": "p",
+                "text_en": "p",
                 "citation": _c("p"),
                 "at_least": 2,
                 "of": [
                     {
                         "id": "rev",
                         "text": "v",
+                        "text_en": "v",
                         "citation": _c("v"),
                         "field": "revenue_cny",
                         "op": ">=",
@@ -192,6 +204,7 @@ SYNTHETIC = {
                     {
                         "id": "rd",
                         "text": "d",
+                        "text_en": "d",
                         "citation": _c("d"),
                         "field": "rd_intensity_2y",
                         "op": ">",
@@ -200,6 +213,7 @@ SYNTHETIC = {
                     {
                         "id": "debt",
                         "text": "b",
+                        "text_en": "b",
                         "citation": _c("b"),
                         "field": "debt_ratio",
                         "op": "<=",
@@ -208,6 +222,7 @@ SYNTHETIC = {
                     {
                         "id": "ind",
                         "text": "i",
+                        "text_en": "i",
                         "citation": _c("i"),
                         "field": "industry_code",
                         "op": "industry",
@@ -218,12 +233,21 @@ SYNTHETIC = {
             {
                 "id": "either",
                 "text": "e",
+                "text_en": "e",
                 "citation": _c("e"),
                 "any": [
-                    {"id": "brand", "text": "o", "citation": _c("o"), "field": "own_brand", "op": "is_true"},
+                    {
+                        "id": "brand",
+                        "text": "o",
+                        "text_en": "o",
+                        "citation": _c("o"),
+                        "field": "own_brand",
+                        "op": "is_true",
+                    },
                     {
                         "id": "ip",
                         "text": "ip",
+                        "text_en": "ip",
                         "citation": _c("ip"),
                         "fields": ["utility_models", "design_patents"],
                         "op": ">=",
@@ -232,6 +256,7 @@ SYNTHETIC = {
                     {
                         "id": "share",
                         "text": "sh",
+                        "text_en": "sh",
                         "citation": _c("sh"),
                         "field": "main_business_share",
                         "op": "<",
@@ -286,11 +311,13 @@ CODES_ONLY = {
     "conditions": {
         "id": "root",
         "text": "root",
+        "text_en": "root",
         "citation": _c("root"),
         "all": [
             {
                 "id": "region",
                 "text": "r",
+                "text_en": "r",
                 "citation": _c("r"),
                 "field": "region_code",
                 "op": "region_prefix",
@@ -301,6 +328,7 @@ CODES_ONLY = {
             {
                 "id": "ind",
                 "text": "i",
+                "text_en": "i",
                 "citation": _c("i"),
                 "field": "industry_code",
                 "op": "industry",
@@ -309,6 +337,7 @@ CODES_ONLY = {
             {
                 "id": "level",
                 "text": "l",
+                "text_en": "l",
                 "citation": _c("l"),
                 "field": "srdi_level",
                 "op": "in",
@@ -386,6 +415,7 @@ def test_it_lists_reasons_of_a_programme_with_more_leaves_than_one_64_bit_word()
         {
             "id": f"n{i}",
             "text": f"n{i}",
+            "text_en": f"n{i}",
             "citation": _c(f"n{i}"),
             "field": "employees",
             "op": ">=",
@@ -396,7 +426,13 @@ def test_it_lists_reasons_of_a_programme_with_more_leaves_than_one_64_bit_word()
     wide = {
         **{key: value for key, value in SYNTHETIC.items() if key != "conditions"},
         "id": "wide",
-        "conditions": {"id": "root", "text": "root", "citation": _c("root"), "all": leaves},
+        "conditions": {
+            "id": "root",
+            "text": "root",
+            "text_en": "root",
+            "citation": _c("root"),
+            "all": leaves,
+        },
     }
     programme = parse_programme(wide, "wide.yaml")
     rows = [{"employees": 66}, {"employees": 3}, {"employees": None}, {"employees": 69}]

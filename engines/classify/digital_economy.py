@@ -18,14 +18,18 @@ class DEMatch:
     category_name: str
     partial: bool
     provisional: bool
+    name_en: str = ""
+    category_name_en: str = ""
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
         return {
             "code": self.code,
             "name": self.name,
+            "name_en": self.name_en,
             "category": self.category,
             "category_name": self.category_name,
+            "category_name_en": self.category_name_en,
             "partial": self.partial,
             "provisional": self.provisional,
         }
@@ -64,7 +68,14 @@ def digital_economy_class(industry_code: str) -> DEClassification:
     table = digital_economy_table()
     matches = tuple(
         DEMatch(
-            sub.code, sub.name, sub.category, table.categories[sub.category].name, partial, sub.provisional
+            sub.code,
+            sub.name,
+            sub.category,
+            table.categories[sub.category].name,
+            partial,
+            sub.provisional,
+            sub.name_en,
+            table.categories[sub.category].name_en,
         )
         for sub, partial in table.by_industry_class.get(industry_code, ())
     )

@@ -7,19 +7,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from engines.reference.industry import industry_table
-from engines.reference.sme_size import SOURCE, SizeGroup, SizeThresholds, size_rules
+from engines.reference.sme_size import SOURCE, SOURCE_EN, SizeGroup, SizeThresholds, size_rules
 
 UNDETERMINED = "undetermined"
 FIELD_OF_INDICATOR = {"employees": "employees", "revenue": "revenue_cny", "assets": "assets_cny"}
 INDICATOR_LABEL = {"employees": "从业人员", "revenue": "营业收入", "assets": "资产总额"}
+INDICATOR_LABEL_EN = {"employees": "employees", "revenue": "operating revenue", "assets": "total assets"}
 SIZE_LABEL = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型", UNDETERMINED: "无法判定"}
+SIZE_LABEL_EN = {
+    "large": "large",
+    "medium": "medium",
+    "small": "small",
+    "micro": "micro",
+    UNDETERMINED: "undetermined",
+}
+# The label of an input field, (Chinese, English), for naming missing data to people.
+FIELD_LABEL = {
+    FIELD_OF_INDICATOR[key]: (INDICATOR_LABEL[key], INDICATOR_LABEL_EN[key]) for key in FIELD_OF_INDICATOR
+}
 
 Number = int | float | Decimal
 
 
 @dataclass(frozen=True)
 class SizeResult:
-    """The size class with the group, the deciding rule and, if undetermined, what is missing."""
+    """The size class with the group, the deciding rule and, if undetermined, what is missing.
+
+    Every text a person reads comes in Chinese and English (`explanation`/`explanation_en`, ...).
+    """
 
     size_class: str  # large | medium | small | micro | undetermined
     industry_code: str
@@ -32,6 +47,14 @@ class SizeResult:
     explanation: str = ""
     source: str = SOURCE
     steps: tuple[str, ...] = field(default=())
+    explanation_en: str = ""
+    steps_en: tuple[str, ...] = field(default=())
+    source_en: str = SOURCE_EN
+    group_en: str | None = None
+
+    def missing_labels(self, language: str) -> list[str]:
+        """The missing inputs as people call them, in "zh" or "en"."""
+        return [FIELD_LABEL[name][1 if language == "en" else 0] for name in self.missing]
 
     def as_dict(self) -> dict[str, object]:
         """A JSON-ready mapping."""
@@ -45,8 +68,11 @@ class SizeResult:
             "missing": list(self.missing),
             "possible": list(self.possible),
             "explanation": self.explanation,
+            "explanation_en": self.explanation_en,
             "steps": list(self.steps),
+            "steps_en": list(self.steps_en),
             "source": self.source,
+            "source_en": self.source_en,
         }
 
 
@@ -85,6 +111,44 @@ def _fmt(indicator: str, value: float | None) -> str:
     return f"{INDICATOR_LABEL[indicator]}{value / 10_000:,.2f}万元"
 
 
+def _amount_en(indicator: str, value: float) -> str:
+    """English readers count in thousands, not 万: "CNY 45,800,000"; head counts as whole numbers."""
+    if indicator == "employees":
+        return f"{value:,.0f}"
+    return f"CNY {value:,.0f}" if value == int(value) else f"CNY {value:,.2f}"
+
+
+def _fmt_en(indicator: str, value: float | None) -> str:
+    label = INDICATOR_LABEL_EN[indicator]
+    return f"{label} unknown" if value is None else f"{label} {_amount_en(indicator, value)}"
+
+
+def _either(words: list[str]) -> str:
+    """'medium, small or micro'."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _rule_en(level: SizeThresholds) -> str:
+    """A level's lower bounds in English, from the same numbers as its Chinese rule text."""
+    parts = []
+    for indicator in ("employees", "revenue", "assets"):
+        bound = level.bound(indicator)
+        if bound is not None:
+            parts.append(f"{INDICATOR_LABEL_EN[indicator]} ≥ {_amount_en(indicator, bound)}")
+    return " and ".join(parts)
+
+
+def _micro_rule_en(group: SizeGroup) -> str:
+    """Micro is the complement of small: below any one of small's bounds."""
+    small = group.levels[2]
+    parts = []
+    for indicator in ("employees", "revenue", "assets"):
+        bound = small.bound(indicator)
+        if bound is not None:
+            parts.append(f"{INDICATOR_LABEL_EN[indicator]} < {_amount_en(indicator, bound)}")
+    return " or ".join(parts)
+
+
 def size_class(
     industry_code: str,
     employees: Number | None = None,
@@ -108,18 +172,26 @@ def size_class(
             None,
             "industry_not_covered",
             explanation=f"行业 {industry_code} 不在《中小企业划型标准规定》所列行业范围内（可参照执行，需人工判定）",
+            explanation_en=(
+                f"Industry {industry_code} is not among the industries the SME classification rules list "
+                "(they may be applied by analogy; a person decides)"
+            ),
         )
     return _decide(group, industry_code, {k: values[k] for k in group.indicators})
 
 
 def _decide(group: SizeGroup, industry_code: str, values: dict[str, float | None]) -> SizeResult:
     facts = "，".join(_fmt(k, v) for k, v in values.items())
+    facts_en = ", ".join(_fmt_en(k, v) for k, v in values.items())
     steps: list[str] = []
+    steps_en: list[str] = []
     for index, level in enumerate(group.levels):
         met = _meets(level, values)
-        label = SIZE_LABEL[level.size]
+        label, label_en = SIZE_LABEL[level.size], SIZE_LABEL_EN[level.size]
+        rule_en = _rule_en(level)
         if met is True:
             steps.append(f"{label}：{level.rule_text} —— 满足")
+            steps_en.append(f"{label_en.capitalize()}: {rule_en} — met")
             return SizeResult(
                 level.size,
                 industry_code,
@@ -129,6 +201,9 @@ def _decide(group: SizeGroup, industry_code: str, values: dict[str, float | None
                 "decided",
                 explanation=f"{group.name}：{facts}；满足{label}标准（{level.rule_text}）",
                 steps=tuple(steps),
+                explanation_en=f"{group.name_en}: {facts_en}; meets the {label_en} bar ({rule_en})",
+                steps_en=tuple(steps_en),
+                group_en=group.name_en,
             )
         if met is None:
             missing = tuple(
@@ -145,9 +220,10 @@ def _decide(group: SizeGroup, industry_code: str, values: dict[str, float | None
             else:
                 possible.append("micro")
             steps.append(f"{label}：{level.rule_text} —— 数据不全，无法判断")
-            names = "、".join(
-                INDICATOR_LABEL[k] for k, v in values.items() if v is None and level.bound(k) is not None
-            )
+            steps_en.append(f"{label_en.capitalize()}: {rule_en} — data incomplete, cannot tell")
+            unknown = [k for k, v in values.items() if v is None and level.bound(k) is not None]
+            names = "、".join(INDICATOR_LABEL[k] for k in unknown)
+            names_en = " and ".join(INDICATOR_LABEL_EN[k] for k in unknown)
             return SizeResult(
                 UNDETERMINED,
                 industry_code,
@@ -161,9 +237,18 @@ def _decide(group: SizeGroup, industry_code: str, values: dict[str, float | None
                     f"{group.name}：{facts}；缺少{names}，可能为" + "、".join(SIZE_LABEL[p] for p in possible)
                 ),
                 steps=tuple(steps),
+                explanation_en=(
+                    f"{group.name_en}: {facts_en}; {names_en} missing, could be "
+                    + _either([SIZE_LABEL_EN[p] for p in possible])
+                ),
+                steps_en=tuple(steps_en),
+                group_en=group.name_en,
             )
         steps.append(f"{label}：{level.rule_text} —— 不满足")
+        steps_en.append(f"{label_en.capitalize()}: {rule_en} — not met")
+    micro_en = _micro_rule_en(group)
     steps.append(f"微型：{group.micro_rule_text} —— 满足")
+    steps_en.append(f"Micro: {micro_en} — met")
     return SizeResult(
         "micro",
         industry_code,
@@ -173,4 +258,7 @@ def _decide(group: SizeGroup, industry_code: str, values: dict[str, float | None
         "decided",
         explanation=f"{group.name}：{facts}；未达到小型标准，属微型（{group.micro_rule_text}）",
         steps=tuple(steps),
+        explanation_en=f"{group.name_en}: {facts_en}; below the small bar, so micro ({micro_en})",
+        steps_en=tuple(steps_en),
+        group_en=group.name_en,
     )

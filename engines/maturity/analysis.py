@@ -165,7 +165,7 @@ def roadmap(framework: Framework, result: MaturityResult, *, items: int = 5) -> 
     return steps + candidates[:items]
 
 
-def solution_names(step: RoadmapStep) -> list[str]:
-    """Chinese names of the solution categories a step maps to."""
+def solution_names(step: RoadmapStep, language: str = "zh") -> list[str]:
+    """Names of the solution categories a step maps to, in "zh" or "en"."""
     known = solution_categories()
-    return [known[s].name.zh for s in step.solutions]
+    return [known[s].name.en if language == "en" else known[s].name.zh for s in step.solutions]

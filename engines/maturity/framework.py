@@ -105,7 +105,7 @@ class Question:
     indicator_id: str
     options: tuple[Option, ...] = ()
     bands: tuple[Band, ...] = ()
-    unit: str = ""
+    unit: str = ""  # in Chinese; unit_en in English (the same when the unit is a symbol such as %)
     min_value: float | None = None
     max_value: float | None = None
     direction: Literal["increase", "decrease"] = "increase"
@@ -117,6 +117,7 @@ class Question:
     effort: int = 2  # 1 (quick win) .. 5 (major project), for the roadmap's points per effort
     solutions: tuple[str, ...] = ()
     provisional: bool = False
+    unit_en: str = ""
 
     @property
     def max_points(self) -> float:
@@ -525,6 +526,7 @@ def _question(
             if kind == "single" and any(o.exclusive for o in question.options):
                 raise r.fail(f"{path}.options", "'exclusive' only applies to multiple-choice questions")
         else:
+            unit = _unit(r, node, path)
             direction = node.get("direction", "increase")
             if direction not in ("increase", "decrease"):
                 raise r.fail(f"{path}.direction", f"must be increase or decrease, got {direction!r}")
@@ -532,7 +534,8 @@ def _question(
                 **common,
                 text=text,
                 bands=_bands(r, node, path),
-                unit=str(node.get("unit", "")),
+                unit=unit.zh,
+                unit_en=unit.en,
                 min_value=r.number(node, "min", path, default=0.0),
                 max_value=r.number(node, "max", path),
                 direction=direction,
@@ -543,6 +546,19 @@ def _question(
     if sectors and sector is not None and sector not in sectors:
         return None
     return question
+
+
+def _unit(r: _Reader, node: Mapping[str, Any], path: str) -> Text:
+    """A unit in both languages: {zh, en}, or one symbol both read alike (%, kg)."""
+    raw = node.get("unit", "")
+    if isinstance(raw, Mapping):
+        unit = r.bilingual(node, "unit", path)
+        assert unit is not None
+        return unit
+    text = str(raw)
+    if any("\u3400" <= ch <= "\u9fff" for ch in text):
+        raise r.fail(f"{path}.unit", f"{text!r} is Chinese; give it as {{zh: ..., en: ...}}")
+    return Text(text, text)
 
 
 def _levels(r: _Reader, raw: object, path: str) -> tuple[LevelRule, ...]:

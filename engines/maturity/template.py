@@ -53,6 +53,7 @@ def question_template(framework: Framework, q: Question) -> dict[str, Any]:
     elif q.type in ("number", "before_after"):
         item |= {
             "unit": q.unit,
+            "unit_en": q.unit_en,
             "min": q.min_value,
             "max": q.max_value,
             "bands": [asdict(b) for b in q.bands],

@@ -28,6 +28,7 @@ class DECategory:
     name: str
     level: str  # 大类 | 中类
     parent: str
+    name_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class DESubclass:
     parent: str
     classes: tuple[tuple[str, bool], ...]  # (GB/T 4754 class, partial)
     provisional: bool
+    name_en: str = ""
 
     @property
     def category(self) -> str:
@@ -60,6 +62,14 @@ class DigitalEconomyTable:
     by_industry_class: dict[str, tuple[tuple[DESubclass, bool], ...]]
 
 
+def _name_en(row: dict[str, str], where: str) -> str:
+    """The English name every class must carry (pages in English show it)."""
+    name = (row.get("de_name_en") or "").strip()
+    if not name:
+        raise ReferenceDataError(f"{where}: de_name_en is empty")
+    return name
+
+
 def _load_categories() -> dict[str, DECategory]:
     categories: dict[str, DECategory] = {}
     for number, row in enumerate(read_rows(FILE), start=2):
@@ -68,7 +78,9 @@ def _load_categories() -> dict[str, DECategory]:
             raise ReferenceDataError(f"{FILE} row {number}: {code!r} does not fit level {row['level']!r}")
         if row["level"] == "中类" and row["parent"] != code[:2]:
             raise ReferenceDataError(f"{FILE} row {number}: {code} has parent {row['parent']!r}")
-        categories[code] = DECategory(code, row["de_name"], row["level"], row["parent"])
+        categories[code] = DECategory(
+            code, row["de_name"], row["level"], row["parent"], _name_en(row, f"{FILE} row {number}")
+        )
     counts = (
         sum(c.level == "大类" for c in categories.values()),
         sum(c.level == "中类" for c in categories.values()),
@@ -114,7 +126,12 @@ def _load_subclasses(categories: dict[str, DECategory]) -> dict[str, DESubclass]
         if row["status"] not in ("provisional", "verified"):
             raise ReferenceDataError(f"{where}: status must be provisional or verified")
         subclasses[code] = DESubclass(
-            code, row["de_name"], parent, tuple(sorted(mapped.items())), row["status"] == "provisional"
+            code,
+            row["de_name"],
+            parent,
+            tuple(sorted(mapped.items())),
+            row["status"] == "provisional",
+            _name_en(row, where),
         )
     if len(subclasses) != 156:
         raise ReferenceDataError(f"{SUBCLASS_FILE}: expected 156 小类, got {len(subclasses)}")

@@ -16,6 +16,10 @@ SIZES = ("large", "medium", "small", "micro")
 WAN = 10_000
 INDICATORS = ("employees", "revenue", "assets")
 SOURCE = "工信部联企业〔2011〕300号《中小企业划型标准规定》第四条"
+SOURCE_EN = (
+    "Provisions on the Classification Standards for Small and Medium-sized Enterprises "
+    "(MIIT and others, 2011, No. 300), Article 4"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,7 @@ class SizeGroup:
     scope_text: str
     levels: tuple[SizeThresholds, SizeThresholds, SizeThresholds]  # large, medium, small
     micro_rule_text: str
+    name_en: str = ""
 
     @property
     def indicators(self) -> tuple[str, ...]:
@@ -71,6 +76,10 @@ def _number(value: str, scale: int, where: str) -> int | None:
         return int(value) * scale
     except ValueError:
         raise ReferenceDataError(f"{where}: {value!r} is not an integer") from None
+
+
+def _no_english(group_no: int) -> str:
+    raise ReferenceDataError(f"{FILE}: group {group_no} has no group_name_en")
 
 
 def _load_groups() -> dict[int, SizeGroup]:
@@ -121,6 +130,7 @@ def _load_groups() -> dict[int, SizeGroup]:
             large["scope_in_2011_rule"],
             (levels[0], levels[1], levels[2]),
             micro["rule_text"],
+            large["group_name_en"].strip() or _no_english(group_no),
         )
     if sorted(groups) != list(range(1, 17)):
         raise ReferenceDataError(f"{FILE}: expected groups 1-16, got {sorted(groups)}")

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from engines.rules.fields import FIELDS, Value, coerce_enterprise
 from engines.rules.model import Group, Leaf, Node, Programme, walk
@@ -25,6 +25,7 @@ OUTCOME = {State.PASS: "eligible", State.FAIL: "not_eligible", State.UNKNOWN: "u
 REVIEW_OPS = ("qualitative", "discretionary")
 # How an operator reads in explanations and on programme pages.
 SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "in": "∈", "years_at_least": "≥"}
+Language = Literal["zh", "en"]
 
 
 def years_before(day: dt.date, years: int) -> dt.date:
@@ -128,13 +129,19 @@ def _plain(value: Value) -> Any:
     return value
 
 
-def fmt(field_name: str, value: Decimal | int) -> str:
-    """Human form: ratios in %, money in 万元 when large, counts as integers."""
+def fmt(field_name: str, value: Decimal | int, language: Language = "zh") -> str:
+    """Human form: ratios in %, counts as integers, money in 万 for Chinese readers and in full for English.
+
+    English readers count in thousands, not 万, so they get "CNY 45,800" (as funeng.apps.core.money does).
+    """
     ftype = FIELDS[field_name].type if field_name in FIELDS else "count"
     if ftype == "ratio":
         return f"{_num(Decimal(value) * 100)}%"
     if ftype == "money":
         amount = Decimal(value)
+        if language == "en":
+            whole = amount == amount.to_integral_value()
+            return f"CNY {amount:,.0f}" if whole else f"CNY {amount:,.2f}"
         return f"¥{_num(amount / 10000)} 万" if abs(amount) >= 10000 else f"¥{_num(amount)}"
     return _num(Decimal(value))
 
@@ -154,6 +161,7 @@ class Step:
     distance: Decimal | None
     amount: Decimal | None
     message: str
+    message_en: str
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -165,13 +173,15 @@ class Step:
             "distance": None if self.distance is None else str(self.distance),
             "amount_cny": None if self.amount is None else str(self.amount),
             "message": self.message,
+            "message_en": self.message_en,
         }
 
 
 def _step(leaf: Leaf, data: dict[str, Value], as_of: dt.date) -> tuple[float, Step | None]:
     """Cost (relative distance) and the step for a failing leaf; infinite when it cannot be changed."""
     if leaf.op == "is_true":
-        return 1.0, Step(leaf, data.get(leaf.fields[0]), None, None, None, f"需满足：{leaf.text}")
+        value = data.get(leaf.fields[0])
+        return 1.0, Step(leaf, value, None, None, None, f"需满足：{leaf.text}", f"Needed: {leaf.text_en}")
     if leaf.op not in (">=", ">", "<=", "<"):
         return math.inf, None  # region, industry, age, recognition level: not something to work towards
     threshold = leaf.threshold_on(as_of)
@@ -184,16 +194,26 @@ def _step(leaf: Leaf, data: dict[str, Value], as_of: dt.date) -> tuple[float, St
     name = leaf.fields[0]
     spec = FIELDS[name]
     label = "+".join(FIELDS[n].zh for n in leaf.fields)
-    message = f"{label} {fmt(name, current)} → 需 {SYMBOL[leaf.op]} {fmt(name, threshold)}"
+    label_en = " + ".join(FIELDS[n].en for n in leaf.fields)
+    symbol = SYMBOL[leaf.op]
+    message = f"{label} {fmt(name, current)} → 需 {symbol} {fmt(name, threshold)}"
+    label_en = label_en[:1].upper() + label_en[1:]  # the labels are lower case; the message starts here
+    message_en = f"{label_en}: {fmt(name, current, 'en')}, needs {symbol} {fmt(name, threshold, 'en')}"
     amount = None
     basis = data.get(spec.basis) if spec.basis else None
     if spec.type == "ratio" and isinstance(basis, Decimal | int) and FIELDS[spec.basis].type == "money":
         amount = (distance * Decimal(basis)).quantize(Decimal("1"))
-        verb = "增加" if leaf.op in (">=", ">") else "减少"
-        message += f"（按{FIELDS[spec.basis].zh}约需{verb} {fmt(spec.basis, amount)}）"
+        up = leaf.op in (">=", ">")
+        message += f"（按{FIELDS[spec.basis].zh}约需{'增加' if up else '减少'} {fmt(spec.basis, amount)}）"
+        message_en += (
+            f" (about {fmt(spec.basis, amount, 'en')} {'more' if up else 'less'}, "
+            f"reckoned on {FIELDS[spec.basis].en})"
+        )
     elif spec.type == "money":
         message += f"（差 {fmt(name, distance)}）"
-    return cost, Step(leaf, current if len(values) > 1 else values[0], threshold, distance, amount, message)
+        message_en += f" ({fmt(name, distance, 'en')} short)"
+    value = current if len(values) > 1 else values[0]
+    return cost, Step(leaf, value, threshold, distance, amount, message, message_en)
 
 
 def _plan(
@@ -232,7 +252,13 @@ def gaps(
                 steps = [step for cost, plan in options if cost < math.inf for step in plan]
                 if steps:
                     out.append(
-                        {"group": node.id, "text": node.text, "need": "all", "options": [_option(options)]}
+                        {
+                            "group": node.id,
+                            "text": node.text,
+                            "text_en": node.text_en,
+                            "need": "all",
+                            "options": [_option(options)],
+                        }
                     )
             for child in node.children:
                 if isinstance(child, Group):
@@ -246,7 +272,15 @@ def gaps(
         )
         reachable = [_option([option]) for option in options if option[0] < math.inf and option[1]]
         if reachable:
-            out.append({"group": node.id, "text": node.text, "need": node.n or 1, "options": reachable})
+            out.append(
+                {
+                    "group": node.id,
+                    "text": node.text,
+                    "text_en": node.text_en,
+                    "need": node.n or 1,
+                    "options": reachable,
+                }
+            )
 
     visit(programme.conditions)
     return out
@@ -308,7 +342,12 @@ def evaluate(programme: Programme, enterprise: dict[str, object], as_of: dt.date
     for node in walk(programme.conditions):
         if not isinstance(node, Leaf):
             continue
-        base = {"condition": node.id, "text": node.text, "citation": node.citation.as_dict()}
+        base = {
+            "condition": node.id,
+            "text": node.text,
+            "text_en": node.text_en,
+            "citation": node.citation.as_dict(),
+        }
         if states[node.id] is State.FAIL and node.id in matters:
             threshold = node.threshold_on(as_of) if node.threshold else None
             value: Value = data.get(node.fields[0]) if len(node.fields) == 1 else None

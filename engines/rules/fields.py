@@ -247,6 +247,22 @@ FIELDS: dict[str, Field] = {
 
 SRDI_LEVELS = ("none", "pool", "municipal", "provincial", "national")
 SIZE_CLASSES = ("large", "medium", "small", "micro")
+# How the closed code sets read to people, (Chinese, English); the same words as the registry's choices.
+CODE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "size_class": {
+        "large": ("大型", "large"),
+        "medium": ("中型", "medium"),
+        "small": ("小型", "small"),
+        "micro": ("微型", "micro"),
+    },
+    "srdi_level": {
+        "none": ("未获认定", "not recognised"),
+        "pool": ("已入培育库", "in a cultivation pool"),
+        "municipal": ("市级专精特新", "municipal SRDI"),
+        "provincial": ("省级专精特新", "provincial SRDI"),
+        "national": ("国家级专精特新“小巨人”", "national little giant"),
+    },
+}
 # What a code may look like: the registry only stores these forms, and both evaluation paths rely on
 # them (the batch path reads regions and industries as integers, the closed sets as enums).
 CODE_CHOICES: dict[str, tuple[str, ...]] = {"size_class": SIZE_CLASSES, "srdi_level": SRDI_LEVELS}

@@ -1,8 +1,13 @@
-"""Load and validate programme YAML; every error names the file and the YAML path."""
+"""Load and validate programme YAML; every error names the file and the YAML path.
+
+Every condition, reading, note, name and issuing body carries an English rendering next to the
+Chinese one (`text_en`, `chosen_en`, ...); the quoted clause (citation) stays the Chinese original.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -33,18 +38,21 @@ _TOP_KEYS = {
     "name",
     "name_en",
     "issuing_body",
+    "issuing_body_en",
     "region_code",
     "effective_from",
     "effective_to",
     "version",
     "source_document",
     "notes",
+    "notes_en",
     "conditions",
 }
-_NODE_KEYS = {"id", "text", "citation", "reading", "all", "any", "at_least", "of"}
+_NODE_KEYS = {"id", "text", "text_en", "citation", "reading", "all", "any", "at_least", "of"}
 _LEAF_KEYS = {
     "id",
     "text",
+    "text_en",
     "citation",
     "reading",
     "field",
@@ -55,6 +63,8 @@ _LEAF_KEYS = {
     "values",
     "wording",
 }
+# CJK ideographs and fullwidth punctuation: an English text containing them was left untranslated.
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 class RuleError(ValueError):
@@ -80,6 +90,21 @@ def _str(ctx: _Ctx, data: dict[str, Any], key: str, path: str, *, required: bool
         return ""
     if not isinstance(value, str) or not value.strip():
         raise ctx.fail(f"{path}.{key}" if path else key, "expected a non-empty string")
+    return value
+
+
+def _english(ctx: _Ctx, data: dict[str, Any], key: str, path: str) -> str:
+    """A required English rendering: present, non-empty and free of Chinese characters."""
+    return _checked_english(ctx, _str(ctx, data, key, path), f"{path}.{key}" if path else key)
+
+
+def _checked_english(ctx: _Ctx, value: object, where: str) -> str:
+    """The English text itself, or an error when it is not text or still holds Chinese characters."""
+    if not isinstance(value, str) or not value.strip():
+        raise ctx.fail(where, "expected a non-empty English string")
+    found = _CJK.search(value)
+    if found:
+        raise ctx.fail(where, f"English text contains {found.group()!r}; translate it")
     return value
 
 
@@ -126,8 +151,15 @@ def _reading(ctx: _Ctx, raw: object, path: str) -> Reading | None:
         return None
     if not isinstance(raw, dict):
         raise ctx.fail(f"{path}.reading", "expected chosen and alternative")
+    where = f"{path}.reading"
+    extra = set(raw) - {"chosen", "alternative", "chosen_en", "alternative_en"}
+    if extra:
+        raise ctx.fail(where, f"unknown key {sorted(map(str, extra))[0]!r}")
     return Reading(
-        _str(ctx, raw, "chosen", f"{path}.reading"), _str(ctx, raw, "alternative", f"{path}.reading")
+        _str(ctx, raw, "chosen", where),
+        _str(ctx, raw, "alternative", where),
+        _english(ctx, raw, "chosen_en", where),
+        _english(ctx, raw, "alternative_en", where),
     )
 
 
@@ -161,7 +193,9 @@ def _divisions_of_sections() -> dict[str, tuple[str, ...]]:
     return {section: tuple(codes) for section, codes in out.items()}
 
 
-def _leaf(ctx: _Ctx, data: dict[str, Any], path: str, node_id: str, text: str, citation: Citation) -> Leaf:
+def _leaf(
+    ctx: _Ctx, data: dict[str, Any], path: str, node_id: str, text: tuple[str, str], citation: Citation
+) -> Leaf:
     unknown = set(data) - _LEAF_KEYS
     if unknown:
         raise ctx.fail(path, f"unknown key {sorted(unknown)[0]!r}")
@@ -172,7 +206,7 @@ def _leaf(ctx: _Ctx, data: dict[str, Any], path: str, node_id: str, text: str, c
     if op in ("qualitative", "discretionary"):
         if "field" in data or "fields" in data or "threshold" in data:
             raise ctx.fail(path, f"a {op} condition reads no field and has no threshold")
-        return Leaf(node_id, op, text, citation, reading=reading)
+        return Leaf(node_id, op, text[0], citation, reading=reading, text_en=text[1])
     if "fields" in data:
         names = data["fields"]
         if op not in (">=", ">") or not isinstance(names, list) or len(names) < 2:
@@ -198,7 +232,12 @@ def _leaf(ctx: _Ctx, data: dict[str, Any], path: str, node_id: str, text: str, c
             raise ctx.fail(
                 f"{path}.wording", f"{wording!r} includes the number (民法典第一千二百五十九条); use >= or <="
             )
-    leaf_kwargs: dict[str, Any] = {"fields": tuple(names), "wording": wording, "reading": reading}
+    leaf_kwargs: dict[str, Any] = {
+        "fields": tuple(names),
+        "wording": wording,
+        "reading": reading,
+        "text_en": text[1],
+    }
     if op in NUMERIC_OPS:
         if ftype not in NUMERIC_TYPES:
             raise ctx.fail(f"{path}.op", f"{op} needs a money, ratio or count field, not {ftype}")
@@ -235,7 +274,7 @@ def _leaf(ctx: _Ctx, data: dict[str, Any], path: str, node_id: str, text: str, c
                     )
             values = tuple(expanded)
         leaf_kwargs["values"] = values
-    return Leaf(node_id, op, text, citation, **leaf_kwargs)
+    return Leaf(node_id, op, text[0], citation, **leaf_kwargs)
 
 
 def _node(ctx: _Ctx, raw: object, path: str) -> Node:
@@ -245,7 +284,8 @@ def _node(ctx: _Ctx, raw: object, path: str) -> Node:
     if node_id in ctx.ids:
         raise ctx.fail(f"{path}.id", f"duplicate id {node_id!r}")
     ctx.ids.add(node_id)
-    text = _str(ctx, raw, "text", path)
+    # Every condition reads in both languages; the citation stays the quoted Chinese original.
+    text = (_str(ctx, raw, "text", path), _english(ctx, raw, "text_en", path))
     citation = _citation(ctx, raw.get("citation"), path)
     kinds = [kind for kind in ("all", "any", "at_least") if kind in raw]
     if not kinds:
@@ -268,7 +308,8 @@ def _node(ctx: _Ctx, raw: object, path: str) -> Node:
     if kind == "at_least" and n > len(children_raw):
         raise ctx.fail(f"{path}.at_least", f"{n} is more than the {len(children_raw)} conditions listed")
     children = tuple(_node(ctx, child, f"{path}.{key}[{index}]") for index, child in enumerate(children_raw))
-    return Group(node_id, kind, children, text, citation, n, _reading(ctx, raw.get("reading"), path))  # type: ignore[arg-type]
+    reading = _reading(ctx, raw.get("reading"), path)
+    return Group(node_id, kind, children, text[0], citation, n, reading, text[1])  # type: ignore[arg-type]
 
 
 def parse_programme(data: object, file: str) -> Programme:
@@ -292,13 +333,19 @@ def parse_programme(data: object, file: str) -> Programme:
     notes = data.get("notes") or []
     if not isinstance(notes, list) or not all(isinstance(item, str) for item in notes):
         raise boot.fail("notes", "expected a list of strings")
+    notes_en = data.get("notes_en") or []
+    if not isinstance(notes_en, list) or len(notes_en) != len(notes):
+        raise boot.fail("notes_en", f"expected a list of {len(notes)} English notes, one per note")
+    for index, note in enumerate(notes_en):
+        _checked_english(boot, note, f"notes_en[{index}]")
     ctx = _Ctx(file, _str(boot, data, "source_document", ""), effective_from)
     conditions = _node(ctx, data.get("conditions"), "conditions")
     programme = Programme(
         id=_str(boot, data, "id", ""),
         name=_str(boot, data, "name", ""),
-        name_en=_str(boot, data, "name_en", "", required=False),
+        name_en=_english(boot, data, "name_en", ""),
         issuing_body=_str(boot, data, "issuing_body", ""),
+        issuing_body_en=_english(boot, data, "issuing_body_en", ""),
         region_code=region,
         effective_from=effective_from,
         effective_to=effective_to,
@@ -306,6 +353,7 @@ def parse_programme(data: object, file: str) -> Programme:
         source_document=ctx.document,
         conditions=conditions,
         notes=tuple(notes),
+        notes_en=tuple(notes_en),
         path=file,
         nodes={node.id: node for node in walk(conditions)},
     )

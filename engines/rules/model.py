@@ -41,10 +41,12 @@ class Citation:
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """An ambiguous passage: the reading encoded and the one not chosen."""
+    """An ambiguous passage: the reading encoded and the one not chosen, in Chinese and English."""
 
     chosen: str
     alternative: str
+    chosen_en: str = ""
+    alternative_en: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class Leaf:
     values: tuple[str, ...] = ()  # for ==, in, region_prefix; industry holds expanded 2-digit divisions
     wording: str = ""
     reading: Reading | None = None
+    text_en: str = ""  # the condition in plain English; the loader requires it
 
     @property
     def field(self) -> str:
@@ -92,6 +95,7 @@ class Group:
     citation: Citation
     n: int = 0
     reading: Reading | None = None
+    text_en: str = ""
 
 
 Node = Leaf | Group
@@ -111,7 +115,9 @@ class Programme:
     source_document: str
     conditions: Node
     name_en: str = ""
+    issuing_body_en: str = ""
     notes: tuple[str, ...] = ()
+    notes_en: tuple[str, ...] = ()
     path: str = ""
     nodes: dict[str, Node] = field(default_factory=dict)
 

@@ -48,6 +48,7 @@ class ProgrammeOut(Schema):
     name: str
     name_en: str
     issuing_body: str
+    issuing_body_en: str
     region_code: str
     version: str
     effective_from: dt.date
@@ -58,6 +59,7 @@ class ProgrammeOut(Schema):
 
 class ProgrammeDetail(ProgrammeOut):
     notes: list[str]
+    notes_en: list[str]
     conditions: dict[str, Any]
 
 
@@ -150,14 +152,26 @@ class NoticeOut(Schema):
     programme: str = Field(alias="programme_id")
     kind: str
     message: str
+    message_en: str
     sent_at: dt.datetime
     read_at: dt.datetime | None
 
 
 def _node(node: Node, as_of: dt.date) -> dict[str, Any]:
-    base: dict[str, Any] = {"id": node.id, "text": node.text, "citation": node.citation.as_dict()}
+    base: dict[str, Any] = {
+        "id": node.id,
+        "text": node.text,
+        "text_en": node.text_en,
+        "citation": node.citation.as_dict(),
+    }
     if node.reading is not None:
-        base["reading"] = {"chosen": node.reading.chosen, "alternative": node.reading.alternative}
+        reading = node.reading
+        base["reading"] = {
+            "chosen": reading.chosen,
+            "alternative": reading.alternative,
+            "chosen_en": reading.chosen_en,
+            "alternative_en": reading.alternative_en,
+        }
     if isinstance(node, Group):
         return base | {
             "kind": node.kind,
@@ -217,6 +231,7 @@ def programme_detail(request: HttpRequest, programme_id: Path[str], query: Query
     # The thresholds shown are those in force on `as_of`, which the programme itself does not know.
     return ProgrammeOut.model_validate(programme).model_dump() | {
         "notes": list(programme.notes),
+        "notes_en": list(programme.notes_en),
         "conditions": _node(programme.conditions, as_of),
     }
 

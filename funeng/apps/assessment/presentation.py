@@ -69,7 +69,7 @@ def question_view(framework: Framework, q: Question, value: object, language: st
         text=pick(q.text, language),
         hint=pick(q.evidence, language),
         provisional=q.provisional,
-        unit=q.unit,
+        unit=q.unit_en if language == "en" else q.unit,
         min=q.min_value,
         max=q.max_value,
         answered=value is not None,
@@ -174,10 +174,11 @@ def answer_text(framework: Framework, question_id: str, value: object, language:
         labels = {o.id: pick(o.label, language) for o in q.options}
         separator = ", " if language == "en" else "、"
         return separator.join(labels.get(str(v), str(v)) for v in value)
+    unit = q.unit_en if language == "en" else q.unit
     if q.type == "number":
-        return f"{_number_text(value)} {q.unit}".strip()
+        return f"{_number_text(value)} {unit}".strip()
     if q.type == "before_after" and isinstance(value, Mapping):
-        return f"{_number_text(value.get('before'))} → {_number_text(value.get('after'))} {q.unit}".strip()
+        return f"{_number_text(value.get('before'))} → {_number_text(value.get('after'))} {unit}".strip()
     if q.type == "scenario" and isinstance(value, int):
         if value == 0:
             return gettext("Not started")

@@ -14,6 +14,7 @@ from funeng.apps.consents.categories import ALL_CATEGORIES, FINANCIALS, PROFILE
 from funeng.apps.consents.const import ReadChannel
 from funeng.apps.consents.selectors import active_consents_read_by, category_labels
 from funeng.apps.consents.services import consent_reads_log, consented_read_log
+from funeng.apps.core.i18n import engine_language
 from funeng.apps.enterprises.access import (
     access_enterprise_for_user,
     can_export_enterprises,
@@ -121,6 +122,8 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         "industry_lineage": lineage,
         "region_name": _region_name(enterprise.region_code),
         "size": size,
+        # Missing inputs as people call them, not their field names.
+        "size_missing": size.missing_labels(engine_language()),
         "de": digital_economy_class(enterprise.industry_code),
         "stale": size.size_class != enterprise.size_class,
         "shared": {category: category in readable for category in ALL_CATEGORIES},

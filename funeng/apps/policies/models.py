@@ -95,6 +95,8 @@ class PolicyNotice(models.Model):
         PolicyRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="notices"
     )
     message = models.TextField(_("message"))
+    # The same message in English; blank on notices sent before it was written (pages fall back).
+    message_en = models.TextField(_("message in English"), blank=True, default="")
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from engines.reference.regions import region_contains
-from engines.rules.evaluate import SYMBOL, Evaluation, State, evaluate, fmt
-from engines.rules.fields import FIELDS
+from engines.reference.regions import region_contains, region_table
+from engines.rules.evaluate import SYMBOL, Evaluation, Language, State, evaluate, fmt
+from engines.rules.fields import CODE_LABELS, FIELDS
 from engines.rules.loader import load_programme_versions
 from engines.rules.model import Group, Leaf, Node, Programme
 from funeng.apps.core.i18n import localized
@@ -81,6 +81,7 @@ class ConditionRow:
     threshold: str
     is_leaf: bool
     kind: str  # all / any / at_least / leaf op
+    threshold_en: str = ""
 
     @property
     def citation(self) -> Any:
@@ -91,16 +92,30 @@ class ConditionRow:
         return self.node.reading
 
 
-def _threshold_text(leaf: Leaf, as_of: dt.date) -> str:
-    """The condition's bar as a person reads it: "≥ 3%", "≥ ¥1000 万", "≥ 3 年", "∈ medium, small"."""
+def _value_label(field_name: str, value: str, language: Language) -> str:
+    """A code as people know it: a size class or recognition level by its name, a region by its name."""
+    labels = CODE_LABELS.get(field_name, {})
+    if value in labels:
+        return labels[value][1 if language == "en" else 0]
+    if field_name == "region_code":
+        code = value.ljust(6, "0")
+        return region_table().display_name(code, value) if code != "000000" else value
+    return value
+
+
+def _threshold_text(leaf: Leaf, as_of: dt.date, language: Language = "zh") -> str:
+    """The condition's bar as a person reads it: "≥ 3%", "≥ ¥1000 万" / "≥ CNY 10,000,000", "≥ 3 年"."""
     if leaf.op == "years_at_least":
-        return f"≥ {leaf.threshold_on(as_of)} 年"
+        years = leaf.threshold_on(as_of)
+        return f"≥ {years} years" if language == "en" else f"≥ {years} 年"
     if leaf.threshold:
-        return f"{SYMBOL.get(leaf.op, leaf.op)} {fmt(leaf.fields[0], leaf.threshold_on(as_of))}"
-    if leaf.values and leaf.op in ("in", "=="):
-        return f"{SYMBOL[leaf.op]} {', '.join(leaf.values)}"
-    if leaf.values:
-        return ", ".join(leaf.values[:8]) + (" …" if len(leaf.values) > 8 else "")
+        return f"{SYMBOL.get(leaf.op, leaf.op)} {fmt(leaf.fields[0], leaf.threshold_on(as_of), language)}"
+    separator = ", " if language == "en" else "、"
+    names = [_value_label(leaf.fields[0], value, language) for value in leaf.values]
+    if names and leaf.op in ("in", "=="):
+        return f"{SYMBOL[leaf.op]} {separator.join(names)}"
+    if names:
+        return separator.join(names[:8]) + (" …" if len(names) > 8 else "")
     return ""
 
 
@@ -117,7 +132,17 @@ def condition_rows(
             for child in node.children:
                 visit(child, depth + 1)
         else:
-            rows.append(ConditionRow(node, depth, state, _threshold_text(node, as_of), True, node.op))
+            rows.append(
+                ConditionRow(
+                    node,
+                    depth,
+                    state,
+                    _threshold_text(node, as_of),
+                    True,
+                    node.op,
+                    _threshold_text(node, as_of, "en"),
+                )
+            )
 
     visit(programme.conditions, 0)
     return rows
@@ -178,9 +203,11 @@ def model_fields_missing(enterprise: Enterprise, evaluations: list[EnterpriseEva
     return list(names)
 
 
-def field_label(name: str) -> str:
-    """The Chinese name of a dictionary field (rule texts are Chinese government wording)."""
-    return FIELDS[name].zh if name in FIELDS else name
+def field_label(name: str, language: Language = "zh") -> str:
+    """What people call a dictionary field, in Chinese or English (never its code name)."""
+    if name not in FIELDS:
+        return name
+    return FIELDS[name].en if language == "en" else FIELDS[name].zh
 
 
 def run_results(run: PolicyRun, track: str = "") -> QuerySet[PolicyResult]:

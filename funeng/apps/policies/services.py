@@ -9,9 +9,9 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from engines.rules.batch import evaluate_frame
 from engines.rules.loader import get_programme, load_programme_versions
@@ -165,22 +165,45 @@ NOTICE_KIND = {
 NOTIFIABLE_TRACKS = tuple(NOTICE_KIND)
 
 
-def notice_text(kind: str, programme: Programme, run: PolicyRun, result: PolicyResult | None = None) -> str:
-    """The message stored in the log, in Chinese like the programmes it names."""
-    name = programme.name
-    if kind == NoticeKind.ELIGIBLE:
-        return (
-            f"按{run.as_of:%Y年%m月%d日}的数据评估，贵企业符合「{name}」（规则版本 {run.programme_version}）的全部条件，"
-            "无需申请，主管部门将主动兑现。"
+def notice_text(
+    kind: str, programme: Programme, run: PolicyRun, result: PolicyResult | None = None
+) -> tuple[str, str]:
+    """The message stored in the log, in Chinese and in English: (message, message_en).
+
+    A notice is read later, by whoever opens the enterprise's page in either language, so both
+    are written when it is sent.
+    """
+    return _notice_in("zh-hans", kind, programme, run, result), _notice_in("en", kind, programme, run, result)
+
+
+def _notice_in(
+    language: str, kind: str, programme: Programme, run: PolicyRun, result: PolicyResult | None
+) -> str:
+    english = language == "en"
+    name = (programme.name_en or programme.name) if english else programme.name
+    with translation.override(language):
+        if kind == NoticeKind.ELIGIBLE:
+            return gettext(
+                "Evaluated with the data as of %(date)s, your enterprise meets every condition of "
+                "“%(programme)s” (rule version %(version)s): no application is needed, the authority "
+                "grants it on its own initiative."
+            ) % {"date": run.as_of.isoformat(), "programme": name, "version": run.programme_version}
+        if kind == NoticeKind.REVIEW:
+            return gettext(
+                "Your enterprise meets every measurable condition of “%(programme)s”; the remaining "
+                "qualitative conditions need review by an official. Read the clauses on the My policies "
+                "page and send supporting material with a quick application."
+            ) % {"programme": name}
+        labels = sorted(
+            {field_label(f, "en" if english else "zh") for f in _missing_fields(programme, result)}
         )
-    if kind == NoticeKind.REVIEW:
-        return (
-            f"贵企业已满足「{name}」的全部量化条件；其余定性条件需人工审核。"
-            "可在“我的政策”页查看条款，通过快申快享提交说明材料。"
-        )
-    missing = sorted({field_label(f) for f in _missing_fields(programme, result)})
-    listed = "、".join(missing[:6]) + ("等" if len(missing) > 6 else "")
-    return f"评估「{name}」还缺少数据：{listed}。请在“我的政策”页补充，系统将立即重新评估。"
+        listed = (", " if english else "、").join(labels[:6])
+        if len(labels) > 6:
+            listed += gettext(" and more")
+        return gettext(
+            "Evaluating “%(programme)s” needs more data: %(fields)s. Fill it in on the My policies page "
+            "and every programme is evaluated again at once."
+        ) % {"programme": name, "fields": listed}
 
 
 def _missing_fields(programme: Programme, result: PolicyResult | None) -> list[str]:
@@ -205,13 +228,15 @@ def policy_notices_send(*, run: PolicyRun, tracks: Iterable[str], acting_user: U
         kind = NOTICE_KIND[Track(result.track)]
         if (result.enterprise_id, kind) in already:
             continue
+        message, message_en = notice_text(kind, programme, run, result)
         notices.append(
             PolicyNotice(
                 enterprise_id=result.enterprise_id,
                 programme_id=run.programme_id,
                 kind=kind,
                 run=run,
-                message=notice_text(kind, programme, run, result),
+                message=message,
+                message_en=message_en,
                 sent_by_id=acting_user.pk,
             )
         )
@@ -263,19 +288,33 @@ def review_decide(*, result: PolicyResult, decision: str, reason: str, acting_us
         changes=field_diff({}, {"decision": decision, "reason": reason, "programme": run.programme_id}),
     )
     programme = get_programme(run.programme_id, run.as_of)
-    verdict = "通过" if decision == Decision.APPROVED else "未通过"
+    message, message_en = (
+        _decision_in(language, programme, decision, reason) for language in ("zh-hans", "en")
+    )
     notice = PolicyNotice.objects.create(
         enterprise_id=result.enterprise_id,
         programme_id=run.programme_id,
         kind=NoticeKind.DECISION,
         run=None,
-        message=f"「{programme.name}」人工审核{verdict}。理由：{reason}",
+        message=message,
+        message_en=message_en,
         sent_by_id=acting_user.pk,
     )
     audit_record(
         actor=acting_user, action=AuditAction.CREATE, obj=notice, changes={"kind": [None, notice.kind]}
     )
     return made
+
+
+def _decision_in(language: str, programme: Programme, decision: str, reason: str) -> str:
+    """The decision notice in one language; the official's reason is quoted as written."""
+    name = (programme.name_en or programme.name) if language == "en" else programme.name
+    with translation.override(language):
+        if decision == Decision.APPROVED:
+            text = gettext("Review of “%(programme)s”: approved. Reason: %(reason)s")
+        else:
+            text = gettext("Review of “%(programme)s”: not approved. Reason: %(reason)s")
+        return text % {"programme": name, "reason": reason}
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from funeng.apps.audit.models import AuditEvent
 from funeng.apps.consents.access import consents_visible_to
 from funeng.apps.consents.models import Consent, ConsentRead
 from funeng.apps.core.const import Role
+from funeng.apps.core.i18n import engine_language
 from funeng.apps.core.identity import membership_of, role_of
 from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
@@ -45,14 +46,16 @@ def _enterprise_home(request: HttpRequest) -> tuple[str, Context]:
     enterprise = access_enterprise_for_user(request.user, membership.enterprise_id)
     industry = industry_table().by_code.get(enterprise.industry_code)
     consents = consents_visible_to(request.user)
+    size = size_class(
+        enterprise.industry_code, enterprise.employees, enterprise.revenue_cny, enterprise.assets_cny
+    )
     context = {
         "enterprise": enterprise,
         "is_enterprise_admin": membership.is_enterprise_admin,
         "industry_name": industry.name if industry is not None else "",
         "region_name": _region_name(enterprise.region_code),
-        "size": size_class(
-            enterprise.industry_code, enterprise.employees, enterprise.revenue_cny, enterprise.assets_cny
-        ),
+        "size": size,
+        "size_missing": size.missing_labels(engine_language()),
         "de": digital_economy_class(enterprise.industry_code),
         "completeness": profile_completeness(enterprise),
         "active_consents": consents.active().select_related("institution")[:5],
