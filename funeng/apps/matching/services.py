@@ -295,6 +295,13 @@ def need_create(
     rank: bool = True,
 ) -> Need:
     """Post a need for the enterprise (its profile copied) and audit it; the catalogue is ranked for it after the commit."""
+    if rank:
+        from funeng.apps.matching.ranking import catalogue
+
+        # Building the catalogue index takes seconds (word segmentation, BM25) the first time in a
+        # process and after the catalogue changes. Inside the write transaction that time would hold
+        # SQLite's write lock and other writers would fail with "database is locked"; here it only reads.
+        catalogue()
     need = _need_insert(
         enterprise=enterprise,
         acting_user=acting_user,
@@ -322,35 +329,6 @@ def _need_insert(
 ) -> Need:
     if not (is_platform_admin(acting_user) or enterprise_id_of(acting_user) == enterprise.pk):
         raise PermissionDenied
-    if rank:
-        from funeng.apps.matching.ranking import catalogue
-
-        # Building the catalogue index takes seconds (word segmentation, BM25) the first time in a
-        # process and after the catalogue changes. Inside the write transaction that time holds
-        # SQLite's write lock and other writers fail with "database is locked"; here it only reads.
-        catalogue()
-    return _need_create(
-        enterprise=enterprise,
-        acting_user=acting_user,
-        title=title,
-        description=description,
-        scenarios=scenarios,
-        budget_cny_per_year=budget_cny_per_year,
-        rank=rank,
-    )
-
-
-@transaction.atomic
-def _need_create(
-    *,
-    enterprise: Enterprise,
-    acting_user: User,
-    title: str,
-    description: str,
-    scenarios: Iterable[str],
-    budget_cny_per_year: object,
-    rank: bool,
-) -> Need:
     need = Need(
         enterprise=enterprise,
         title=_text(title, "title", required=True, limit=200),
