@@ -33,6 +33,8 @@ from tests.runtime_support import ok, refused, run_funeng
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 SUITE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SUITE_URL.startswith(("postgres://", "postgresql://", "pgsql://"))
+# The demo writes an evidence file and a pending claim's two documents; the world adds one file.
+EXPECTED_FILES = 4
 
 
 # --- one backend interface over SQLite files and throwaway PostgreSQL databases --------------------
@@ -211,7 +213,7 @@ def test_it_restores_a_demo_backup_into_a_fresh_database_with_every_table_and_fi
     different = [name for name in source_rows if source_rows[name] != target_rows[name]]
     assert different == []
     assert sum(len(rows) for rows in target_rows.values()) > 5000
-    assert files_of(media) == files_of(world["media"]) and len(files_of(media)) == 2
+    assert files_of(media) == files_of(world["media"]) and len(files_of(media)) == EXPECTED_FILES
 
     manifest = manifest_of(world["archive"])
     assert {name: t["rows"] for name, t in manifest["tables"].items()} == {
@@ -434,7 +436,7 @@ def test_it_refuses_an_archive_whose_manifest_does_not_fit(world, tmp_path, case
 
 def test_it_checks_a_sound_archive_without_changing_anything(world, tmp_path):
     result = backup_restore(world["archive"], media_root=tmp_path / "media", check_only=True)
-    assert result.restored is False and result.media_files == 2
+    assert result.restored is False and result.media_files == EXPECTED_FILES
     recorded = manifest_of(world["archive"])["tables"]
     assert {name: (s.rows, s.checksum) for name, s in result.tables.items()} == {
         name: (t["rows"], t["checksum"]) for name, t in recorded.items()

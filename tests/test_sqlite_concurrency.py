@@ -139,7 +139,10 @@ def test_ten_api_writers_for_ten_seconds_never_meet_database_is_locked(sqlite_de
                     with lock:
                         (needs.append(answer["id"]) if status == 201 else failures.append((status, answer)))
                     continue
-                status, answer = _call(port, "POST", "/api/v1/consents", token, grant)
+                # Each grant differs (an identical consent in force is refused as a double submit).
+                days = 1 + (writer * 37 + turn) % 360
+                body = grant | {"valid_until": (dt.date.today() + dt.timedelta(days=days)).isoformat()}
+                status, answer = _call(port, "POST", "/api/v1/consents", token, body)
                 with lock:
                     if status != 201:
                         failures.append((status, answer))
