@@ -3,12 +3,16 @@
 Personas: each role, plus the cross-tenant cases (enterprise A's user on B; an official of 330100
 on an enterprise in 320100; banks with an active, an expired, a revoked or no consent, and a bank
 whose institution holds consent on B only), and people who claimed A: while the claim waits for
-review, and after it was rejected, they see nothing of it.
+review, and after it was rejected, they see nothing of it. Only an enterprise's administrator edits
+its figures; colleagues view them.
 """
 
 import datetime as dt
+import html
+import json
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -30,6 +34,7 @@ from funeng.apps.enterprises.access import (
 from funeng.apps.enterprises.services import enterprise_create
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
+from tests.test_api_support import bearer
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +125,9 @@ MATRIX = {
     "admin": (ALLOW, ALLOW, ALLOW, ALLOW, True, True),
     "admin_role": (ALLOW, ALLOW, ALLOW, ALLOW, True, True),
     "enterprise_a": (ALLOW, ALLOW, HIDE, HIDE, False, False),
-    "enterprise_a_colleague": (ALLOW, ALLOW, HIDE, HIDE, False, False),
-    "enterprise_b": (HIDE, HIDE, ALLOW, ALLOW, False, False),
+    # Colleagues view the figures; the administrator who invited them edits them.
+    "enterprise_a_colleague": (ALLOW, DENY, HIDE, HIDE, False, False),
+    "enterprise_b": (HIDE, HIDE, ALLOW, DENY, False, False),  # B's colleague, not its administrator
     "official_330100": (ALLOW, DENY, HIDE, HIDE, True, False),
     "official_330000": (ALLOW, DENY, HIDE, HIDE, True, False),
     "official_320100": (HIDE, HIDE, ALLOW, DENY, True, False),
@@ -177,6 +183,47 @@ def test_pages_follow_the_matrix(world, persona, client):
     export_status = client.get("/enterprises/export.csv").status_code
     assert (export_status == 200) == export
     assert (client.get("/enterprises/import/").status_code == 200) == importing
+
+
+# persona → status of A's edit page (GET and POST), of PATCH /api/v1/enterprises/{A}, and whether A's page
+# offers the edit link or says that only the administrator changes the figures.
+EDIT_MATRIX = {
+    "admin": (200, 200, "link"),
+    "enterprise_a": (200, 200, "link"),
+    "enterprise_a_colleague": (403, 403, "note"),
+    "official_330100": (403, 403, None),
+    "bank_with_consent": (403, 403, None),
+    "enterprise_b": (404, 404, None),
+}
+
+
+@pytest.mark.parametrize("persona", sorted(EDIT_MATRIX))
+def test_only_the_administrator_edits_the_figures_on_the_page_and_through_the_api(world, persona, client):
+    user, a = world[persona], world["a"]
+    page_status, api_status, shown = EDIT_MATRIX[persona]
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get(f"/enterprises/{a.pk}/edit/").status_code == page_status
+    posted = client.post(f"/enterprises/{a.pk}/edit/", {"employees": "7"})
+    if page_status != 200:
+        assert posted.status_code == page_status
+    response = client.patch(
+        f"/api/v1/enterprises/{a.pk}",
+        data=json.dumps({"employees": 8}),
+        content_type="application/json",
+        **bearer(user),
+    )
+    assert response.status_code == api_status, response.content
+    a.refresh_from_db()
+    assert a.employees == (8 if api_status == 200 else 350)
+    if page_status == 404:
+        return
+    # The enterprise portal's home offers the same link as the enterprise page.
+    pages = ["/enterprises/{a.pk}/", "/"] if persona.startswith("enterprise_a") else ["/enterprises/{a.pk}/"]
+    for url in pages:
+        page = html.unescape(client.get(url.format(a=a)).content.decode())
+        assert (f"/enterprises/{a.pk}/edit/" in page) == (shown == "link"), url
+        assert ("Only your enterprise's administrator can change these figures" in page) == (shown == "note")
 
 
 def test_an_official_export_holds_only_their_region(world, client):

@@ -95,15 +95,34 @@ def enterprises_categories_readable_by(
 
 
 def enterprise_fields_writable_by(user: User, enterprise: Enterprise) -> frozenset[str]:
-    """The editable fields this user may change on this (visible) enterprise."""
+    """The editable fields this user may change on this (visible) enterprise.
+
+    Within an enterprise only its administrator edits the figures; the colleagues they invite view
+    them. The figures feed size class, policy eligibility and bank reads, so one person answers for them.
+    """
     if is_platform_admin(user):
         return frozenset(EDITABLE_FIELDS)
     membership = membership_of(user)
     if membership is None:
         return frozenset()
-    if membership.role == Role.ENTERPRISE and membership.enterprise_id == enterprise.pk:
+    if (
+        membership.role == Role.ENTERPRISE
+        and membership.enterprise_id == enterprise.pk
+        and membership.is_enterprise_admin
+    ):
         return frozenset(EDITABLE_FIELDS) - IDENTITY_FIELDS
     return frozenset()
+
+
+def is_colleague_of(user: User, enterprise: Enterprise) -> bool:
+    """Whether the user is a member of this enterprise who is not its administrator."""
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.ENTERPRISE
+        and membership.enterprise_id == enterprise.pk
+        and not membership.is_enterprise_admin
+    )
 
 
 def _checked_for_write(user: User, enterprise: Enterprise, *, write: bool) -> Enterprise:

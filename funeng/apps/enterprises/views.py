@@ -25,6 +25,7 @@ from funeng.apps.enterprises.access import (
     enterprises_categories_readable_by,
     enterprises_profile_visible_to,
     enterprises_visible_to,
+    is_colleague_of,
 )
 from funeng.apps.enterprises.const import SizeClass
 from funeng.apps.enterprises.fields import DERIVED_RATIO_CATEGORIES
@@ -132,5 +133,6 @@ def enterprise_detail_view(request: HttpRequest, enterprise_id: int) -> HttpResp
         "consents": [{"consent": c, "categories": category_labels(c.categories)} for c in consents],
         "can_edit": bool(enterprise_fields_writable_by(request.user, enterprise)),
         "can_manage_claims": can_manage_enterprise_claims(request.user, enterprise),
+        "colleague": is_colleague_of(request.user, enterprise),
     }
     return render(request, "enterprises/detail.html", context)

@@ -24,7 +24,11 @@ from funeng.apps.core.const import Role
 from funeng.apps.core.i18n import engine_language
 from funeng.apps.core.identity import membership_of, role_of
 from funeng.apps.core.models import Membership
-from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
+from funeng.apps.enterprises.access import (
+    access_enterprise_for_user,
+    enterprise_fields_writable_by,
+    enterprises_visible_to,
+)
 from funeng.apps.policies.access import policy_notices_visible_to, policy_runs_visible_to
 from funeng.apps.policies.selectors import programme_name
 from funeng.apps.portals.selectors import profile_completeness, registry_overview
@@ -52,6 +56,7 @@ def _enterprise_home(request: HttpRequest) -> tuple[str, Context]:
     context = {
         "enterprise": enterprise,
         "is_enterprise_admin": membership.is_enterprise_admin,
+        "can_edit": bool(enterprise_fields_writable_by(request.user, enterprise)),
         "industry_name": industry.name if industry is not None else "",
         "region_name": _region_name(enterprise.region_code),
         "size": size,
