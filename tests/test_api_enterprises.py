@@ -439,3 +439,33 @@ def test_it_forbids_import_to_anyone_but_administrators(client, outsider, world)
         response = client.post(f"{URL}/import", {"file": _csv(_row())}, **bearer(user))
         assert_problem(response, 403)
     assert Enterprise.objects.count() == 2
+
+
+# Bodies Django's multipart parser cannot read: no boundary, a boundary longer than RFC 2046
+# allows, and a part header that never ends.
+MALFORMED_UPLOADS = {
+    "no boundary": ("multipart/form-data", b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\nx'),
+    "invalid boundary": ("multipart/form-data; boundary=" + "b" * 300, b"--b\r\n"),
+    "unterminated part header": (
+        "multipart/form-data; boundary=abc",
+        b'--abc\r\nContent-Disposition: form-data; name="file"; filename="a.csv"' + b"; x=" + b"y" * 5000,
+    ),
+}
+
+
+@pytest.mark.parametrize("malformed", sorted(MALFORMED_UPLOADS))
+def test_it_refuses_import_to_anyone_else_before_reading_the_upload(client, outsider, world, malformed):
+    content_type, data = MALFORMED_UPLOADS[malformed]
+    for user in (outsider, world["enterprise_a"], world["official_hz"]):
+        response = client.post(f"{URL}/import", data=data, content_type=content_type, **bearer(user))
+        assert_problem(response, 403)
+    client.force_login(world["enterprise_a"])
+    assert_problem(client.post(f"{URL}/import", data=data, content_type=content_type), 403)
+
+
+@pytest.mark.parametrize("malformed", sorted(MALFORMED_UPLOADS))
+def test_it_answers_400_to_an_upload_it_cannot_read(client, operator, malformed):
+    content_type, data = MALFORMED_UPLOADS[malformed]
+    response = client.post(f"{URL}/import", data=data, content_type=content_type, **bearer(operator))
+    body = assert_problem(response, 400)
+    assert "multipart/form-data" in body["detail_en"]

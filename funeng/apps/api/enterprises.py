@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from ninja import File, Form, Path, Query, Router
 from ninja.files import UploadedFile
 
-from funeng.apps.api.errors import FORBIDDEN, INVALID_REQUEST, FieldError, Problem, Text
+from funeng.apps.api.auth import api_auth
+from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem, Text
 from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import (
     Code18,
@@ -92,14 +93,14 @@ def enterprises_list(request: HttpRequest, filters: Query[EnterpriseFilters]) ->
     "/import",
     response=ImportReportOut,
     summary="Import enterprises from CSV or XLSX",
-    openapi_extra=problems(401, 403, 413, 422),
+    # Authentication refuses anyone but an importer, before the upload is read.
+    auth=api_auth(access.can_import_enterprises),
+    openapi_extra=problems(400, 401, 403, 413, 422),
 )
 def enterprises_import_file(
     request: HttpRequest, file: File[UploadedFile], dry_run: Form[bool] = False
 ) -> dict[str, Any]:
-    """All rows or none, as on the import page; 422 with the report when any row is wrong."""
-    if not access.can_import_enterprises(request.user):
-        raise Problem(403, FORBIDDEN)
+    """All rows or none, as on the import page; 422 with the report when any row is wrong (administrators only)."""
     filename = FilePath(file.name or "").name
     suffix = FilePath(filename).suffix.lower()
     if suffix not in (".csv", ".xlsx"):

@@ -24,7 +24,8 @@ from django.core.exceptions import (
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
 from django.utils.functional import Promise
 from ninja import NinjaAPI
@@ -106,6 +107,11 @@ UNREADABLE_BODY = Text(
     "The request body could not be read: send valid JSON (Content-Type: application/json).",
 )
 BAD_REQUEST = Text("请求无效：请检查后重新发送。", "The request is invalid: check it and send it again.")
+UNREADABLE_UPLOAD = Text(
+    "无法读取上传的内容：请以 multipart/form-data 发送文件（由 HTTP 客户端生成分隔符），不要手写请求体。",
+    "The upload could not be read: send the file as multipart/form-data and let your HTTP client "
+    "write the boundary rather than composing the body by hand.",
+)
 TOO_LARGE = Text(
     "请求体太大：请缩小后重新发送。", "The request body is too large: make it smaller and retry."
 )
@@ -329,6 +335,11 @@ def _on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespon
     return problem_response(400, BAD_REQUEST)
 
 
+def _on_unreadable_upload(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Django raises these while reading request.FILES or POST: the client sent a broken body.
+    return problem_response(400, UNREADABLE_UPLOAD)
+
+
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error("Unhandled API error on %s %s", request.method, request.path, exc_info=exc)
     return problem_response(500, SERVER_ERROR)
@@ -348,6 +359,8 @@ _HANDLERS: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
     (PermissionDenied, _on_permission_denied),
     (IntegrityError, _on_integrity_error),
     (SuspiciousOperation, _on_suspicious),
+    (MultiPartParserError, _on_unreadable_upload),
+    (UnreadablePostError, _on_unreadable_upload),
     (Exception, _on_unexpected),
 ]
 
