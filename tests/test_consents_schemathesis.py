@@ -1,7 +1,7 @@
-"""Property-based run of the consent operations: whatever the input, never a 5xx.
+"""Property-based run of the consent operations with all of schemathesis' checks (see test_api_schemathesis).
 
-Sent with the enterprise administrator's token, so that grants and revocations reach the service
-layer, and half of the positive cases name a consent that exists.
+Sent with the enterprise administrator's and the bank's tokens, so that grants and revocations reach
+the service layer, and half of the positive cases name a consent that exists.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
 
 from tests.test_api_schemathesis import (
     EXAMPLES_PER_OPERATION,
@@ -39,7 +38,7 @@ def test_the_schema_lists_the_consent_operations():
 
 @pytest.mark.parametrize("operation", CONSENT_OPERATIONS, ids=lambda operation: operation.label)
 @pytest.mark.parametrize("persona", ["enterprise_a", "banker"])
-def test_it_never_answers_with_a_server_error(operation, persona, enterprise_fields):
+def test_every_consent_operation_passes_every_check(operation, persona, enterprise_fields):
     world = make_consent_world(enterprise_fields)
     consent = grant(world)
     headers = {"Authorization": bearer(world[persona])["HTTP_AUTHORIZATION"]}
@@ -68,10 +67,11 @@ def test_it_never_answers_with_a_server_error(operation, persona, enterprise_fie
         max_examples=EXAMPLES_PER_OPERATION,
         deadline=None,
         database=None,
+        derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
     )
     @given(case=st.one_of(strategies))
     def check(case) -> None:
-        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        case.call_and_validate(headers=headers)
 
     check()

@@ -15,14 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
-from pydantic import ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from engines.maturity import shipped_frameworks
 from engines.maturity.analysis import RoadmapStep, roadmap
 from engines.maturity.template import framework_summary, framework_template
 from funeng.apps.api.errors import INVALID_REQUEST, NOT_FOUND, FieldError, Problem, Text
 from funeng.apps.api.pagination import paginated
-from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, problems
+from funeng.apps.api.schemas import NO_CONTROL, EnterpriseId, RequestBody, problems
 from funeng.apps.assessment.access import access_assessment_for_user, assessments_visible_to, can_see_answers
 from funeng.apps.assessment.models import Answer, Assessment
 from funeng.apps.assessment.selectors import PeerPosition, Report, evidence_shares, report_of
@@ -70,18 +70,14 @@ class FrameworkOut(Schema):
     effective: str
 
 
-class AssessmentIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AssessmentIn(RequestBody):
     enterprise_id: EnterpriseId
     framework_id: FrameworkId = Field(
         description="A framework id from /frameworks, e.g. miit-2024-manufacturing"
     )
 
 
-class AnswersIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class AnswersIn(RequestBody):
     answers: dict[QuestionId, Any] = Field(
         description="Question id → answer (option id, list of option ids, number, "
         '{"before": x, "after": y}, or scenario level 0-4); null clears an answer'

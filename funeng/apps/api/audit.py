@@ -13,7 +13,7 @@ from ninja import Path, Query, Router, Schema
 from pydantic import Field, StringConstraints
 
 from funeng.apps.api.pagination import paginated
-from funeng.apps.api.schemas import ID_MAX, NO_CONTROL, Search, problems
+from funeng.apps.api.schemas import ID_MAX, NO_CONTROL, IsoDate, Search, problems
 from funeng.apps.audit.access import access_audit_event_for_user, audit_events_visible_to, can_browse_audit
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.audit.selectors import AuditFilter, audit_event_list
@@ -34,8 +34,8 @@ class AuditFilters(Schema):
     action: ActionCode = Field("", description="create, update, delete, import, export, …")
     object_type: ObjectType = Field("", description="Model label, e.g. enterprises.enterprise")
     object_id: ObjectId = Field("", description="Id of the object, exactly")
-    date_from: dt.date | None = Field(None, description="First day, inclusive (Asia/Shanghai date)")
-    date_to: dt.date | None = Field(None, description="Last day, inclusive (Asia/Shanghai date)")
+    date_from: IsoDate | None = Field(None, description="First day, inclusive (Asia/Shanghai date)")
+    date_to: IsoDate | None = Field(None, description="Last day, inclusive (Asia/Shanghai date)")
     q: Search = Field("", description="Part of the object's name as recorded")
 
 

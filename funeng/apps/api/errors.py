@@ -31,7 +31,7 @@ from django.utils.functional import Promise
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from funeng.apps.api.schemas import NO_CONTROL
+from funeng.apps.api.schemas import NO_CONTROL, NO_NUL
 
 logger = logging.getLogger(__name__)
 
@@ -216,6 +216,7 @@ _PATTERN_TEXT = {
         "不能包含控制字符（如换行、制表符或 NUL）",
         "must not contain control characters (line breaks, tabs, NUL)",
     ),
+    NO_NUL: Text("不能包含 NUL 字符", "must not contain the NUL character"),
 }
 
 
@@ -306,6 +307,9 @@ def _on_authentication(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # Ninja wraps what its parser raises in a plain 400; the parser's own problem (415…) is the answer.
+    if isinstance(exc.__cause__, Problem):
+        return _on_problem(request, exc.__cause__)
     status = exc.status_code
     if status == 403 and "CSRF" in exc.message:
         return problem_response(403, CSRF_FAILED)

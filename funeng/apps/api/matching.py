@@ -19,7 +19,15 @@ from pydantic import StringConstraints
 
 from engines.trust import TrustScore
 from funeng.apps.api.pagination import paginated
-from funeng.apps.api.schemas import ID_MAX, INT_MAX, NO_CONTROL, EnterpriseId, MoneyText, problems
+from funeng.apps.api.schemas import (
+    ID_MAX,
+    INT_MAX,
+    NO_CONTROL,
+    EnterpriseId,
+    MoneyText,
+    RequestBody,
+    problems,
+)
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
 from funeng.apps.matching.access import (
@@ -52,7 +60,9 @@ LongText = Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)]
 Ident = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")]
 ProvinceCode = Annotated[str, StringConstraints(pattern=r"^\d{2}0000$")]
 IndustryTarget = Annotated[str, StringConstraints(pattern=r"^([A-Ta-t]|\d{2})$")]
-Price = Annotated[Decimal, Field(ge=0, le=MAX_PRICE, max_digits=14, decimal_places=2, allow_inf_nan=False)]
+Price = Annotated[
+    Decimal, Field(ge=0, le=MAX_PRICE, max_digits=14, decimal_places=2, allow_inf_nan=False, strict=False)
+]
 Employees = Annotated[int, Field(ge=0, le=INT_MAX)]
 DeploymentId = Literal["saas", "private", "hybrid", "hardware_saas"]
 
@@ -60,7 +70,7 @@ DeploymentId = Literal["saas", "private", "hybrid", "hardware_saas"]
 # --- schemas ---------------------------------------------------------------------------------------
 
 
-class SolutionIn(Schema):
+class SolutionIn(RequestBody):
     title: Title
     description: LongText = ""
     scenarios: list[Ident] = Field(default_factory=list, max_length=30)
@@ -72,7 +82,7 @@ class SolutionIn(Schema):
     max_employees: Employees | None = None
 
 
-class SolutionPatch(Schema):
+class SolutionPatch(RequestBody):
     title: Title | None = None
     description: LongText | None = None
     scenarios: list[Ident] | None = Field(None, max_length=30)
@@ -113,7 +123,7 @@ class SolutionFilters(Schema):
     mine: bool = Field(False, description="Only your provider's solutions")
 
 
-class NeedIn(Schema):
+class NeedIn(RequestBody):
     title: Title
     description: LongText = ""
     scenarios: list[Ident] = Field(default_factory=list, max_length=30)
@@ -164,12 +174,12 @@ class MatchOut(Schema):
     reasons: list[ReasonOut]
 
 
-class ProposalRequestIn(Schema):
+class ProposalRequestIn(RequestBody):
     solution_id: ObjectId
     note: Annotated[str, StringConstraints(max_length=2000, pattern=NO_NUL)] = ""
 
 
-class ProposalSubmitIn(Schema):
+class ProposalSubmitIn(RequestBody):
     price_cny: Price
     delivery_plan: Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=NO_NUL)]
     delivery_weeks: Annotated[int, Field(ge=1, le=260)] | None = None
@@ -208,11 +218,11 @@ class DealOut(Schema):
     cancelled_at: dt.datetime | None
 
 
-class CancelIn(Schema):
+class CancelIn(RequestBody):
     reason: Annotated[str, StringConstraints(min_length=1, max_length=500, pattern=NO_NUL)]
 
 
-class ReviewIn(Schema):
+class ReviewIn(RequestBody):
     rating: Annotated[int, Field(ge=1, le=5)]
     text: LongText = ""
 
@@ -227,7 +237,7 @@ class ReviewOut(Schema):
     created_at: dt.datetime
 
 
-class ComplaintIn(Schema):
+class ComplaintIn(RequestBody):
     text: Annotated[str, StringConstraints(min_length=1, max_length=4000, pattern=NO_NUL)]
 
 

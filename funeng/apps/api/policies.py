@@ -15,7 +15,7 @@ from engines.rules.loader import get_programme, load_programme_versions
 from engines.rules.model import Group, Node, Programme
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
 from funeng.apps.api.pagination import paginated
-from funeng.apps.api.schemas import EnterpriseId, problems
+from funeng.apps.api.schemas import NO_NUL, EnterpriseId, IsoDate, RequestBody, problems
 from funeng.apps.policies.access import (
     access_enterprise_policies_for_user,
     access_policy_notice_for_user,
@@ -64,7 +64,7 @@ class ProgrammeDetail(ProgrammeOut):
 
 
 class AsOf(Schema):
-    as_of: dt.date | None = Field(
+    as_of: IsoDate | None = Field(
         None, description="Evaluate with the rule version and thresholds in force on this date"
     )
 
@@ -84,9 +84,9 @@ class EvaluationOut(Schema):
     review_decision: str | None
 
 
-class RunIn(Schema):
+class RunIn(RequestBody):
     programme: str = ProgrammeId
-    as_of: dt.date | None = None
+    as_of: IsoDate | None = None
 
 
 class RunOut(Schema):
@@ -122,7 +122,7 @@ class ResultFilters(Schema):
     track: TrackName | None = None
 
 
-class NotifyIn(Schema):
+class NotifyIn(RequestBody):
     tracks: list[Literal["eligible", "review", "missing"]] = Field(..., min_length=1, max_length=3)
 
 
@@ -130,9 +130,9 @@ class NotifyOut(Schema):
     sent: int
 
 
-class DecisionIn(Schema):
+class DecisionIn(RequestBody):
     decision: Literal["approved", "rejected"]
-    reason: str = Field(..., min_length=1, max_length=2000)
+    reason: str = Field(..., min_length=1, max_length=2000, pattern=NO_NUL)
 
 
 class DecisionOut(Schema):

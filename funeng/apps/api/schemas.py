@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, Literal, Self
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    StringConstraints,
+    ValidationInfo,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
@@ -33,6 +43,8 @@ INT_MAX = 2_147_483_647
 ID_MAX = 9_223_372_036_854_775_807
 # NUL cannot be stored in PostgreSQL text, and no name or code needs control characters.
 NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"
+# Free text may hold line breaks, but never NUL.
+NO_NUL = r"^[^\x00]*$"
 
 
 Code4 = Annotated[str, StringConstraints(max_length=4, pattern=NO_CONTROL)]
@@ -42,13 +54,52 @@ Name = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)]
 Search = Annotated[str, StringConstraints(max_length=100, pattern=NO_CONTROL)]
 EnterpriseId = Annotated[int, Field(ge=1, le=ID_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
-Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2, allow_inf_nan=False)]
-SignedMoney = Annotated[Decimal, Field(max_digits=18, decimal_places=2, allow_inf_nan=False)]
+# Decimals opt out of the strictness of request bodies (strict=False): JSON has no decimal type, so
+# an amount arrives as a string ("1234.56", preferred) or a number.
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2, allow_inf_nan=False, strict=False)]
+SignedMoney = Annotated[Decimal, Field(max_digits=18, decimal_places=2, allow_inf_nan=False, strict=False)]
 # Ratios are decimals (0.05 = 5%) with at most six places, as stored; bounds mirror the model.
-Growth = Annotated[Decimal, Field(ge=-1, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False)]
-ProfitGrowth = Annotated[
-    Decimal, Field(ge=-100, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False)
+Growth = Annotated[
+    Decimal, Field(ge=-1, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False, strict=False)
 ]
+ProfitGrowth = Annotated[
+    Decimal, Field(ge=-100, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False, strict=False)
+]
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_only(value: object) -> object:
+    """Let only "YYYY-MM-DD" through: pydantic would read 0 or "1700000000" as seconds since 1970."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return value
+    kind = "date_parsing" if isinstance(value, str) else "date_type"
+    raise PydanticCustomError(kind, "Input should be a date in the format YYYY-MM-DD")
+
+
+# Every date the API reads, in a query or a body; JSON has no date type, so it is read from its text.
+IsoDate = Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_date_only)]
+
+
+class RequestBody(Schema):
+    """Base of every JSON request body: an object with only the documented fields and types, else a 422.
+
+    Ninja's Schema reads any value through its attributes, calling methods on the way, so the bare
+    JSON string "hello world" became a need titled "hello world".title(); an unknown field was
+    dropped without a word, so a misspelt one looked saved; and true passed for the number 1. Strict:
+    a count is a JSON integer, a flag true or false; decimals and dates opt out (strict=False).
+    """
+
+    model_config = ConfigDict(extra="forbid", from_attributes=False, strict=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo
+    ) -> Self:
+        """Replaces ninja's validator of the same name: validate the JSON as it was sent."""
+        return handler(values)
 
 
 def ratio_text(value: Decimal | None) -> str | None:
@@ -94,10 +145,8 @@ class EnterpriseFilters(Schema):
     de_core: bool = Field(False, description="Only digital-economy core industries")
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(RequestBody):
     """Editable fields, all optional; derived fields (size_class, de_codes…) are refused as unknown."""
-
-    model_config = ConfigDict(extra="forbid")
 
     # Not nullable in the registry: absent means unchanged, null is refused.
     credit_code: Code18 = NOT_SENT
@@ -107,7 +156,7 @@ class EnterprisePatch(Schema):
     cloud_level: CloudLevelIn = NOT_SENT
     srdi_level: SrdiLevelIn = NOT_SENT  # "" is the unknown value, so null is refused
     # Nullable: null clears an unknown value.
-    founded_on: dt.date | None = None
+    founded_on: IsoDate | None = None
     employees: Count | None = None
     revenue_cny: Money | None = None
     assets_cny: Money | None = None
@@ -336,17 +385,15 @@ class ConsentFilters(Schema):
     status: ConsentStatusName | None = Field(None, description="Only consents in this status")
 
 
-class ConsentIn(Schema):
+class ConsentIn(RequestBody):
     """A grant by an enterprise's administrator; the bank reads only these categories until valid_until."""
-
-    model_config = ConfigDict(extra="forbid")
 
     enterprise_id: EnterpriseId
     institution_id: Annotated[int, Field(ge=1, le=ID_MAX)]
     categories: list[DataCategoryName] = Field(
         max_length=4, description="At least one of profile, financials, innovation, digital"
     )
-    valid_until: dt.date = Field(description="Last day of access: after today, at most one year ahead")
+    valid_until: IsoDate = Field(description="Last day of access: after today, at most one year ahead")
 
 
 def known_categories(categories: list[str]) -> list[str]:
@@ -397,15 +444,18 @@ class ConsentReadOut(Schema):
         return known_categories(obj.categories)
 
 
-def problems(*codes: int) -> dict[str, Any]:
-    """OpenAPI entries for the problem+json errors an operation may answer."""
-    schema = {"$ref": "#/components/schemas/Problem"}
+def problem_doc(code: int) -> dict[str, Any]:
+    """The OpenAPI response entry of a problem+json error."""
     return {
-        "responses": {
-            code: {
-                "description": f"Problem ({code})",
-                "content": {"application/problem+json": {"schema": schema}},
-            }
-            for code in codes
-        }
+        "description": f"Problem ({code})",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
+
+
+def problems(*codes: int) -> dict[str, Any]:
+    """OpenAPI entries for the problem+json errors an operation may answer.
+
+    List those its endpoint decides (403 for a role, 404 for an id in the body, 409); the errors
+    any operation of its shape can answer (401, 400/413/415 for a body…) are added by FunengAPI.
+    """
+    return {"responses": {code: problem_doc(code) for code in codes}}

@@ -21,8 +21,9 @@ from funeng.apps.api.docs import LocalSwagger, docs_asset
 from funeng.apps.api.enterprises import router as enterprises_router
 from funeng.apps.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, install_exception_handlers, problem_response
 from funeng.apps.api.matching import router as matching_router
+from funeng.apps.api.parsing import StrictParser
 from funeng.apps.api.policies import router as policies_router
-from funeng.apps.api.schemas import Problem
+from funeng.apps.api.schemas import Problem, problem_doc
 
 View = Callable[..., HttpResponseBase]
 
@@ -77,13 +78,40 @@ class FunengAPI(NinjaAPI):
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
     ) -> OpenAPISchema:
-        """Ninja lists only schemas that operations return; add the problem+json one the errors use."""
+        """Ninja's document, with the problem+json schema and every error each operation can answer."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Ninja lists only schemas that operations return; add the one the errors use.
         problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(problem.pop("$defs", {}))
         components["Problem"] = problem
+        for path_item in schema.get("paths", {}).values():
+            for method, operation in path_item.items():
+                responses = operation.setdefault("responses", {})
+                for code in _errors_of_shape(method, operation) - {int(code) for code in responses}:
+                    responses[code] = problem_doc(code)
+                operation["responses"] = dict(sorted(responses.items(), key=lambda item: int(item[0])))
         return schema
+
+
+def _errors_of_shape(method: str, operation: dict[str, Any]) -> set[int]:
+    """The errors an operation can answer because of its shape alone, whatever its endpoint does."""
+    codes = set()
+    if operation.get("security"):
+        codes.add(401)
+    if method.lower() != "get":
+        codes.add(403)  # the CSRF check of a browser session
+    parameters = operation.get("parameters", [])
+    if any(parameter.get("in") == "path" for parameter in parameters):
+        codes.add(404)
+    if any(parameter.get("in") == "query" for parameter in parameters):
+        codes.add(400)  # Django refuses a query string of more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields
+    if "requestBody" in operation:
+        # Unreadable (400), too large (413), not in the documented media type (415).
+        codes |= {400, 413, 415}
+    if parameters or "requestBody" in operation:
+        codes.add(422)
+    return codes
 
 
 api = FunengAPI(
@@ -93,7 +121,10 @@ api = FunengAPI(
         "REST API of the Funeng platform. Authenticate with a personal access token "
         "(`Authorization: Bearer fn_…`), created on your API tokens page or with "
         "`funeng create_token USERNAME`. Errors are application/problem+json with `detail_zh` and "
-        "`detail_en`. Money is a decimal string in CNY. Digital-economy classes are provisional."
+        "`detail_en`; each operation lists the ones it can answer. A request body is a JSON object "
+        "sent as `application/json` (415 otherwise) with only the documented fields and types (422 "
+        "otherwise); dates are `YYYY-MM-DD`. Money is a decimal string in CNY. Digital-economy classes "
+        "are provisional."
     ),
     urls_namespace="api",
     openapi_url="/openapi.json",
@@ -101,6 +132,7 @@ api = FunengAPI(
     docs_url="/docs",
     auth=API_AUTH,
     renderer=ReadableJSONRenderer(),
+    parser=StrictParser(),
 )
 install_exception_handlers(api)
 api.add_router("/enterprises", enterprises_router)
