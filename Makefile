@@ -9,7 +9,7 @@ ENTERPRISES ?= 5000
 # The demo runs in DEBUG with the development key; production sets DEBUG=0 and SECRET_KEY itself.
 DEMO_ENV := DEBUG=1
 
-.PHONY: system-packages install install-dev demo serve test lint typecheck pytest bench catalogs clean
+.PHONY: system-packages install install-dev demo serve test lint typecheck pytest bench bench-spark catalogs clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Funeng needs Python 3.11"'
@@ -20,8 +20,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check -q -e .
 	touch $@
 
+# The spark extra is part of the development install: the parity tests run every batch job on Spark.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev]'
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev,spark]'
 	touch $@
 
 catalogs: $(VENV)/.installed
@@ -33,8 +34,9 @@ system-packages:
 
 install: $(VENV)/.installed catalogs system-packages
 
+# Java 17 runs Spark for the batch parity tests (PySpark itself comes with the spark extra).
 install-dev: install $(VENV)/.installed-dev
-	bash scripts/ensure_system_packages.sh gettext chromium fonts-noto-cjk
+	bash scripts/ensure_system_packages.sh gettext chromium fonts-noto-cjk openjdk-17-jre-headless
 
 demo: install
 	mkdir -p var
@@ -78,6 +80,10 @@ bench: install
 	$(BIN)/python benchmarks/matching_ltr.py
 	$(BIN)/python benchmarks/policy.py
 	$(BIN)/python benchmarks/tabular_import.py
+
+# Every batch job on Polars and on Spark local over 10,000,000 rows: tens of minutes on two cores.
+bench-spark: install-dev
+	$(BIN)/python benchmarks/batch_spark.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
