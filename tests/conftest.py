@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from typing import Any
 from unittest import mock
@@ -12,7 +13,7 @@ from django.utils import translation
 from engines.reference.credit_code import check_character, org_code_check
 
 # Playwright fixtures (browser, page, demo_world) for the browser tests; demo SQLite files for the CLI.
-pytest_plugins = ["tests.browser_support", "tests.runtime_support"]
+pytest_plugins = ["tests.support.browser", "tests.support.runtime"]
 
 _serial = itertools.count(1)
 
@@ -104,3 +105,17 @@ def _worker():
 def run_tasks():
     """Call it to let the background worker do what the test queued."""
     return run_queued_tasks
+
+
+# A fixed day for tests whose outcome depends on today: programmes' dated thresholds, consents'
+# end dates, claim codes' expiry. The clock still ticks from there, so durations stay real.
+FROZEN_TODAY = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def frozen_today():
+    """Run the test on FROZEN_TODAY (Beijing time)."""
+    import time_machine
+
+    with time_machine.travel(FROZEN_TODAY, tick=True):
+        yield FROZEN_TODAY
