@@ -163,6 +163,7 @@ def _build_site() -> Site:
         ),
         "consent_id": _ids(Consent.objects.filter(**ours), Consent.objects.exclude(**ours)),
         "fmt": ["csv", "xlsx"],
+        "kind": ["matching.rerank"],
         "assessment_id": _ids(
             Assessment.objects.filter(**ours, status="submitted"),
             Assessment.objects.filter(**ours, status="draft"),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"),
     path("answers/<int:answer_id>/review/", views.review, name="review"),
     path("region/", views.region, name="region"),
+    path("region/reports/", views.region_reports_pdf, name="region_reports_pdf"),
     path("region/enterprises/", views.region_enterprises, name="region_enterprises"),
     path("region/evidence/", views.queue, name="queue"),
 ]

@@ -58,11 +58,14 @@ from funeng.apps.assessment.services import (
     evidence_review,
     framework_of,
 )
+from funeng.apps.assessment.tasks import REPORTS_PDF
 from funeng.apps.consents.const import ReadChannel
 from funeng.apps.core.const import Role
 from funeng.apps.core.i18n import active_language
 from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
+from funeng.apps.core.pages import submit_once
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
+from funeng.apps.tasks.services import task_enqueue
 
 REVIEW_STEP = "review"
 
@@ -415,9 +418,12 @@ def report_pdf(request: HttpRequest, assessment_id: int) -> HttpResponse:
 
 
 def _family(request: HttpRequest) -> str:
-    families = sorted({f.family for f in shipped_frameworks().values()})
-    family = request.GET.get("family", DEFAULT_FAMILY)
-    return family if family in families else DEFAULT_FAMILY
+    return _family_of(request.GET.get("family", DEFAULT_FAMILY))
+
+
+def _family_of(value: str) -> str:
+    families = {f.family for f in shipped_frameworks().values()}
+    return value if value in families else DEFAULT_FAMILY
 
 
 def _region_name(request: HttpRequest) -> str:
@@ -450,6 +456,23 @@ def region(request: HttpRequest) -> HttpResponse:
             "pending": evidence_queue(visible, active_language(), limit=0)[1],
         },
     )
+
+
+@login_required
+@require_POST
+@submit_once
+def region_reports_pdf(request: HttpRequest) -> HttpResponse:
+    """Queue the PDFs of the region's latest reports in one archive; the task page links the file."""
+    if not can_see_region(request.user):
+        raise PermissionDenied
+    membership = membership_of(request.user)
+    task = task_enqueue(
+        kind=REPORTS_PDF,
+        started_by=request.user,
+        params={"family": _family_of(request.POST.get("family", ""))},
+        region_code=membership.region_code if membership is not None else "",
+    )
+    return redirect("tasks:detail", task.pk)
 
 
 @login_required

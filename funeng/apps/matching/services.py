@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from engines.match.rank import Ranking
 from funeng.apps.audit.models import AuditAction
@@ -66,6 +67,7 @@ from funeng.apps.matching.ranking import (
 )
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
+from funeng.apps.tasks.progress import Progress
 
 SOLUTION_FIELDS = (
     "external_id",
@@ -394,8 +396,11 @@ def need_matches_refresh(*, need: Need, k: int = MATCHES_KEPT) -> Ranking | None
     return ranking
 
 
-def needs_rank_all(*, needs: Iterable[Need] | None = None, k: int = MATCHES_KEPT) -> int:
+def needs_rank_all(
+    *, needs: Iterable[Need] | None = None, k: int = MATCHES_KEPT, progress: Progress | None = None
+) -> int:
     """Re-rank many needs (default: all open ones) with the engine's batch path; returns how many."""
+    progress = progress or Progress()
     current = catalogue()
     if current.index is None:
         return 0
@@ -405,6 +410,7 @@ def needs_rank_all(*, needs: Iterable[Need] | None = None, k: int = MATCHES_KEPT
     for start in range(0, len(selected), BATCH):
         part = selected[start : start + BATCH]
         needs_matches_store(needs=part, rankings=rank_batch(current, part, k=k), key=current.key)
+        progress.update(start + len(part), len(selected), gettext_noop("Ranking the open needs"))
     return len(selected)
 
 

@@ -30,18 +30,26 @@ class TaskKind:
     handler: Handler
     # A template that shows the result on the task page (it gets `result`), e.g. an import report.
     result_template: str = ""
+    # Who may start it from the task list with no parameters (None: only from its own page).
+    launchable_by: Callable[[Any], bool] | None = None
 
 
 _KINDS: dict[str, TaskKind] = {}
 
 
-def register(name: str, title: StrOrPromise, *, result_template: str = "") -> Callable[[Handler], Handler]:
+def register(
+    name: str,
+    title: StrOrPromise,
+    *,
+    result_template: str = "",
+    launchable_by: Callable[[Any], bool] | None = None,
+) -> Callable[[Handler], Handler]:
     """Register `handler` as the task kind `name` (module import time, from an app's tasks.py)."""
 
     def decorate(handler: Handler) -> Handler:
         if name in _KINDS and _KINDS[name].handler is not handler:
             raise ValueError(f"task kind {name!r} is registered twice")
-        _KINDS[name] = TaskKind(name, title, handler, result_template)
+        _KINDS[name] = TaskKind(name, title, handler, result_template, launchable_by)
         return handler
 
     return decorate
@@ -53,6 +61,12 @@ def task_kind(name: str) -> TaskKind:
         return _KINDS[name]
     except KeyError:
         raise KeyError(f"unknown task kind {name!r}; registered: {', '.join(sorted(_KINDS))}") from None
+
+
+def launchable_kinds(user: Any) -> list[TaskKind]:
+    """The kinds this user may start from the task list, by title."""
+    kinds = [kind for kind in _KINDS.values() if kind.launchable_by is not None and kind.launchable_by(user)]
+    return sorted(kinds, key=lambda kind: str(kind.title))
 
 
 def task_kinds() -> dict[str, TaskKind]:

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from funeng.apps.audit.models import AuditAction
+from funeng.apps.audit.services import audit_record
+from funeng.apps.core.pages import submit_once
 from funeng.apps.tasks.access import access_task_run_for_user, can_retry_task_run, task_runs_visible_to
-from funeng.apps.tasks.const import FINISHED_STATES
+from funeng.apps.tasks.const import FINISHED_STATES, TaskState
 from funeng.apps.tasks.models import WorkerHeartbeat
-from funeng.apps.tasks.registry import task_kinds
-from funeng.apps.tasks.services import STALE_AFTER, task_retry
+from funeng.apps.tasks.registry import launchable_kinds, task_kinds
+from funeng.apps.tasks.services import STALE_AFTER, task_enqueue, task_retry
 
 PAGE_SIZE = 50
 
@@ -48,10 +53,39 @@ def task_detail_view(request: HttpRequest, run_id: uuid.UUID) -> HttpResponse:
 
 @login_required
 def task_list_view(request: HttpRequest) -> HttpResponse:
-    """The tasks the user may see, newest first."""
+    """The tasks the user may see, newest first, and the work the user may start from here."""
     runs = task_runs_visible_to(request.user).select_related("started_by")[:PAGE_SIZE]
     rows = [(run, _title(run.kind)) for run in runs]
-    return render(request, "tasks/list.html", {"rows": rows})
+    return render(request, "tasks/list.html", {"rows": rows, "launchable": launchable_kinds(request.user)})
+
+
+@require_POST
+@login_required
+@submit_once
+def task_start_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """Start a parameterless task (re-rank every need, train the ranking model…) for those allowed."""
+    registered = task_kinds().get(kind)
+    if registered is None or registered.launchable_by is None or not registered.launchable_by(request.user):
+        raise Http404
+    run = task_enqueue(kind=kind, started_by=request.user)
+    return redirect("tasks:detail", run.pk)
+
+
+@login_required
+@require_GET
+def task_file_view(request: HttpRequest, run_id: uuid.UUID) -> FileResponse:
+    """The file a finished task produced (an archive of reports), for those who may see the task."""
+    run = access_task_run_for_user(request.user, run_id)
+    relative = (run.result or {}).get("file", "")
+    path = Path(settings.MEDIA_ROOT) / relative
+    if run.state != TaskState.DONE or not relative or not path.is_file():
+        raise Http404
+    audit_record(actor=request.user, action=AuditAction.EXPORT, obj=run, changes={"file": [None, path.name]})
+    response = FileResponse(
+        path.open("rb"), as_attachment=True, filename=(run.result or {}).get("filename", path.name)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_POST

@@ -258,3 +258,19 @@ def test_it_exits_2_when_matching_eval_gets_a_bad_model_file(tmp_path, capsys):
         call_command("matching_eval", *EVAL, "--model", str(path))
     assert caught.value.code == 2
     assert "m.json: not valid JSON" in capsys.readouterr().err
+
+
+def test_the_rerank_task_ranks_every_open_need_in_the_background(run_tasks, django_user_model):
+    from funeng.apps.matching.models import Match
+    from funeng.apps.tasks.models import TaskRun
+    from funeng.apps.tasks.services import task_enqueue
+
+    world = make_world()
+    need = world.need()
+    Match.objects.filter(need=need).delete()
+    root = django_user_model.objects.create_user("root2", password="x" * 12, is_staff=True)
+    run = task_enqueue(kind="matching.rerank", started_by=root)
+    assert run_tasks() == 1
+    run.refresh_from_db()
+    assert run.state == "done" and run.result["needs"] >= 1 and Match.objects.filter(need=need).exists()
+    assert TaskRun.objects.get(pk=run.pk).done == run.total >= 1

@@ -144,3 +144,17 @@ def test_healthz_answers_json_and_needs_a_live_worker(client):
     assert response.status_code == 200 and response.json()["status"] == "ok"
     WorkerHeartbeat.objects.update(seen_at=now - dt.timedelta(minutes=5))
     assert client.get("/healthz").status_code == 503
+
+
+def test_an_operator_starts_a_parameterless_task_from_the_list_and_others_cannot(
+    client, alice, django_user_model
+):
+    root = django_user_model.objects.create_user("root", password="pw-root-123456", is_staff=True)
+    client.force_login(alice)
+    assert "/tasks/start/matching.rerank/" not in client.get("/tasks/").content.decode()
+    assert client.post("/tasks/start/matching.rerank/").status_code == 404
+    client.force_login(root)
+    assert "/tasks/start/matching.rerank/" in client.get("/tasks/").content.decode()
+    response = client.post("/tasks/start/matching.rerank/")
+    run = TaskRun.objects.get(kind="matching.rerank")
+    assert response.url == f"/tasks/{run.pk}/" and run.started_by == root
