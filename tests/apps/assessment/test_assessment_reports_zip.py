@@ -34,7 +34,6 @@ def test_the_region_archive_holds_one_pdf_per_enterprise_of_the_region(client, w
     assert run_tasks() == 1
     task.refresh_from_db()
     assert task.state == "done" and task.result["reports"] == 1
-    page = client.get(f"/tasks/{task.pk}/").content.decode()
     assert f"/tasks/{task.pk}/file/" in client.get(f"/tasks/{task.pk}/").content.decode()
     download = client.get(f"/tasks/{task.pk}/file/")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
