@@ -112,8 +112,10 @@ def backup_create(
     path = Path(path)
     if path.exists() and not overwrite:
         raise BackupError(f"{path} already exists: choose another name, or pass --force to overwrite it.")
-    if not path.parent.is_dir():
-        raise BackupError(f"The folder {path.parent} does not exist: create it first.")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise BackupError(f"{path.parent} is not a folder: choose another place for the backup.")
+    # A backups folder is made on first use, readable by its owner only, like the archives in it.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     media_root = Path(media_root or settings.MEDIA_ROOT)
     database = configured_database()
     partial = path.with_name(f".{path.name}.partial")

@@ -1,0 +1,1 @@
+"""The home page of each role and the role-aware navigation."""

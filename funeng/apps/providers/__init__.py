@@ -1,0 +1,1 @@
+"""Service providers: applications, vetting by officials, profiles."""

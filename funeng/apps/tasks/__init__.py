@@ -1,0 +1,1 @@
+"""Background tasks with progress (django-tasks, `funeng worker`), /healthz, backup and restore commands."""
