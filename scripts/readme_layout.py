@@ -32,18 +32,34 @@ def layout() -> str:
     lines = [_line("engines/", "pure Python, never imports Django (tests/engines/test_engines_are_pure.py)")]
     for package in sorted(p for p in (ROOT / "engines").iterdir() if (p / "__init__.py").exists()):
         lines.append(_line(f"  {package.name}/", _summary(package)))
-    lines.append(_line("funeng/", "the Django project: settings, URLs, the `funeng` command (cli.py, batch_cli.py)"))
+    lines.append(
+        _line("funeng/", "the Django project: settings, URLs, the `funeng` command (cli.py, batch_cli.py)")
+    )
     apps = {p.name for p in (ROOT / "funeng" / "apps").iterdir() if (p / "apps.py").exists()}
     missing = apps - set(APP_ORDER)
     if missing:
         raise SystemExit(f"add {', '.join(sorted(missing))} to APP_ORDER")
     for name in APP_ORDER:
         lines.append(_line(f"  apps/{name}", _summary(ROOT / "funeng" / "apps" / name)))
-    lines.append(_line("  locale/zh_Hans", "the Simplified Chinese catalog (the default language; msgids are English)"))
-    lines.append(_line("benchmarks/", "speed figures against the issues' targets (make bench, make bench-spark, load.py)"))
-    lines.append(_line("docs/", "benchmarks.md (figures with date and machine), scale.md (a national batch run)"))
-    lines.append(_line("scripts/", "system packages, PostgreSQL for tests, serving with the worker, this layout"))
-    lines.append(_line("tests/", "engines/, apps/<app>/, platform/ (layers, access, GET walk, i18n), browser/; support/"))
+    lines.append(
+        _line("  locale/zh_Hans", "the Simplified Chinese catalog (the default language; msgids are English)")
+    )
+    lines.append(
+        _line(
+            "benchmarks/", "speed figures against the issues' targets (make bench, make bench-spark, load.py)"
+        )
+    )
+    lines.append(
+        _line("docs/", "benchmarks.md (figures with date and machine), scale.md (a national batch run)")
+    )
+    lines.append(
+        _line("scripts/", "system packages, PostgreSQL for tests, serving with the worker, this layout")
+    )
+    lines.append(
+        _line(
+            "tests/", "engines/, apps/<app>/, platform/ (layers, access, GET walk, i18n), browser/; support/"
+        )
+    )
     return "\n".join(lines)
 
 
