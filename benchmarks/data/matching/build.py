@@ -19,6 +19,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE / "source"))  # the sets import their record builder
 
 from check_datasets import graded, scenario_ids  # noqa: E402
 

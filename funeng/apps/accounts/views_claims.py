@@ -43,7 +43,14 @@ from funeng.apps.accounts.services import (
 )
 from funeng.apps.core.identity import membership_of
 from funeng.apps.core.models import Membership
-from funeng.apps.core.pages import Action, action_view, confirmation_page, signed_in, submit_once
+from funeng.apps.core.pages import (
+    Action,
+    action_view,
+    confirmation_page,
+    form_errors_from,
+    signed_in,
+    submit_once,
+)
 from funeng.apps.core.throttle import REGISTER, throttled
 from funeng.apps.core.uploads import FILE_TYPES
 from funeng.apps.enterprises.models import Enterprise
@@ -226,10 +233,7 @@ def claim_decide_view(request: HttpRequest, claim_id: int) -> HttpResponse:
                 claim=claim, decision=decision, reason=form.cleaned_data["reason"], acting_user=acting_user
             )
         except ValidationError as exc:
-            by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            for field, field_messages in by_field.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,

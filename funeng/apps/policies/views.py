@@ -21,7 +21,7 @@ from funeng.apps.audit.services import audit_record
 from funeng.apps.core.const import Role
 from funeng.apps.core.i18n import localized
 from funeng.apps.core.identity import membership_of, role_of
-from funeng.apps.core.pages import confirmation_page, submit_once
+from funeng.apps.core.pages import confirmation_page, form_errors_from, submit_once
 from funeng.apps.enterprises.access import enterprise_fields_writable_by
 from funeng.apps.enterprises.views_edit import enterprise_form_class, profile_form_saved
 from funeng.apps.policies.access import (
@@ -313,8 +313,7 @@ def decide_view(request: HttpRequest, result_id: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Decision recorded; the enterprise was notified."))
             return redirect(f"{redirect('policies:run', result.run_id).url}?track={Track.REVIEW}")

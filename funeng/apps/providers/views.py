@@ -26,6 +26,7 @@ from funeng.apps.core.pages import (
     action_view,
     anonymous_only,
     confirmation_page,
+    form_errors_from,
     submit_once,
 )
 from funeng.apps.core.throttle import REGISTER, throttled
@@ -170,9 +171,7 @@ def provider_vet_view(request: HttpRequest, provider_id: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            for field, field_messages in exc.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_from(form, exc)
         else:
             messages.success(
                 request,
@@ -202,9 +201,7 @@ def provider_edit_view(request: HttpRequest, provider_id: int) -> HttpResponse:
                 resubmit=form.cleaned_data["resubmit"],
             )
         except ValidationError as exc:
-            for field, field_messages in exc.message_dict.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_from(form, exc)
         else:
             messages.success(request, _("Profile saved."))
             return redirect("providers:detail", provider.pk)

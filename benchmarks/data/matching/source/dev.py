@@ -5,6 +5,8 @@ to a real company is accidental. Machine brands and platforms (海天, 携程, �
 things a product works with, as a real listing would.
 """
 
+from source_records import need
+
 # provider key: (company name, regions served; [] = nationwide). Region spellings vary on purpose.
 PROVIDERS = {
     "p01": ("杭州织云数智科技有限公司", ["浙江"]),
@@ -619,21 +621,6 @@ SOLUTIONS = [
      ["production", "business_management", "customer_service"], ["22", "23"], None, 26000, "saas", 20, 500),
 ]
 # fmt: on
-
-
-def need(id, industry, province, employees, revenue, budget, style, title, description, judged):  # noqa: A002
-    return {
-        "id": id,
-        "industry": industry,
-        "province": province,
-        "employees": employees,
-        "revenue": revenue,
-        "budget": budget,
-        "style": style,
-        "title": title,
-        "description": description,
-        "judged": judged,
-    }
 
 
 CO, TE = "colloquial", "technical"

@@ -3,6 +3,8 @@
 Never tune a ranking method on this set (see ../README.md). Providers and products are invented.
 """
 
+from source_records import need
+
 PROVIDERS = {
     "h01": ("绍兴越智工业互联网有限公司", ["浙江省"]),
     "h02": ("台州台工数控科技有限公司", ["浙江"]),
@@ -314,21 +316,6 @@ SOLUTIONS = [
      ["marketing_sales", "quality_control"], ["C", "51"], None, 15000, "saas", 10, 2000),
 ]
 # fmt: on
-
-
-def need(id, industry, province, employees, revenue, budget, style, title, description, judged):  # noqa: A002
-    return {
-        "id": id,
-        "industry": industry,
-        "province": province,
-        "employees": employees,
-        "revenue": revenue,
-        "budget": budget,
-        "style": style,
-        "title": title,
-        "description": description,
-        "judged": judged,
-    }
 
 
 CO, TE = "colloquial", "technical"
