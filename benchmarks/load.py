@@ -75,11 +75,30 @@ class Session:
     def __init__(self) -> None:
         self.cookies: dict[str, str] = {}
         self.connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+        self.served = 0  # responses read on the current connection
+        self.reconnects = 0
 
     def request(self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None):
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        reused = self.served > 0
+        try:
+            response, content = self._exchange(method, path, body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # gunicorn closes a keep-alive connection idle for more than --keep-alive seconds (2 s).
+            # Like every HTTP client (RFC 9112 §9.3.1), retry a GET once on a new connection when a
+            # reused one turns out closed; a new connection failing is an error of the run.
+            if method != "GET" or not reused:
+                raise
+            self.reconnects += 1
+            response, content = self._exchange(method, path, body, headers)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, content
+
+    def _exchange(self, method: str, path: str, body: str, headers: dict[str, str]):
         try:
             self.connection.request(method, path, body=body or None, headers=headers)
             response = self.connection.getresponse()
@@ -87,7 +106,14 @@ class Session:
         except (http.client.HTTPException, OSError):
             self.connection.close()
             self.connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+            self.served = 0
             raise
+        self.served += 1
+        if response.will_close:
+            self.connection.close()
+            self.connection = http.client.HTTPConnection(HOST, PORT, timeout=30)
+            self.served = 0
+        return response, content
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name.strip()] = rest.split(";", 1)[0]
@@ -116,13 +142,16 @@ class Session:
 class Phase:
     name: str
     latencies: list[float] = field(default_factory=list)
+    by_path: dict[str, list[float]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    reconnects: int = 0  # idle keep-alive connections the server had closed (retried, not errors)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, elapsed: float, error: str | None) -> None:
+    def record(self, path: str, elapsed: float, error: str | None) -> None:
         with self.lock:
             self.latencies.append(elapsed)
+            self.by_path.setdefault(path, []).append(elapsed)
             if error:
                 self.errors.append(error)
 
@@ -140,7 +169,7 @@ def client_loop(session: Session, urls: list[tuple[str, dict[str, str]]], phase:
                 error = f"{status} {path}"
         except Exception as exc:  # a refused or reset connection is an error of the run
             error = f"{type(exc).__name__} {path}"
-        phase.record(time.perf_counter() - started, error)
+        phase.record(path, time.perf_counter() - started, error)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -164,6 +193,7 @@ def run_phase(
     name: str, clients: int, seconds: float, sessions: list[Session], urls: dict[str, list], master: int
 ) -> tuple[Phase, dict[int, list[int]]]:
     phase = Phase(name)
+    reconnects_before = sum(session.reconnects for session in sessions[:clients])
     stop = time.monotonic() + seconds
     threads = []
     for n in range(clients):
@@ -184,6 +214,7 @@ def run_phase(
     for pid in memory:
         memory[pid].append(rss_kib(pid))
     phase.seconds = time.monotonic() - started
+    phase.reconnects = sum(session.reconnects for session in sessions[:clients]) - reconnects_before
     return phase, memory
 
 
@@ -198,6 +229,7 @@ def report(phase: Phase) -> dict[str, object]:
         "p99_ms": round(percentile(phase.latencies, 0.99), 1),
         "mean_ms": round(statistics.fmean(phase.latencies) * 1000, 1) if n else None,
         "errors": len(phase.errors),
+        "reconnects": phase.reconnects,
         "first_errors": phase.errors[:5],
     }
 
@@ -304,12 +336,14 @@ def main() -> None:
         master = server.pid
         run_phase("warm-up", 10, 10, sessions, urls, master)
         results = []
+        phases: list[Phase] = []
         for name, clients, seconds in [
             ("10 clients", 10, options.seconds),
             ("50 clients", 50, options.seconds),
             ("soak, 50 clients", 50, options.soak_seconds),
         ]:
             phase, memory = run_phase(name, clients, seconds, sessions, urls, master)
+            phases.append(phase)
             row = report(phase)
             if name.startswith("soak"):
                 row["worker_rss_mib"] = {
@@ -329,6 +363,12 @@ def main() -> None:
             print(
                 f"{row['phase']:<18}{row['rps']:>8}{row['p50_ms']:>9}{row['p95_ms']:>9}{row['p99_ms']:>9}"
                 f"{row['errors']:>8}"
+            )
+        fifty_phase = phases[1]
+        print(f"\nper page at 50 clients:\n{'page':<44}{'requests':>9}{'p50 ms':>9}{'p95 ms':>9}")
+        for path, values in sorted(fifty_phase.by_path.items()):
+            print(
+                f"{path:<44}{len(values):>9}{percentile(values, 0.5):>9.1f}{percentile(values, 0.95):>9.1f}"
             )
         fifty = results[1]
         print(
