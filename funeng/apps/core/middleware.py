@@ -9,7 +9,8 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import translation
 
 # Everything is served from our own origin: no CDN, no inline script.
@@ -97,7 +98,13 @@ class RequestLogMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        """Log the failure with the request id the error page shows, so a user's report finds it."""
+        """Log the failure with the request id the error page shows, so a user's report finds it.
+
+        Exceptions Django answers with a 4xx (not found, refused, bad request) are the client's, not
+        the server's: the request line above records them, and no traceback is logged.
+        """
+        if isinstance(exception, Http404 | PermissionDenied | BadRequest | SuspiciousOperation):
+            return
         request_logger.error(
             "unhandled error on %s %s request_id=%s",
             request.method,
