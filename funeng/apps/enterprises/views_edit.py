@@ -20,6 +20,11 @@ from engines.rules.fields import RATIO_PLACES
 from funeng.apps.consents.categories import CATEGORY_FIELDS
 from funeng.apps.consents.const import DataCategory
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
+from funeng.apps.enterprises.consistency import (
+    enterprise_values,
+    inconsistency_error,
+    profile_inconsistencies_now,
+)
 from funeng.apps.enterprises.const import SrdiLevel
 from funeng.apps.enterprises.fields import EDITABLE_FIELDS, MONEY_FIELDS, RATIO_FIELDS
 from funeng.apps.enterprises.models import Enterprise
@@ -104,6 +109,26 @@ def enterprise_form_class(writable: frozenset[str]) -> type[forms.ModelForm]:  #
                 assert isinstance(field, forms.TypedChoiceField)
                 field.choices = [("", _("Unknown")), *SrdiLevel.choices]
 
+        def clean(self) -> dict[str, Any]:
+            """Check the profile as it would be saved (stored values with this form's on top) for consistency.
+
+            The error goes to the field to correct when the form has it, else to the top of the form:
+            a colleague who may change only some fields still learns what contradicts what.
+            """
+            super().clean()
+            cleaned = self.cleaned_data
+            values = enterprise_values(self.instance) | {
+                name: value for name, value in cleaned.items() if name in EDITABLE_FIELDS
+            }
+            for inconsistency in profile_inconsistencies_now(values):
+                if inconsistency.field in self.errors or any(
+                    other in self.errors for other in inconsistency.others
+                ):
+                    continue  # the field itself is wrong: that error says enough
+                place = inconsistency.field if inconsistency.field in self.fields else None
+                self.add_error(place, inconsistency_error(inconsistency))
+            return cleaned
+
         def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
             """The form's fields grouped by data category (the groups a bank is shown under consent)."""
             groups = []
@@ -128,7 +153,10 @@ def profile_form_saved(request: HttpRequest, form: forms.ModelForm[Enterprise], 
     try:
         enterprise_update(enterprise=stored, acting_user=request.user, **form.cleaned_data)
     except ValidationError as error:
-        form.add_error(None, error)
+        # Errors of fields the form does not show go to the top of the form (add_error refuses them).
+        by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for name, errors in by_field.items():
+            form.add_error(name if name in form.fields else None, errors)
         return False
     return True
 
