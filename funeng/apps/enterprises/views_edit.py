@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -104,6 +105,11 @@ def enterprise_form_class(writable: frozenset[str]) -> type[forms.ModelForm]:  #
                         label=_("%(label)s (%%)") % {"label": capfirst(model_field.verbose_name)},
                         help_text=_PERCENT_HELP,
                     )
+            if "industry_code" in self.fields:
+                # static/js/fields.js turns the input into a picker searching this endpoint.
+                self.fields["industry_code"].widget.attrs["data-industry-search"] = reverse(
+                    "enterprises:industry_search"
+                )
             if "srdi_level" in self.fields:
                 field = self.fields["srdi_level"]
                 assert isinstance(field, forms.TypedChoiceField)
