@@ -89,3 +89,31 @@ def test_a_bank_sorting_by_a_profile_column_sees_only_enterprises_that_shared_th
     assert _names(client.get("/enterprises/?sort=name").content.decode()) == [world["a"].name]
     grant(world, categories=["profile"])
     assert _names(client.get("/enterprises/?sort=employees").content.decode()) == [world["a"].name]
+
+
+def test_the_provider_vetting_list_sorts_by_region_and_state_and_names_the_county(client, operator):
+    from funeng.apps.providers.models import Provider
+
+    for name, region, state in (
+        ("甲", "330106", "applied"),
+        ("乙", "320102", "approved"),
+        ("丙", "330108", "rejected"),
+    ):
+        Provider.objects.create(
+            name=name, credit_code=make_credit_code(region), region_code=region, vetting_state=state
+        )
+    client.force_login(operator)
+
+    def names(**query: str) -> list[str]:
+        page = client.get("/providers/", {"state": "all", **query}).context["page"]
+        return [provider.name for provider in page.object_list]
+
+    assert names(sort="region") == ["乙", "甲", "丙"]
+    assert names(sort="-region") == ["丙", "甲", "乙"]
+    assert names(sort="state") == ["甲", "乙", "丙"]
+    assert names(sort="vetting_notes") == names()  # not whitelisted: the default order
+    html = client.get("/providers/", {"state": "all", "sort": "-region"}).content.decode()
+    assert "浙江省 杭州市 滨江区" in html
+    assert re.search(
+        r'aria-sort="descending"[^>]*><a class="sort sorted" href="\?state=all&amp;sort=region"', html
+    )
