@@ -1,4 +1,11 @@
-"""GB/T 2260 administrative divisions: provinces and prefectures; county codes roll up by prefix."""
+"""GB/T 2260 administrative divisions: provinces and prefectures; county codes roll up by prefix.
+
+County-level names come from a second file (regions_gbt2260_counties.csv: code, name, parent), used
+only to name a county; validity stays a matter of the province and prefecture table, so a county
+code missing from the name list is still valid and shows its prefecture. The county list is the
+county-level part of the adcodes table shipped by the MIT-licensed cpca 0.5.5 package (民政部
+administrative division codes, 2018 vintage), kept where its prefecture is in the table above.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ from engines.reference._csv import read_rows
 from engines.reference.errors import ReferenceDataError, UnknownCodeError
 
 FILE = "regions_gbt2260.csv"
+COUNTY_FILE = "regions_gbt2260_counties.csv"
 _CODE = re.compile(r"\d{6}")
 # Municipalities have no prefecture level in GB/T 2260; their districts roll up to the province.
 MUNICIPALITIES = frozenset({"110000", "120000", "310000", "500000"})
@@ -62,6 +70,15 @@ class RegionTable:
             for r in self.by_code.values()
             if r.level == "prefecture" and (province_code is None or r.parent == province_code)
         ]
+
+    def full_name(self, code: object, default: str = "") -> str:
+        """Province, prefecture and county names of a code (the county when it is named), or `default`."""
+        try:
+            name = self.resolve(code).display_name
+        except UnknownCodeError:
+            return default
+        county = county_names().get(code) if isinstance(code, str) else None
+        return f"{name} {county}" if county else name
 
     def display_name(self, code: object, default: str = "") -> str:
         """Province and prefecture names of a code, or `default` when the code is not valid."""
@@ -116,6 +133,18 @@ def _validate(rows: list[dict[str, str]]) -> RegionTable:
 def region_table() -> RegionTable:
     """Load and validate the region table once per process."""
     return _validate(read_rows(FILE))
+
+
+@cache
+def county_names() -> dict[str, str]:
+    """County-level names by code, loaded once per process."""
+    names: dict[str, str] = {}
+    for number, row in enumerate(read_rows(COUNTY_FILE), start=2):
+        code = row["code"]
+        if not _CODE.fullmatch(code) or code.endswith("00") or code in names:
+            raise ReferenceDataError(f"{COUNTY_FILE} row {number}: bad or duplicate code {code!r}")
+        names[code] = row["name"]
+    return names
 
 
 def region_prefix(scope_code: str) -> str:

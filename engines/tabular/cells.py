@@ -56,6 +56,12 @@ class RowContext:
     # (field, warning, value it is about): warnings of single cells, and doubts about the whole row.
     cell_warnings: list[tuple[str | None, CellWarning, object]] = field(default_factory=list)
     row_warnings: list[tuple[str | None, CellWarning, object]] = field(default_factory=list)
+    # (field, refusal, value): values each valid alone that contradict each other (a model validator's).
+    row_errors: list[tuple[str | None, CellInvalid, object]] = field(default_factory=list)
+
+    def refuse(self, field_name: str | None, error: CellInvalid, value: object) -> None:
+        """Refuse the row (from a model validator) at a field, with its value: the row is not imported."""
+        self.row_errors.append((field_name, error, value))
 
     def warn(self, field_name: str | None, warning: CellWarning, value: object) -> None:
         """Record a doubt about the row (from a model validator), placed at a field, with its value."""

@@ -213,6 +213,9 @@ class TableReading(Generic[M]):
                 if finding.code == "required.missing" and finding.path not in self._keys:
                     continue  # the file lacks the column: the header's problems say so once
                 errors.append((self._index(finding.path), self._problem(number, finding, values)))
+        for path, refusal, value in context.row_errors:
+            finding = Finding(path, refusal.code, refusal.message, refusal.params, value)
+            errors.append((self._index(path), self._problem(number, finding, values, shown=value)))
         if count > self.layout.width:
             stray = next((i for i in range(self.layout.width, count) if not is_blank(values[i])), None)
             if stray is not None:
@@ -231,7 +234,7 @@ class TableReading(Generic[M]):
                         ),
                     )
                 )
-        if not errors and not context.cell_warnings and not context.row_warnings:
+        if not errors and not context.cell_warnings and not context.row_warnings and not context.row_errors:
             return RowResult(number, row, [], [], raw)
         errors.sort(key=lambda pair: pair[0])  # in the order of the file's columns
         warnings = sorted(

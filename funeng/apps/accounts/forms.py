@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from funeng.apps.accounts.const import (
@@ -130,6 +131,8 @@ class EnterpriseClaimForm(forms.Form):
         max_length=4,
         validators=[validate_industry_code],
         help_text=_("4-digit GB/T 4754-2017 industry class, e.g. 3484."),
+        # static/js/fields.js turns the input into a picker searching by code, name or pinyin.
+        widget=forms.TextInput(attrs={"data-industry-search": reverse_lazy("enterprises:industry_search")}),
     )
     legal_representative = forms.CharField(
         label=_("Legal representative"),

@@ -308,6 +308,53 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     return response
 
 
+# Kinds a browser may show inline: PDF in its viewer, images as images. Anything else (a workbook)
+# is only ever downloaded.
+PREVIEW_KINDS = frozenset({"pdf", "png", "jpeg"})
+# The inline file is a document of its own: no script, no plugin beyond the browser's own viewer, no
+# form, no navigation of its parent (sandbox without allow-* flags); only this site may frame it.
+PREVIEW_CSP = (
+    "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
+)
+
+
+@login_required
+@require_GET
+def evidence_preview(request: HttpRequest, evidence_id: int) -> HttpResponse:
+    """A page showing an evidence file in the browser (PDF in a sandboxed frame, images as images)."""
+    evidence = access_evidence_for_user(request.user, evidence_id)
+    return render(
+        request,
+        "assessment/evidence_preview.html",
+        {"evidence": evidence, "previewable": evidence.kind in PREVIEW_KINDS, "answer": evidence.answer},
+    )
+
+
+@login_required
+@require_GET
+def evidence_inline(request: HttpRequest, evidence_id: int) -> FileResponse:
+    """The evidence file itself for the preview: inline for PDF, PNG and JPEG, a download otherwise."""
+    evidence = access_evidence_for_user(request.user, evidence_id)
+    if evidence.kind not in PREVIEW_KINDS:
+        return evidence_file(request, evidence_id)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=False,
+        filename=evidence.original_name,
+        content_type=EVIDENCE_KINDS[evidence.kind][0],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PREVIEW_CSP
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @login_required
 @require_POST
 def submit(request: HttpRequest, assessment_id: int) -> HttpResponse:

@@ -25,6 +25,9 @@ FILE_TYPES = {
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
 }
 
+# Longest file name kept (the original_name columns); a longer one is refused, never cut short.
+MAX_NAME_LENGTH = 200
+
 _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
 _PDF = b"%PDF-"
@@ -63,10 +66,14 @@ def sniff_kind(handle: IO[bytes], allowed: Collection[str]) -> str | None:
 
 
 def display_name(name: str | None) -> str:
-    """The uploaded file's own name for display only: no folders, no control characters, ≤ 200 chars."""
+    """The uploaded file's own name for display only: no folders, no control characters.
+
+    Never shortened: upload_kind refuses a name longer than MAX_NAME_LENGTH, so what is stored is
+    the name the person gave the file.
+    """
     base = PurePath((name or "").replace("\\", "/")).name
     cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
-    return (cleaned or "file")[:200]
+    return cleaned or "file"
 
 
 def upload_sha256(upload: UploadedFile) -> str:
@@ -88,6 +95,19 @@ def upload_kind(
     %(name)s for the file's name.
     """
     name = display_name(upload.name)
+    if len(name) > MAX_NAME_LENGTH:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _(
+                        "The file name has %(length)s characters; at most %(limit)s are kept. Rename the file "
+                        "to a shorter name and upload it again."
+                    ),
+                    code="name_too_long",
+                    params={"length": len(name), "limit": MAX_NAME_LENGTH},
+                )
+            }
+        )
     if upload.size is None or upload.size > max_bytes:
         raise ValidationError(
             {

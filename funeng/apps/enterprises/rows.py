@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Self
+from typing import Annotated, Any, Self, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
@@ -19,6 +19,7 @@ from engines.reference.credit_code import VALUE, check_character, credit_code_pr
 from engines.reference.errors import UnknownCodeError
 from engines.reference.industry import industry_table
 from engines.reference.regions import region_table
+from engines.rules.consistency import profile_inconsistencies
 from engines.rules.fields import RATIO_PLACES
 from engines.tabular import (
     CellInvalid,
@@ -210,7 +211,7 @@ class EnterpriseRow(BaseModel):
 
     @model_validator(mode="after")
     def _plausible(self, info: ValidationInfo) -> Self:
-        """Figures that look like 万元 typed where 元 is expected, and other doubts that do not block."""
+        """Figures that look like 万元 typed where 元 is expected (doubts), and values that contradict each other (errors)."""
         context = row_context(info)
         employees = self.employees
         revenue = self.revenue_cny
@@ -264,11 +265,15 @@ class EnterpriseRow(BaseModel):
                 ),
                 revenue,
             )
-        if self.founded_on is not None and context.today is not None and self.founded_on > context.today:
-            context.warn(
-                "founded_on",
-                CellWarning("date.future", gettext_noop("The founding date is after today: check it")),
-                self.founded_on,
+        # The same cross-field checks as the profile form and the API (engines.rules.consistency); an
+        # inconsistent row refuses the whole file, like any other error.
+        for inconsistency in profile_inconsistencies(self.__dict__, today=context.today):
+            context.refuse(
+                inconsistency.field,
+                CellInvalid(
+                    inconsistency.code, inconsistency.message, **cast(dict[str, Any], inconsistency.params)
+                ),
+                getattr(self, inconsistency.field),
             )
         return self
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_created, audit_record, field_diff, snapshot
 from funeng.apps.enterprises.classification import DERIVED_FIELDS, enterprise_apply_classes
+from funeng.apps.enterprises.consistency import enterprise_check_consistent
 from funeng.apps.enterprises.fields import EDITABLE_FIELDS
 from funeng.apps.enterprises.models import Enterprise
 
@@ -29,6 +30,7 @@ def enterprise_create(*, acting_user: Actor, **fields: Any) -> Enterprise:
         raise ValueError(f"not editable: {sorted(unknown)}")
     enterprise = Enterprise(**fields)
     enterprise.full_clean()
+    enterprise_check_consistent(enterprise)
     enterprise_apply_classes(enterprise)
     enterprise.save()
     audit_created(actor=acting_user, obj=enterprise, fields=AUDITED_FIELDS)
@@ -45,6 +47,7 @@ def enterprise_update(*, enterprise: Enterprise, acting_user: Actor, **fields: A
     for key, value in fields.items():
         setattr(enterprise, key, value)
     enterprise.full_clean()
+    enterprise_check_consistent(enterprise)
     enterprise_apply_classes(enterprise)
     changes = field_diff(before, snapshot(enterprise, AUDITED_FIELDS))
     if changes:

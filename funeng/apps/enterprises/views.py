@@ -15,6 +15,7 @@ from funeng.apps.consents.const import ReadChannel
 from funeng.apps.consents.selectors import active_consents_read_by, category_labels
 from funeng.apps.consents.services import consent_reads_log, consented_read_log
 from funeng.apps.core.i18n import engine_language
+from funeng.apps.core.sorting import sort_from_query
 from funeng.apps.enterprises.access import (
     access_enterprise_for_user,
     can_export_enterprises,
@@ -33,21 +34,36 @@ from funeng.apps.enterprises.policy_record import enterprise_policy_record
 from funeng.apps.enterprises.selectors import EnterpriseFilter, enterprise_list
 
 PAGE_SIZE = 50
+# Columns the list sorts by (?sort=key or ?sort=-key); anything else keeps the default order (name).
+SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "credit_code": ("credit_code",),
+    "industry": ("industry_code",),
+    "region": ("region_code",),
+    "employees": ("employees",),
+    "size_class": ("size_class",),
+}
+# Sorting by these orders rows by profile figures, which a bank sees only under consent.
+PROFILE_SORTS = frozenset({"industry", "region", "employees", "size_class"})
 
 
 def _region_name(code: str) -> str:
-    return region_table().display_name(code, default=code)
+    return region_table().full_name(code, default=code)
 
 
 @login_required
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     """Paginated, filterable list of the enterprises the user may see."""
     filters = EnterpriseFilter.from_query(request.GET)
-    # Filtering by region, industry or size would reveal those fields; a bank may only filter
-    # among the enterprises that shared their profile with it.
+    sort = sort_from_query(request.GET, SORTS)
+    # Filtering or sorting by region, industry or size would reveal those fields; a bank may only
+    # filter and sort among the enterprises that shared their profile with it.
     narrows_by_profile = any((filters.region, filters.industry, filters.size_class, filters.de_core))
+    narrows_by_profile = narrows_by_profile or sort.key in PROFILE_SORTS
     visible = (enterprises_profile_visible_to if narrows_by_profile else enterprises_visible_to)(request.user)
     queryset = enterprise_list(visible, filters)
+    if sort.key:
+        queryset = queryset.order_by(*sort.order_by(SORTS))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     industries = industry_table()
     readable = enterprises_categories_readable_by(request.user, page.object_list)
@@ -72,6 +88,7 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "page": page,
+        "sort": sort,
         "rows": rows,
         "filters": filters,
         "querystring": query.urlencode(),

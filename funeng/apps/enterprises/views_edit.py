@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,11 @@ from engines.rules.fields import RATIO_PLACES
 from funeng.apps.consents.categories import CATEGORY_FIELDS
 from funeng.apps.consents.const import DataCategory
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprise_fields_writable_by
+from funeng.apps.enterprises.consistency import (
+    enterprise_values,
+    inconsistency_error,
+    profile_inconsistencies_now,
+)
 from funeng.apps.enterprises.const import SrdiLevel
 from funeng.apps.enterprises.fields import EDITABLE_FIELDS, MONEY_FIELDS, RATIO_FIELDS
 from funeng.apps.enterprises.models import Enterprise
@@ -99,10 +105,35 @@ def enterprise_form_class(writable: frozenset[str]) -> type[forms.ModelForm]:  #
                         label=_("%(label)s (%%)") % {"label": capfirst(model_field.verbose_name)},
                         help_text=_PERCENT_HELP,
                     )
+            if "industry_code" in self.fields:
+                # static/js/fields.js turns the input into a picker searching this endpoint.
+                self.fields["industry_code"].widget.attrs["data-industry-search"] = reverse(
+                    "enterprises:industry_search"
+                )
             if "srdi_level" in self.fields:
                 field = self.fields["srdi_level"]
                 assert isinstance(field, forms.TypedChoiceField)
                 field.choices = [("", _("Unknown")), *SrdiLevel.choices]
+
+        def clean(self) -> dict[str, Any]:
+            """Check the profile as it would be saved (stored values with this form's on top) for consistency.
+
+            The error goes to the field to correct when the form has it, else to the top of the form:
+            a colleague who may change only some fields still learns what contradicts what.
+            """
+            super().clean()
+            cleaned = self.cleaned_data
+            values = enterprise_values(self.instance) | {
+                name: value for name, value in cleaned.items() if name in EDITABLE_FIELDS
+            }
+            for inconsistency in profile_inconsistencies_now(values):
+                if inconsistency.field in self.errors or any(
+                    other in self.errors for other in inconsistency.others
+                ):
+                    continue  # the field itself is wrong: that error says enough
+                place = inconsistency.field if inconsistency.field in self.fields else None
+                self.add_error(place, inconsistency_error(inconsistency))
+            return cleaned
 
         def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
             """The form's fields grouped by data category (the groups a bank is shown under consent)."""
@@ -128,7 +159,10 @@ def profile_form_saved(request: HttpRequest, form: forms.ModelForm[Enterprise], 
     try:
         enterprise_update(enterprise=stored, acting_user=request.user, **form.cleaned_data)
     except ValidationError as error:
-        form.add_error(None, error)
+        # Errors of fields the form does not show go to the top of the form (add_error refuses them).
+        by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}
+        for name, errors in by_field.items():
+            form.add_error(name if name in form.fields else None, errors)
         return False
     return True
 

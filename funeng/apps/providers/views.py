@@ -29,6 +29,7 @@ from funeng.apps.core.pages import (
     form_errors_from,
     submit_once,
 )
+from funeng.apps.core.sorting import sort_from_query
 from funeng.apps.core.throttle import REGISTER, throttled
 from funeng.apps.providers.access import (
     access_provider_for_user,
@@ -61,7 +62,7 @@ PAGE_SIZE = 50
 
 
 def _region_name(code: str) -> str:
-    return region_table().display_name(code, default="")
+    return region_table().full_name(code, default="")
 
 
 def _decisions_for(provider: Provider) -> list[tuple[str, StrOrPromise]]:
@@ -73,6 +74,15 @@ def _decisions_for(provider: Provider) -> list[tuple[str, StrOrPromise]]:
     ]
 
 
+# Columns the vetting list sorts by (?sort=key or ?sort=-key); anything else keeps the name order.
+PROVIDER_SORTS: dict[str, tuple[str, ...]] = {
+    "name": ("name",),
+    "credit_code": ("credit_code",),
+    "region": ("region_code",),
+    "state": ("vetting_state",),
+}
+
+
 @login_required
 def provider_list_view(request: HttpRequest) -> HttpResponse:
     """Providers of the official's region (operators: all), applications awaiting a decision first."""
@@ -80,14 +90,18 @@ def provider_list_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     filters = ProviderFilterForm(request.GET or None)
     state = filters.state_value()
+    sort = sort_from_query(request.GET, PROVIDER_SORTS)
     queryset = providers_visible_to(request.user).order_by("name", "id")
     if state != STATE_FILTER_ALL:
         queryset = queryset.filter(vetting_state=state)
+    if sort.key:
+        queryset = queryset.order_by(*sort.order_by(PROVIDER_SORTS))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "rows": [(provider, _region_name(provider.region_code)) for provider in page.object_list],
         "state": state,
+        "sort": sort,
         "states": [*VettingState.choices, (STATE_FILTER_ALL, _("All states"))],
     }
     return render(request, "providers/list.html", context)

@@ -70,7 +70,7 @@ def test_it_refuses_codes_that_are_not_in_the_official_tables(field, value, code
     assert [(finding.path, finding.code) for finding in findings(caught.value)] == [(field, code)]
 
 
-def test_it_doubts_amounts_in_wan_and_founding_dates_in_the_future_without_refusing_them():
+def test_it_doubts_amounts_in_wan_and_refuses_founding_dates_in_the_future():
     context = RowContext(today=dt.date(2026, 1, 1))
     EnterpriseRow.model_validate(
         {
@@ -87,5 +87,8 @@ def test_it_doubts_amounts_in_wan_and_founding_dates_in_the_future_without_refus
 
     assert [(field, warning.code) for field, warning, _ in context.row_warnings] == [
         ("revenue_cny", "money.implausible_wan"),
-        ("founded_on", "date.future"),
+    ]
+    # A founding date in the future was only doubted before issue 19, item 13: now it is refused.
+    assert [(field, error.code) for field, error, _ in context.row_errors] == [
+        ("founded_on", "founded_on.future"),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -34,3 +35,29 @@ def region_name(code: str | None) -> str:
 def submit_token() -> str:
     """A hidden one-time token: the form's post is carried out once however often it is sent."""
     return format_html('<input type="hidden" name="{}" value="{}">', SUBMIT_TOKEN_FIELD, new_submit_token())
+
+
+@register.inclusion_tag("core/_page_jump.html", takes_context=True)
+def page_jump(context: template.Context, page: object, param: str = "page") -> dict[str, object]:
+    """A small GET form to go straight to page N of a long list, keeping the list's other parameters."""
+    request = context.get("request")
+    kept = []
+    if request is not None:
+        kept = [(key, value) for key, values in request.GET.lists() if key != param for value in values]
+    paginator = getattr(page, "paginator", None)
+    return {"page": page, "param": param, "kept": kept, "pages": getattr(paginator, "num_pages", 1)}
+
+
+@register.inclusion_tag("core/_sort_header.html", takes_context=True)
+def sort_header(context: template.Context, key: str, label: str, css: str = "") -> dict[str, object]:
+    """A column header that sorts the list by `key`; a second click reverses; aria-sort tells which."""
+    from funeng.apps.core.sorting import SORT_PARAM, Sort
+
+    sort = context.get("sort") or Sort()
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query.pop("page", None)
+    active = sort.key == key
+    query[SORT_PARAM] = key if not active or sort.descending else f"-{key}"
+    state = ("descending" if sort.descending else "ascending") if active else "none"
+    return {"label": label, "href": "?" + query.urlencode(), "state": state, "css": css, "active": active}
