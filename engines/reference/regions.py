@@ -5,6 +5,9 @@ only to name a county; validity stays a matter of the province and prefecture ta
 code missing from the name list is still valid and shows its prefecture. The county list is the
 county-level part of the adcodes table shipped by the MIT-licensed cpca 0.5.5 package (民政部
 administrative division codes, 2018 vintage), kept where its prefecture is in the table above.
+Every county row is marked `provisional` (status column): the list is not checked against the
+current 民政部 list, and districts merged since 2018 (杭州 下城区 into 拱墅区, 2021) still appear. Pages
+that show county names say so.
 """
 
 from __future__ import annotations
@@ -143,6 +146,8 @@ def county_names() -> dict[str, str]:
         code = row["code"]
         if not _CODE.fullmatch(code) or code.endswith("00") or code in names:
             raise ReferenceDataError(f"{COUNTY_FILE} row {number}: bad or duplicate code {code!r}")
+        if row["status"] not in ("provisional", "verified"):
+            raise ReferenceDataError(f"{COUNTY_FILE} row {number}: status must be provisional or verified")
         names[code] = row["name"]
     return names
 

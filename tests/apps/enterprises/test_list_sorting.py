@@ -63,6 +63,16 @@ def test_it_shows_the_county_as_well_as_the_prefecture(client, operator, three):
     assert region_table().full_name("330106") == "浙江省 杭州市 西湖区"
     # A valid county code the name list lacks still shows its prefecture.
     assert region_table().full_name("330199") == "浙江省 杭州市"
+    # The county list is a 2018 one, not checked against the current list: the page says so.
+    assert "区县名称依据 2018 年行政区划代码表" in html
+
+
+def test_every_county_name_is_marked_provisional_until_checked_against_the_current_list():
+    from engines.reference._csv import read_rows
+    from engines.reference.regions import COUNTY_FILE
+
+    statuses = {row["status"] for row in read_rows(COUNTY_FILE)}
+    assert statuses == {"provisional"}
 
 
 def test_it_offers_a_jump_to_any_page_keeping_filters_and_sort(client, operator, three, monkeypatch):
@@ -113,7 +123,7 @@ def test_the_provider_vetting_list_sorts_by_region_and_state_and_names_the_count
     assert names(sort="state") == ["甲", "乙", "丙"]
     assert names(sort="vetting_notes") == names()  # not whitelisted: the default order
     html = client.get("/providers/", {"state": "all", "sort": "-region"}).content.decode()
-    assert "浙江省 杭州市 滨江区" in html
+    assert "浙江省 杭州市 滨江区" in html and "区县名称依据 2018 年行政区划代码表" in html
     assert re.search(
         r'aria-sort="descending"[^>]*><a class="sort sorted" href="\?state=all&amp;sort=region"', html
     )
