@@ -17,6 +17,7 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"),
     path("evidence/<int:evidence_id>/preview/", views.evidence_preview, name="evidence_preview"),
     path("evidence/<int:evidence_id>/inline/", views.evidence_inline, name="evidence_inline"),
+    path("evidence/<int:evidence_id>/pages/<int:number>.png", views.evidence_page, name="evidence_page"),
     path("answers/<int:answer_id>/review/", views.review, name="review"),
     path("region/", views.region, name="region"),
     path("region/reports/", views.region_reports_pdf, name="region_reports_pdf"),

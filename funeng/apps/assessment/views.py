@@ -37,7 +37,7 @@ from funeng.apps.assessment.const import (
 )
 from funeng.apps.assessment.forms import EvidenceForm, ReviewForm, StartForm
 from funeng.apps.assessment.frameworks import pick, suggested_framework_id
-from funeng.apps.assessment.models import Assessment
+from funeng.apps.assessment.models import Assessment, Evidence
 from funeng.apps.assessment.presentation import answer_from_post, answer_text, field_error_text
 from funeng.apps.assessment.selectors import (
     evidence_queue,
@@ -64,6 +64,8 @@ from funeng.apps.core.const import Role
 from funeng.apps.core.i18n import active_language
 from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
 from funeng.apps.core.pages import submit_once
+from funeng.apps.core.pdf_pages import MAX_PAGES as MAX_PREVIEW_PAGES
+from funeng.apps.core.pdf_pages import PdfUnreadable, pdf_page_count, pdf_page_png
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
 from funeng.apps.tasks.services import task_enqueue
 
@@ -321,13 +323,53 @@ PREVIEW_CSP = (
 @login_required
 @require_GET
 def evidence_preview(request: HttpRequest, evidence_id: int) -> HttpResponse:
-    """A page showing an evidence file in the browser (PDF in a sandboxed frame, images as images)."""
+    """A page showing an evidence file in the browser (a PDF as page images, an image as itself)."""
     evidence = access_evidence_for_user(request.user, evidence_id)
-    return render(
-        request,
-        "assessment/evidence_preview.html",
-        {"evidence": evidence, "previewable": evidence.kind in PREVIEW_KINDS, "answer": evidence.answer},
-    )
+    pages: list[int] = []
+    page_count = 0
+    previewable = evidence.kind in PREVIEW_KINDS
+    if evidence.kind == "pdf":
+        try:
+            page_count = pdf_page_count(_evidence_bytes(evidence))
+        except PdfUnreadable:
+            previewable = False
+        pages = list(range(1, min(page_count, MAX_PREVIEW_PAGES) + 1))
+    context = {
+        "evidence": evidence,
+        "previewable": previewable,
+        "answer": evidence.answer,
+        "pages": pages,
+        "page_count": page_count,
+        "more_pages": page_count > MAX_PREVIEW_PAGES,
+    }
+    return render(request, "assessment/evidence_preview.html", context)
+
+
+def _evidence_bytes(evidence: Evidence) -> bytes:
+    try:
+        with evidence.file.open("rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def evidence_page(request: HttpRequest, evidence_id: int, number: int) -> HttpResponse:
+    """Page `number` of a PDF evidence file as a PNG image, through the same access as the file."""
+    evidence = access_evidence_for_user(request.user, evidence_id)
+    if evidence.kind != "pdf":
+        raise Http404
+    try:
+        image = pdf_page_png(_evidence_bytes(evidence), number)
+    except (PdfUnreadable, IndexError):
+        raise Http404 from None
+    response = HttpResponse(image, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = PREVIEW_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

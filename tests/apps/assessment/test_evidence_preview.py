@@ -63,13 +63,67 @@ def test_a_pdf_is_served_inline_in_a_sandbox_with_its_own_type_and_no_sniffing(c
     assert response["Cache-Control"] == "private, no-store"
 
 
-def test_the_preview_page_frames_a_pdf_in_a_sandbox_and_shows_an_image_as_an_image(client, world):
+def _pdf(pages: int) -> bytes:
+    """A real PDF of `pages` pages (WeasyPrint), each saying its number."""
+    from weasyprint import HTML
+
+    body = "".join(f'<h1 style="page-break-after: always">第 {n} 页</h1>' for n in range(1, pages + 1))
+    return HTML(string=f"<html><body>{body}</body></html>").write_pdf()
+
+
+def test_a_pdf_is_shown_as_page_images_because_browsers_show_no_pdf_in_a_sandbox(client, world):
     client.force_login(world["enterprise_a"])
-    evidence = world["evidence"]
-    page = client.get(reverse("assessment:evidence_preview", args=[evidence.pk])).content.decode()
-    inline = reverse("assessment:evidence_inline", args=[evidence.pk])
-    assert f'<iframe class="evidence-preview" sandbox src="{inline}"' in page
-    assert reverse("assessment:evidence_file", args=[evidence.pk]) in page
+    pdf = _attach(world, "年报.pdf", _pdf(2))
+    page = client.get(reverse("assessment:evidence_preview", args=[pdf.pk])).content.decode()
+    assert "<iframe" not in page and "共 2 页" in page
+    for number in (1, 2):
+        assert reverse("assessment:evidence_page", args=[pdf.pk, number]) in page
+    assert reverse("assessment:evidence_page", args=[pdf.pk, 3]) not in page
+    response = client.get(reverse("assessment:evidence_page", args=[pdf.pk, 2]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(response.content[16:20], "big")  # the PNG header's IHDR width
+    assert width == 1000
+    assert (
+        response["X-Content-Type-Options"] == "nosniff" and "sandbox" in response["Content-Security-Policy"]
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert client.get(reverse("assessment:evidence_page", args=[pdf.pk, 3])).status_code == 404
+    assert client.get(reverse("assessment:evidence_page", args=[pdf.pk, 0])).status_code == 404
+
+
+def test_a_long_pdf_shows_its_first_ten_pages_and_says_so(client, world):
+    client.force_login(world["enterprise_a"])
+    pdf = _attach(world, "台账.pdf", _pdf(12))
+    page = client.get(reverse("assessment:evidence_preview", args=[pdf.pk])).content.decode()
+    assert "共 12 页" in page and "此处显示前 10 页" in page
+    assert reverse("assessment:evidence_page", args=[pdf.pk, 10]) in page
+    assert client.get(reverse("assessment:evidence_page", args=[pdf.pk, 11])).status_code == 404
+
+
+def test_an_unreadable_pdf_says_so_and_offers_the_download(client, world):
+    client.force_login(world["enterprise_a"])
+    evidence = world["evidence"]  # a PDF header with no page in it
+    response = client.get(reverse("assessment:evidence_preview", args=[evidence.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "无法读取此 PDF 以供预览" in page and reverse("assessment:evidence_file", args=[evidence.pk]) in page
+    )
+    assert client.get(reverse("assessment:evidence_page", args=[evidence.pk, 1])).status_code == 404
+
+
+def test_page_images_follow_the_file_access_and_exist_only_for_pdfs(client, world):
+    client.force_login(world["enterprise_a"])
+    pdf = _attach(world, "年报.pdf", _pdf(1))
+    image = _attach(world, "车间.png", PNG_BYTES)
+    assert client.get(reverse("assessment:evidence_page", args=[image.pk, 1])).status_code == 404
+    client.force_login(world["enterprise_b"])
+    assert client.get(reverse("assessment:evidence_page", args=[pdf.pk, 1])).status_code == 404
+
+
+def test_the_preview_page_shows_an_image_as_an_image(client, world):
+    client.force_login(world["enterprise_a"])
     image = _attach(world, "车间.png", PNG_BYTES)
     page = client.get(reverse("assessment:evidence_preview", args=[image.pk])).content.decode()
     assert (
