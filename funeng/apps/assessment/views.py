@@ -348,7 +348,8 @@ def evidence_preview(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def _evidence_bytes(evidence: Evidence) -> bytes:
     try:
         with evidence.file.open("rb") as handle:
-            return handle.read()
+            data: bytes = handle.read()
+            return data
     except FileNotFoundError:
         raise Http404 from None
 
