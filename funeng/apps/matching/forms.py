@@ -21,10 +21,12 @@ def _scenario_field(label: Any, help_text: Any) -> forms.MultipleChoiceField:
     )
 
 
-def province_choices() -> list[tuple[str, str]]:
-    """(6-digit code, name) of the provinces, in code order."""
+def province_choices(language: str = "zh-hans") -> list[tuple[str, str]]:
+    """(6-digit code, name in the language) of the provinces, in code order."""
+    english = language.startswith("en")
     return [
-        (f"{prefix}0000", full) for prefix, (full, _short) in sorted(match_fields.province_names().items())
+        (f"{prefix}0000", match_fields.province_label_en(prefix) if english else full)
+        for prefix, (full, _short) in sorted(match_fields.province_names().items())
     ]
 
 
@@ -104,7 +106,7 @@ class SolutionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scenarios"].choices = scenario_choices(translation.get_language() or "zh-hans")  # type: ignore[attr-defined]
-        self.fields["regions"].choices = province_choices()  # type: ignore[attr-defined]
+        self.fields["regions"].choices = province_choices(translation.get_language() or "zh-hans")  # type: ignore[attr-defined]
 
     def clean_industries(self) -> list[str]:
         raw = self.cleaned_data.get("industries") or ""

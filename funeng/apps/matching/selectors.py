@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from engines.trust import (
 from funeng.apps.core.identity import User
 from funeng.apps.matching.access import provider_id_of, solutions_matchable
 from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
-from funeng.apps.matching.models import Complaint, Deal, Match, Need, Review
+from funeng.apps.matching.models import Complaint, Deal, Match, Need, Review, Solution
 from funeng.apps.providers.models import Provider
 
 
@@ -255,3 +256,39 @@ def reassessment_url() -> str | None:
 def counts_by_status(queryset: QuerySet[Any], field: str = "status") -> dict[str, int]:
     """{status: count} of a queryset."""
     return dict(queryset.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+# A form sent again after going back carries a fresh one-time token when the browser reloaded the
+# page; the same text from the same person this soon after is that form again, not a new need.
+RESUBMIT_WINDOW = dt.timedelta(minutes=10)
+
+
+def need_just_posted(
+    *, enterprise_id: int, user: User, title: str, description: str, now: dt.datetime
+) -> Need | None:
+    """The same need the same person posted for the enterprise within RESUBMIT_WINDOW, if any."""
+    return (
+        Need.objects.filter(
+            enterprise_id=enterprise_id,
+            created_by_id=user.pk,
+            title=title.strip(),
+            description=description.strip(),
+            created_at__gte=now - RESUBMIT_WINDOW,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def solution_just_created(*, provider_id: int, title: str, now: dt.datetime) -> Solution | None:
+    """A draft of the provider with the same title created within RESUBMIT_WINDOW, if any."""
+    return (
+        Solution.objects.filter(
+            provider_id=provider_id,
+            title=title.strip(),
+            status="draft",
+            created_at__gte=now - RESUBMIT_WINDOW,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )

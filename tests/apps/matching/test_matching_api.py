@@ -77,7 +77,7 @@ def test_it_answers_business_rule_errors_as_bilingual_problems(client, w):
         client, w["enterprise_a"], "post", f"/needs/{need.pk}/proposals", {"solution_id": w.homestay.pk}
     )
     body = assert_problem(
-        call(client, w["enterprise_a"], "post", f"/proposals/{proposal.json()['id']}/accept"), 422
+        call(client, w["enterprise_a"], "post", f"/proposals/{proposal.json()['id']}/accept"), 409
     )
     errors = field_errors(body)
     assert "status" in errors

@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from engines.match import match_points as engine_match_points
 from funeng.apps.matching.access import (
     can_manage_solutions,
     can_oversee_matching,
@@ -54,3 +55,9 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
 def reason_class(effect: str) -> str:
     """CSS class of a reason by its effect (+ helps, - demotes, = information)."""
     return {"+": "reason-plus", "-": "reason-minus"}.get(effect, "reason-info")
+
+
+@register.filter
+def match_points(score: float | None) -> float | None:
+    """A stored match score on the 0-100 scale shown to people (None stays None)."""
+    return None if score is None else engine_match_points(float(score))
