@@ -207,3 +207,24 @@ class ComplaintDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DirectoryFilterForm(forms.Form):
+    """The provider directory's filters (a GET form); anything invalid is simply not applied."""
+
+    scenario = forms.ChoiceField(label=_("Scenario"), required=False)
+    region = forms.ChoiceField(label=_("Province served"), required=False)
+    q = forms.CharField(label=_("Name or solution"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = translation.get_language() or "zh-hans"
+        self.fields["scenario"].choices = [("", _("All scenarios")), *scenario_choices(language)]  # type: ignore[attr-defined]
+        self.fields["region"].choices = [("", _("All provinces")), *province_choices(language)]  # type: ignore[attr-defined]
+
+    def value(self, name: str) -> str:
+        """The cleaned filter, '' when absent or invalid (the other filters still apply)."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return str(self.cleaned_data.get(name) or "").strip()

@@ -292,3 +292,50 @@ def solution_just_created(*, provider_id: int, title: str, now: dt.datetime) -> 
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One provider of the directory page: its published solutions, trust score and latest review."""
+
+    provider: Provider
+    solutions: list[Solution]
+    trust: TrustScore
+    latest_review: Review | None
+
+
+def directory_provider_ids(
+    providers: QuerySet[Provider], *, scenario: str = "", province: str = "", text: str = ""
+) -> QuerySet[Provider]:
+    """The directory's providers narrowed to those with a published solution for the scenario, serving
+    the province (a 6-digit province code; nationwide solutions serve every province) and whose name or
+    a solution title contains the text; without any filter, every provider given, by name."""
+    if scenario or province or text:
+        offered = solutions_matchable().filter(provider__in=providers)
+        if text:
+            offered = offered.filter(Q(title__icontains=text) | Q(provider__name__icontains=text))
+        # scenarios and regions are JSON lists; filtered here, as SQLite cannot query inside them
+        fitting = {
+            provider_id
+            for provider_id, scenarios, regions in offered.values_list("provider_id", "scenarios", "regions")
+            if (not scenario or scenario in scenarios)
+            and (not province or not regions or province in regions)
+        }
+        if text and not (scenario or province):
+            fitting |= set(providers.filter(name__icontains=text).values_list("pk", flat=True))
+        providers = providers.filter(pk__in=fitting)
+    return providers.order_by("name", "pk")
+
+
+def directory_entries(providers: Iterable[Provider]) -> list[DirectoryEntry]:
+    """The page's providers with their published solutions, trust scores and latest reviews (few queries)."""
+    rows = list(providers)
+    ids = [p.pk for p in rows]
+    solutions: dict[int, list[Solution]] = defaultdict(list)
+    for solution in solutions_matchable().filter(provider_id__in=ids).order_by("title", "pk"):
+        solutions[solution.provider_id].append(solution)
+    latest: dict[int, Review] = {}
+    for review in Review.objects.filter(provider_id__in=ids).order_by("-created_at", "-id")[:500]:
+        latest.setdefault(review.provider_id, review)
+    scores = trust_scores(ids)
+    return [DirectoryEntry(p, solutions[p.pk], scores[p.pk], latest.get(p.pk)) for p in rows]

@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,6 +43,7 @@ from funeng.apps.matching.access import (
     can_see_need_enterprise,
     complaints_visible_to,
     deals_visible_to,
+    directory_providers_for_user,
     enterprise_id_of,
     needs_visible_to,
     official_prefix_of,
@@ -61,6 +63,7 @@ from funeng.apps.matching.forms import (
     CancelForm,
     ComplaintDecisionForm,
     ComplaintForm,
+    DirectoryFilterForm,
     NeedForm,
     ProposalRequestForm,
     ProposalSubmitForm,
@@ -72,6 +75,8 @@ from funeng.apps.matching.models import Deal, Match, Need, Review, Solution
 from funeng.apps.matching.ranking import need_ranking_state, suggest_scenarios
 from funeng.apps.matching.selectors import (
     counts_by_status,
+    directory_entries,
+    directory_provider_ids,
     gap_rows,
     need_just_posted,
     need_matches_for_user,
@@ -992,3 +997,42 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     table = trust_table(providers.order_by("name"))
     page = Paginator(table, 50).get_page(request.GET.get("page"))
     return render(request, "matching/trust_list.html", {"page": page, **_trust_formula()})
+
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+def provider_directory(request: HttpRequest) -> HttpResponse:
+    """Approved providers with their published solutions, trust score and reviews; by scenario and province."""
+    providers = directory_providers_for_user(request.user)
+    form = DirectoryFilterForm(request.GET or None)
+    scenario, region, text = form.value("scenario"), form.value("region"), form.value("q")
+    found = directory_provider_ids(providers, scenario=scenario, province=region, text=text)
+    page = Paginator(found, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [p.pk for p in page.object_list]
+    trust_readable = set(providers_visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True))
+    entries = [
+        {
+            "provider": entry.provider,
+            "region": _region(entry.provider.region_code),
+            "solutions": [{"solution": s, "scenarios": _scenarios(s.scenarios)} for s in entry.solutions],
+            "trust": entry.trust,
+            "latest_review": entry.latest_review,
+            "trust_link": entry.provider.pk in trust_readable,
+        }
+        for entry in directory_entries(page.object_list)
+    ]
+    query = {key: value for key, value in (("scenario", scenario), ("region", region), ("q", text)) if value}
+    return render(
+        request,
+        "matching/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "filtered": bool(query),
+            "query": urlencode(query),
+        },
+    )

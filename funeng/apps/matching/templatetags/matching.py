@@ -30,6 +30,7 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
             (_("My needs"), reverse("matching:needs")),
             (_("Post a need"), reverse("matching:need_create")),
             (_("Deals"), reverse("matching:deals")),
+            (_("Provider directory"), reverse("matching:directory")),
         ]
     elif can_manage_solutions(user):
         provider_id = provider_id_of(user)
@@ -38,6 +39,7 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
             (_("My solutions"), reverse("matching:solutions")),
             (_("Deals"), reverse("matching:deals")),
             (_("Trust score"), reverse("matching:trust", args=[provider_id])),
+            (_("Provider directory"), reverse("matching:directory")),
         ]
     elif can_oversee_matching(user):
         items += [
@@ -46,6 +48,7 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
             (_("Complaints"), reverse("matching:complaints")),
             (_("Needs"), reverse("matching:needs")),
             (_("Deals"), reverse("matching:deals")),
+            (_("Provider directory"), reverse("matching:directory")),
         ]
     path = request.path
     return [(label, url, path == url) for label, url in items]
