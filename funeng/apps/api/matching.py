@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
+from engines.match import match_points
 from engines.trust import TrustScore
 from funeng.apps.api.errors import Problem, Text, field_errors_from_django
 from funeng.apps.api.pagination import paginated
@@ -193,9 +194,14 @@ class ReasonOut(Schema):
 
 class MatchOut(Schema):
     rank: int
-    score: float
+    score: float = Field(description="The ranker's raw score: compares solutions of one need, not a scale.")
+    points: float = Field(ge=0, le=100, description="The score on the 0-100 scale the pages show.")
     solution: SolutionOut
     reasons: list[ReasonOut]
+
+    @staticmethod
+    def resolve_points(obj: Match) -> float:
+        return round(match_points(obj.score), 1)
 
 
 class ProposalRequestIn(RequestBody):
