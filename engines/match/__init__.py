@@ -16,8 +16,10 @@ from engines.match.rank import (
     Ranking,
     RankingWeights,
     feature_frame,
+    match_points,
     rank_need,
     rank_needs,
+    score_ceiling,
 )
 
 __all__ = [
@@ -38,9 +40,11 @@ __all__ = [
     "evaluate_classifier",
     "feature_frame",
     "labelled_sentences",
+    "match_points",
     "rank_need",
     "rank_needs",
     "read_needs",
     "read_qrels",
     "read_solutions",
+    "score_ceiling",
 ]

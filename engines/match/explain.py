@@ -71,14 +71,19 @@ def region_reason(solution: Solution, province: str | None) -> Reason:
         if not solution.regions:
             return Reason("region", "全国服务", "serves all of China", "=")
         names = [fields.province_label(p) for p in solution.regions[:3]]
-        more = "等" if len(solution.regions) > 3 else ""
-        return Reason("region", f"服务{'、'.join(names)}{more}", f"serves {', '.join(names)}", "=")
-    label = fields.province_label(province)
+        names_en = [fields.province_label_en(p) for p in solution.regions[:3]]
+        more, more_en = ("等", " and more") if len(solution.regions) > 3 else ("", "")
+        return Reason(
+            "region", f"服务{'、'.join(names)}{more}", f"serves {', '.join(names_en)}{more_en}", "="
+        )
+    label, label_en = fields.province_label(province), fields.province_label_en(province)
     if not solution.regions:
         return Reason("region", "全国服务", "serves all of China")
     if province in solution.regions:
-        return Reason("region", f"服务{label}", f"serves {label}")
-    return Reason("region", f"不在{label}服务范围（已降权）", f"does not serve {label} (ranked lower)", "-")
+        return Reason("region", f"服务{label}", f"serves {label_en}")
+    return Reason(
+        "region", f"不在{label}服务范围（已降权）", f"does not serve {label_en} (ranked lower)", "-"
+    )
 
 
 def industry_reason(solution: Solution, section: str, division: str, level: float) -> Reason | None:
@@ -88,15 +93,19 @@ def industry_reason(solution: Solution, section: str, division: str, level: floa
     if not solution.industries:
         return Reason("industry", "通用方案，不限行业", "cross-industry", "=")
     if division in solution.industries or section in solution.industries:
-        name = fields.industry_label(division if division in solution.industries else section)
-        return Reason("industry", f"适用本行业（{name}）", f"made for this industry ({name})")
+        code = division if division in solution.industries else section
+        name, name_en = fields.industry_label(code), fields.industry_label_en(code)
+        return Reason("industry", f"适用本行业（{name}）", f"made for this industry ({name_en})")
     if level > 0.5:
-        name = fields.industry_label(section)
+        name, name_en = fields.industry_label(section), fields.industry_label_en(section)
         return Reason(
-            "industry", f"适用同门类行业（{name}）", f"made for the same industry section ({name})", "="
+            "industry", f"适用同门类行业（{name}）", f"made for the same industry section ({name_en})", "="
         )
     names = "、".join(fields.industry_label(c) for c in solution.industries[:2])
-    return Reason("industry", f"面向{names}，与本行业不同（已降权）", f"made for {names} (ranked lower)", "-")
+    names_en = "; ".join(fields.industry_label_en(c) for c in solution.industries[:2])
+    return Reason(
+        "industry", f"面向{names}，与本行业不同（已降权）", f"made for {names_en} (ranked lower)", "-"
+    )
 
 
 def size_reason(solution: Solution, employees: int | None, fit: float) -> Reason | None:
@@ -185,7 +194,8 @@ def quality_reasons(quality: ProviderQuality | None) -> list[Reason]:
                 "+" if quality.rating >= 4 else "=",
             )
         )
-    if quality.uplift is not None and quality.uplift_clients > 0:
+    # A reason needs evidence: an average change that shows as 0.0 points recommends nothing.
+    if quality.uplift is not None and quality.uplift_clients > 0 and round(quality.uplift, 1) != 0:
         reasons.append(
             Reason(
                 "uplift",

@@ -6,8 +6,8 @@ import re
 from functools import cache
 
 from engines.reference.errors import UnknownCodeError
-from engines.reference.industry import industry_table
-from engines.reference.regions import region_table
+from engines.reference.industry import industry_name_en, industry_table
+from engines.reference.regions import region_name_en, region_table
 from engines.tabular.problems import CellInvalid, gettext_noop
 
 _SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
@@ -99,6 +99,11 @@ def province_label(prefix: str) -> str:
     return names[1] if names else prefix
 
 
+def province_label_en(prefix: str) -> str:
+    """English name of a province prefix: '33' → 'Zhejiang'."""
+    return region_name_en(f"{prefix}0000") or prefix
+
+
 _SECTION = re.compile(r"[A-T]")
 _DIVISION = re.compile(r"\d{2}")
 
@@ -143,6 +148,11 @@ def industry_label(code: str) -> str:
     """The GB/T 4754 name of a section or division."""
     node = industry_table().by_code.get(code)
     return node.name if node else code
+
+
+def industry_label_en(code: str) -> str:
+    """An English name of a section or division ('C' → 'Manufacturing')."""
+    return industry_name_en(code) or code
 
 
 def deployment_id(value: object) -> str:

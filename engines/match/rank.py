@@ -342,6 +342,30 @@ def _bonus_bound(weights: RankingWeights) -> float:
     return 1.0 + max(weights.quality, 0.0) * 0.5 + max(weights.local, 0.0) + max(weights.peers, 0.0)
 
 
+# The one scale people see: 0-100 points. The blend is a relative ranking value (relevance × fit ×
+# bonus) whose bonuses lift it above 1, and a learned re-ranker multiplies it further, so raw scores
+# are never shown; `match_points` maps them onto 0-100 as a share of the highest blend possible.
+POINTS_MAX = 100.0
+
+
+def score_ceiling(weights: RankingWeights = DEFAULT_WEIGHTS) -> float:
+    """The highest score `blend` can give: every relevance feature 1, every fit 1, every bonus at its cap."""
+    relevance = max(weights.lexical, 0.0) + max(weights.scenario, 0.0) + max(weights.specific, 0.0)
+    return relevance * _bonus_bound(weights)
+
+
+def match_points(score: float, weights: RankingWeights = DEFAULT_WEIGHTS) -> float:
+    """A ranking score on the 0-100 scale shown to people (share of `score_ceiling`, clamped).
+
+    The blend never exceeds the ceiling; a learned re-ranker's score may, and shows as 100. Scores
+    that are not numbers show as 0.
+    """
+    ceiling = score_ceiling(weights)
+    if math.isnan(score) or score <= 0.0 or ceiling <= 0.0:
+        return 0.0
+    return min(POINTS_MAX, POINTS_MAX * score / ceiling)
+
+
 def _top(rows: IntArray, scores: FloatArray, pool: int) -> IntArray:
     """Positions (into rows) of the best `pool` scores, best first, ties by catalogue order."""
     if scores.size > pool:
@@ -443,6 +467,11 @@ class Match:
     score: float
     features: dict[str, float]
     reasons: tuple[Reason, ...]
+
+    @property
+    def points(self) -> float:
+        """The score on the 0-100 scale people see (`match_points` with the default weights)."""
+        return match_points(self.score)
 
     @property
     def explanation_zh(self) -> str:

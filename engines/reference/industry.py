@@ -106,3 +106,30 @@ def _validate(rows: list[dict[str, str]]) -> IndustryTable:
 def industry_table() -> IndustryTable:
     """Load and validate GB/T 4754-2017 once per process."""
     return _validate(read_rows(FILE))
+
+
+SECTIONS_EN_FILE = "gbt4754_2017_sections_en.csv"
+
+
+@cache
+def _section_names_en() -> dict[str, str]:
+    names = {row["code"]: row["name_en"].strip() for row in read_rows(SECTIONS_EN_FILE)}
+    sections = {code for code, node in industry_table().by_code.items() if node.level == "section"}
+    if set(names) != sections or not all(names.values()):
+        raise ReferenceDataError(
+            f"{SECTIONS_EN_FILE}: expected one English name for each of the sections A-T"
+        )
+    return names
+
+
+def industry_name_en(code: str) -> str | None:
+    """An English name for a GB/T 4754 code: the section's, with the code for finer levels.
+
+    The standard's English names are shipped for the 20 sections only; a division or class reads
+    as "Manufacturing (class 1713)" rather than as Chinese on an English page.
+    """
+    node = industry_table().by_code.get(code)
+    if node is None:
+        return None
+    section = _section_names_en()[node.section]
+    return section if node.level == "section" else f"{section} ({node.level} {code})"

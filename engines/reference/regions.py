@@ -164,3 +164,43 @@ def region_prefix(scope_code: str) -> str:
 def region_contains(scope_code: str, code: str) -> bool:
     """True when `code` lies inside `scope_code` (a province, prefecture or county) by GB/T 2260 prefix."""
     return code.startswith(region_prefix(scope_code))
+
+
+EN_FILE = "regions_gbt2260_en.csv"
+
+
+@cache
+def _english_names() -> dict[str, str]:
+    rows = read_rows(EN_FILE)
+    table = region_table().by_code
+    names: dict[str, str] = {}
+    for number, row in enumerate(rows, start=2):
+        if row["code"] not in table or not row["name_en"].strip():
+            raise ReferenceDataError(f"{EN_FILE} row {number}: unknown code or empty name {row['code']!r}")
+        names[row["code"]] = row["name_en"].strip()
+    return names
+
+
+def region_name_en(code: str) -> str | None:
+    """The English name of a province or prefecture (6-digit code), None where none is shipped.
+
+    Every province has one; prefectures so far only where the demo region lies (Zhejiang, Jiangsu).
+    """
+    return _english_names().get(code)
+
+
+def region_display_name(code: object, language: str, default: str = "") -> str:
+    """Province and prefecture names of a code in "zh" or "en"; English falls back to Chinese per part.
+
+    English reads from the small unit up ("Hangzhou, Zhejiang"), Chinese from the province down.
+    """
+    try:
+        resolved = region_table().resolve(code)
+    except UnknownCodeError:
+        return default
+    if not language.startswith("en"):
+        return resolved.display_name
+    parts = [resolved.province]
+    if resolved.prefecture is not None:
+        parts.append(resolved.prefecture)
+    return ", ".join(region_name_en(r.code) or r.name for r in reversed(parts))

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from engines.trust.score import EXCLUDED_STATES, STARS_LOW, STARS_SPAN, TrustInputs
+from engines.trust.score import EXCLUDED_STATES, POINTS_DIGITS, STARS_LOW, STARS_SPAN, TrustInputs
 from engines.trust.weights import COMPONENTS, TrustWeights, shipped_weights
 
 FloatArray = npt.NDArray[np.float64]
@@ -33,7 +33,7 @@ INPUT_COLUMNS: dict[str, pl.DataType] = {
 }
 # The columns the score reads (active deals and scenario-level clients are shown, not scored).
 SCORED_COLUMNS = tuple(c for c in INPUT_COLUMNS if c not in ("active", "outcome_scenario_clients"))
-SCORE_DIGITS = 1
+SCORE_DIGITS = POINTS_DIGITS
 # Near a tie x.x5 NumPy's round (x·10, rint, ÷10) can differ from Python's correctly rounded
 # round(); values that close to a tie are rounded one by one, exactly as `trust_score` does.
 _TIE_WINDOW = 1e-6
@@ -121,12 +121,13 @@ def score_frame(frame: pl.DataFrame, weights: TrustWeights | None = None) -> pl.
             f"the columns {', '.join(empty)} have empty cells; fill them (0 when nothing is known)"
         )
     components = _components(frame, w)
-    # 100 × weight × value per component, added left to right as `trust_score` adds them
+    # 100 × weight × value per component, each rounded as shown, added left to right as
+    # `trust_score` adds them; the sum is rounded once more to drop float noise
     total = np.zeros(frame.height)
     for name in COMPONENTS:
-        total = total + 100.0 * w.weights[name] * components[name]
+        total = total + _round_like_python(100.0 * w.weights[name] * components[name], POINTS_DIGITS)
     excluded = frame["vetting_state"].is_in(list(EXCLUDED_STATES)).to_numpy()
-    score = _round_like_python(np.where(excluded, 0.0, total), SCORE_DIGITS)
+    score = np.where(excluded, 0.0, _round_like_python(total, SCORE_DIGITS))
     return frame.with_columns(
         pl.Series("score", score, dtype=pl.Float64),
         pl.Series("excluded", excluded, dtype=pl.Boolean),

@@ -2,7 +2,7 @@
 
 The formula (the numbers are data: weights.yaml, validated by weights.py, each with its note):
 
-    score = 100 × Σ weightᵢ × componentᵢ        (weights sum to 1; every component is 0 … 1)
+    score = Σ round(100 × weightᵢ × componentᵢ, 1)   (weights sum to 1; every component is 0 … 1)
 
     vetting      `vetting_values` by state (approved 1, applied 0.5); rejected and suspended providers
                  score 0 overall (EXCLUDED_STATES, a platform rule rather than a number)
@@ -27,6 +27,9 @@ from dataclasses import dataclass, field
 from engines.trust.weights import TrustWeights, shipped_weights
 
 STARS_LOW, STARS_SPAN = 1.0, 4.0  # the 1-5 star scale mapped onto 0 … 1
+# Points are shown with one decimal. Each part is rounded once and the score is the sum of the
+# rounded parts, so the parts a page lists always add up to the total it shows (86.4, not 86.5).
+POINTS_DIGITS = 1
 # A platform rule, not a weight: a rejected or suspended provider scores 0 whatever its record, and
 # the platform does not match it either (it maps both states to the match engine's "suspended").
 EXCLUDED_STATES = ("rejected", "suspended")
@@ -75,9 +78,14 @@ class TrustComponent:
     raw: float | None  # the plain figure: mean stars, completion share, upheld count, mean change
 
     @property
-    def points(self) -> float:
-        """What the component adds to the 0-100 score."""
+    def exact_points(self) -> float:
+        """What the component adds to the 0-100 score, unrounded."""
         return 100.0 * self.weight * self.value
+
+    @property
+    def points(self) -> float:
+        """What the component adds to the 0-100 score, rounded to POINTS_DIGITS as shown."""
+        return round(self.exact_points, POINTS_DIGITS)
 
 
 @dataclass(frozen=True)
@@ -148,5 +156,6 @@ def trust_score(inputs: TrustInputs, weights: TrustWeights | None = None) -> Tru
     total = 0.0
     for part in parts:  # left to right, as batch.py adds its columns (sum() compensates from Python 3.12)
         total += part.points
-    score = 0.0 if excluded else total
-    return TrustScore(round(score, 1), tuple(parts), excluded, inputs, w.version)
+    # The rounded parts add up to a multiple of 0.1 up to float noise, which this rounding removes.
+    score = 0.0 if excluded else round(total, POINTS_DIGITS)
+    return TrustScore(score, tuple(parts), excluded, inputs, w.version)

@@ -116,3 +116,53 @@ def test_an_official_reads_runs_programmes_and_profiles_by_name_in_english(page:
     assert chinese_in(page, ".programme-card", [enterprise.name, *programme_region_names()]) == []
     screenshot(page, "bilingual-official-my-policies")
     assert page.console_errors == []  # type: ignore[attr-defined]
+
+
+def _typed_in_matchmaking() -> list[str]:
+    """What people typed that matchmaking pages show: names, titles, descriptions, notes, reviews."""
+    from funeng.apps.matching.models import Need, Proposal, Review, Solution
+    from funeng.apps.providers.models import Provider
+
+    texts = list(Provider.objects.values_list("name", flat=True))
+    texts += list(Enterprise.objects.filter(needs__isnull=False).values_list("name", flat=True))
+    for title, description in Solution.objects.values_list("title", "description"):
+        texts += [title, description]
+    for title, description in Need.objects.values_list("title", "description"):
+        texts += [title, description]
+    texts += list(Proposal.objects.values_list("request_note", flat=True))
+    texts += list(Proposal.objects.values_list("delivery_plan", flat=True))
+    texts += list(Review.objects.values_list("text", flat=True))
+    return [t for t in texts if t]
+
+
+def test_matchmaking_reads_in_english_for_an_enterprise_and_an_official(page: Page) -> None:
+    """Issue 19, item 18: "serves 浙江" and other Chinese on English matchmaking pages."""
+    from funeng.apps.matching.models import Need
+
+    allowed = _typed_in_matchmaking()
+    enterprise = enterprise_of("demo_enterprise")
+    log_in(page, "demo_enterprise")
+    english(page)
+    need = Need.objects.filter(enterprise=enterprise, matches__isnull=False).distinct().first()
+    assert need is not None, "the demo enterprise has no ranked need"
+    for url in (
+        "/matching/needs/",
+        f"/matching/needs/{need.pk}/",
+        "/matching/providers/",
+        "/matching/deals/",
+    ):
+        page.goto(url)
+        assert chinese_in(page, "main", allowed) == [], url
+    page.goto(f"/matching/needs/{need.pk}/")
+    expect(page.locator("ol.matches .reasons").first).to_be_visible()
+    assert "浙江" not in page.locator("main").inner_text().replace(enterprise.name, "")
+    screenshot(page, "bilingual-matching-need")
+
+    page.context.clear_cookies()
+    log_in(page, "demo_official")
+    english(page)
+    for url in ("/matching/gaps/", "/matching/trust/", "/matching/providers/"):
+        page.goto(url)
+        assert chinese_in(page, "main", allowed) == [], url
+    screenshot(page, "bilingual-matching-gaps")
+    assert page.console_errors == []  # type: ignore[attr-defined]

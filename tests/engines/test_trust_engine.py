@@ -161,3 +161,26 @@ def test_it_agrees_with_the_one_path_on_random_providers(providers):
         assert row["excluded"] == one.excluded
         assert {c.id: row[c.id] for c in one.components} == {c.id: c.value for c in one.components}
         assert row["weights_version"] == one.weights_version
+
+
+@settings(max_examples=300, deadline=None)
+@given(inputs)
+def test_the_parts_a_page_shows_add_up_to_the_total_it_shows(provider):
+    """Issue 19: parts summing to 86.4 beside a total of 86.5. Each part is rounded once, the total is their sum."""
+    from decimal import Decimal
+
+    scored = trust_score(provider)
+    shown_parts = [Decimal(f"{c.points:.1f}") for c in scored.components]
+    if not scored.excluded:
+        assert sum(shown_parts, Decimal(0)) == Decimal(f"{scored.score:.1f}")
+    # and the batch path shows the same total
+    assert score_frame(inputs_frame([provider]))["score"].to_list() == [scored.score]
+
+
+def test_it_rounds_the_parts_before_adding_them():
+    provider = TrustInputs(
+        "approved", reviews=7, rating_sum=31.0, delivered=9, cancelled=1, complaints_upheld=0
+    )
+    scored = trust_score(provider)
+    assert scored.score == round(sum(c.points for c in scored.components), 1)
+    assert all(c.points == round(c.points, 1) for c in scored.components)

@@ -7,9 +7,11 @@ Money is a decimal string in CNY.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from functools import wraps
+from typing import Annotated, Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet
@@ -17,7 +19,9 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import StringConstraints
 
+from engines.match import match_points
 from engines.trust import TrustScore
+from funeng.apps.api.errors import Problem, Text, field_errors_from_django
 from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import (
     ID_MAX,
@@ -52,6 +56,27 @@ from funeng.apps.matching.selectors import need_matches_for_user, provider_trust
 from funeng.apps.providers.models import Provider
 
 router = Router(tags=["matching"])
+STATE_CONFLICT = Text(
+    "对象当前的状态不允许此操作（例如方案已被接受、需求已关闭）：请重新读取对象，按 errors 中的说明处理。",
+    "The object's current state does not allow this (for example the proposal was already accepted or "
+    "the need is closed): read the object again and see errors.",
+)
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+
+
+def state_conflicts_are_409(endpoint: Endpoint) -> Endpoint:
+    """A service's MatchingStateConflict becomes a 409 problem (with its field errors), not a 422."""
+
+    @wraps(endpoint)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return endpoint(*args, **kwargs)
+        except services.MatchingStateConflict as error:
+            raise Problem(409, STATE_CONFLICT, errors=field_errors_from_django(error)) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
 ObjectId = Annotated[int, Field(ge=1, le=ID_MAX)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_CONTROL)]
 # Free text may hold line breaks, but never NUL (PostgreSQL cannot store it).
@@ -169,9 +194,14 @@ class ReasonOut(Schema):
 
 class MatchOut(Schema):
     rank: int
-    score: float
+    score: float = Field(description="The ranker's raw score: compares solutions of one need, not a scale.")
+    points: float = Field(ge=0, le=100, description="The score on the 0-100 scale the pages show.")
     solution: SolutionOut
     reasons: list[ReasonOut]
+
+    @staticmethod
+    def resolve_points(obj: Match) -> float:
+        return round(match_points(obj.score), 1)
 
 
 class ProposalRequestIn(RequestBody):
@@ -354,8 +384,9 @@ def solution_patch(request: HttpRequest, solution_id: Path[ObjectId], payload: S
     "/solutions/{solution_id}/publish",
     response=SolutionOut,
     summary="Publish a solution",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def solution_publish(request: HttpRequest, solution_id: Path[ObjectId]) -> Solution:
     solution = access_solution_for_user(request.user, solution_id, write=True)
     return services.solution_publish(solution=solution, acting_user=request.user)
@@ -365,8 +396,9 @@ def solution_publish(request: HttpRequest, solution_id: Path[ObjectId]) -> Solut
     "/solutions/{solution_id}/withdraw",
     response=SolutionOut,
     summary="Withdraw a solution from the catalogue",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def solution_withdraw(request: HttpRequest, solution_id: Path[ObjectId]) -> Solution:
     solution = access_solution_for_user(request.user, solution_id, write=True)
     return services.solution_withdraw(solution=solution, acting_user=request.user)
@@ -411,8 +443,9 @@ def need_detail(request: HttpRequest, need_id: Path[ObjectId]) -> Need:
     "/needs/{need_id}/close",
     response=NeedOut,
     summary="Close a need",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def need_close(request: HttpRequest, need_id: Path[ObjectId]) -> Need:
     need = access_need_for_user(request.user, need_id, write=True)
     return services.need_close(need=need, acting_user=request.user)
@@ -434,8 +467,9 @@ def need_matches(request: HttpRequest, need_id: Path[ObjectId]) -> list[Match]:
     "/needs/{need_id}/proposals",
     response={201: ProposalOut},
     summary="Ask a solution's provider for a proposal",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def proposal_request(
     request: HttpRequest, need_id: Path[ObjectId], payload: ProposalRequestIn
 ) -> Status[Proposal]:
@@ -476,8 +510,9 @@ def proposal_detail(request: HttpRequest, proposal_id: Path[ObjectId]) -> Propos
     "/proposals/{proposal_id}/submit",
     response=ProposalOut,
     summary="Answer a proposal request (provider)",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def proposal_submit(request: HttpRequest, proposal_id: Path[ObjectId], payload: ProposalSubmitIn) -> Proposal:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
     return services.proposal_submit(proposal=proposal, acting_user=request.user, **payload.dict())
@@ -487,8 +522,9 @@ def proposal_submit(request: HttpRequest, proposal_id: Path[ObjectId], payload: 
     "/proposals/{proposal_id}/accept",
     response={201: DealOut},
     summary="Accept a proposal: make a deal (enterprise)",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def proposal_accept(request: HttpRequest, proposal_id: Path[ObjectId]) -> Status[Deal]:
     """The other waiting proposals of the need are declined and the need is marked as having a deal."""
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
@@ -499,8 +535,9 @@ def proposal_accept(request: HttpRequest, proposal_id: Path[ObjectId]) -> Status
     "/proposals/{proposal_id}/decline",
     response=ProposalOut,
     summary="Decline a proposal (enterprise)",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def proposal_decline(request: HttpRequest, proposal_id: Path[ObjectId]) -> Proposal:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
     return services.proposal_decline(proposal=proposal, acting_user=request.user)
@@ -510,8 +547,9 @@ def proposal_decline(request: HttpRequest, proposal_id: Path[ObjectId]) -> Propo
     "/proposals/{proposal_id}/withdraw",
     response=ProposalOut,
     summary="Withdraw a proposal (provider)",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def proposal_withdraw(request: HttpRequest, proposal_id: Path[ObjectId]) -> Proposal:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
     return services.proposal_withdraw(proposal=proposal, acting_user=request.user)
@@ -536,8 +574,9 @@ def deal_detail(request: HttpRequest, deal_id: Path[ObjectId]) -> Deal:
     "/deals/{deal_id}/deliver",
     response=DealOut,
     summary="Confirm receipt of a deal (enterprise)",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def deal_deliver(request: HttpRequest, deal_id: Path[ObjectId]) -> Deal:
     deal = access_deal_for_user(request.user, deal_id, write=True)
     return services.deal_deliver(deal=deal, acting_user=request.user)
@@ -547,8 +586,9 @@ def deal_deliver(request: HttpRequest, deal_id: Path[ObjectId]) -> Deal:
     "/deals/{deal_id}/cancel",
     response=DealOut,
     summary="Cancel a deal before delivery",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def deal_cancel(request: HttpRequest, deal_id: Path[ObjectId], payload: CancelIn) -> Deal:
     deal = access_deal_for_user(request.user, deal_id, write=True)
     return services.deal_cancel(deal=deal, acting_user=request.user, reason=payload.reason)
@@ -558,8 +598,9 @@ def deal_cancel(request: HttpRequest, deal_id: Path[ObjectId], payload: CancelIn
     "/deals/{deal_id}/review",
     response={201: ReviewOut},
     summary="Review a delivered deal (enterprise)",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def deal_review(request: HttpRequest, deal_id: Path[ObjectId], payload: ReviewIn) -> Status[Review]:
     deal = access_deal_for_user(request.user, deal_id, write=True)
     review = services.review_create(
@@ -572,8 +613,9 @@ def deal_review(request: HttpRequest, deal_id: Path[ObjectId], payload: ReviewIn
     "/deals/{deal_id}/complaints",
     response={201: ComplaintOut},
     summary="Complain about a deal (enterprise)",
-    openapi_extra=problems(401, 403, 404, 422),
+    openapi_extra=problems(401, 403, 404, 409, 422),
 )
+@state_conflicts_are_409
 def deal_complain(request: HttpRequest, deal_id: Path[ObjectId], payload: ComplaintIn) -> Status[Complaint]:
     deal = access_deal_for_user(request.user, deal_id, write=True)
     return Status(201, services.complaint_create(deal=deal, acting_user=request.user, text=payload.text))

@@ -307,3 +307,22 @@ def access_provider_trust_for_user(user: User, provider_id: int) -> Provider:
     if role_of(user) == Role.BANK:
         raise PermissionDenied
     return provider
+
+
+# --- provider directory --------------------------------------------------------------------------
+
+
+def can_open_provider_directory(user: User) -> bool:
+    """Enterprise users find providers there; officials and providers see what enterprises see."""
+    return is_platform_admin(user) or _member(user) is not None
+
+
+def directory_providers_for_user(user: User) -> QuerySet[Provider]:
+    """The providers the directory lists: approved ones only, for anyone who may open it.
+
+    Applicants, rejected and suspended providers are never listed, whoever asks (officials vet
+    them on the vetting pages instead).
+    """
+    if not can_open_provider_directory(user):
+        raise PermissionDenied
+    return Provider.objects.filter(vetting_state=VettingState.APPROVED)

@@ -21,10 +21,12 @@ def _scenario_field(label: Any, help_text: Any) -> forms.MultipleChoiceField:
     )
 
 
-def province_choices() -> list[tuple[str, str]]:
-    """(6-digit code, name) of the provinces, in code order."""
+def province_choices(language: str = "zh-hans") -> list[tuple[str, str]]:
+    """(6-digit code, name in the language) of the provinces, in code order."""
+    english = language.startswith("en")
     return [
-        (f"{prefix}0000", full) for prefix, (full, _short) in sorted(match_fields.province_names().items())
+        (f"{prefix}0000", match_fields.province_label_en(prefix) if english else full)
+        for prefix, (full, _short) in sorted(match_fields.province_names().items())
     ]
 
 
@@ -104,7 +106,7 @@ class SolutionForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["scenarios"].choices = scenario_choices(translation.get_language() or "zh-hans")  # type: ignore[attr-defined]
-        self.fields["regions"].choices = province_choices()  # type: ignore[attr-defined]
+        self.fields["regions"].choices = province_choices(translation.get_language() or "zh-hans")  # type: ignore[attr-defined]
 
     def clean_industries(self) -> list[str]:
         raw = self.cleaned_data.get("industries") or ""
@@ -205,3 +207,24 @@ class ComplaintDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DirectoryFilterForm(forms.Form):
+    """The provider directory's filters (a GET form); anything invalid is simply not applied."""
+
+    scenario = forms.ChoiceField(label=_("Scenario"), required=False)
+    region = forms.ChoiceField(label=_("Province served"), required=False)
+    q = forms.CharField(label=_("Name or solution"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = translation.get_language() or "zh-hans"
+        self.fields["scenario"].choices = [("", _("All scenarios")), *scenario_choices(language)]  # type: ignore[attr-defined]
+        self.fields["region"].choices = [("", _("All provinces")), *province_choices(language)]  # type: ignore[attr-defined]
+
+    def value(self, name: str) -> str:
+        """The cleaned filter, '' when absent or invalid (the other filters still apply)."""
+        if not self.is_bound:
+            return ""
+        self.is_valid()
+        return str(self.cleaned_data.get(name) or "").strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from engines.trust import (
 from funeng.apps.core.identity import User
 from funeng.apps.matching.access import provider_id_of, solutions_matchable
 from funeng.apps.matching.const import GAP_SCENARIO_FIT, GAP_SCORE, ComplaintStatus, DealStatus, NeedStatus
-from funeng.apps.matching.models import Complaint, Deal, Match, Need, Review
+from funeng.apps.matching.models import Complaint, Deal, Match, Need, Review, Solution
 from funeng.apps.providers.models import Provider
 
 
@@ -255,3 +256,86 @@ def reassessment_url() -> str | None:
 def counts_by_status(queryset: QuerySet[Any], field: str = "status") -> dict[str, int]:
     """{status: count} of a queryset."""
     return dict(queryset.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+# A form sent again after going back carries a fresh one-time token when the browser reloaded the
+# page; the same text from the same person this soon after is that form again, not a new need.
+RESUBMIT_WINDOW = dt.timedelta(minutes=10)
+
+
+def need_just_posted(
+    *, enterprise_id: int, user: User, title: str, description: str, now: dt.datetime
+) -> Need | None:
+    """The same need the same person posted for the enterprise within RESUBMIT_WINDOW, if any."""
+    return (
+        Need.objects.filter(
+            enterprise_id=enterprise_id,
+            created_by_id=user.pk,
+            title=title.strip(),
+            description=description.strip(),
+            created_at__gte=now - RESUBMIT_WINDOW,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def solution_just_created(*, provider_id: int, title: str, now: dt.datetime) -> Solution | None:
+    """A draft of the provider with the same title created within RESUBMIT_WINDOW, if any."""
+    return (
+        Solution.objects.filter(
+            provider_id=provider_id,
+            title=title.strip(),
+            status="draft",
+            created_at__gte=now - RESUBMIT_WINDOW,
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One provider of the directory page: its published solutions, trust score and latest review."""
+
+    provider: Provider
+    solutions: list[Solution]
+    trust: TrustScore
+    latest_review: Review | None
+
+
+def directory_provider_ids(
+    providers: QuerySet[Provider], *, scenario: str = "", province: str = "", text: str = ""
+) -> QuerySet[Provider]:
+    """The directory's providers narrowed to those with a published solution for the scenario, serving
+    the province (a 6-digit province code; nationwide solutions serve every province) and whose name or
+    a solution title contains the text; without any filter, every provider given, by name."""
+    if scenario or province or text:
+        offered = solutions_matchable().filter(provider__in=providers)
+        if text:
+            offered = offered.filter(Q(title__icontains=text) | Q(provider__name__icontains=text))
+        # scenarios and regions are JSON lists; filtered here, as SQLite cannot query inside them
+        fitting = {
+            provider_id
+            for provider_id, scenarios, regions in offered.values_list("provider_id", "scenarios", "regions")
+            if (not scenario or scenario in scenarios)
+            and (not province or not regions or province in regions)
+        }
+        if text and not (scenario or province):
+            fitting |= set(providers.filter(name__icontains=text).values_list("pk", flat=True))
+        providers = providers.filter(pk__in=fitting)
+    return providers.order_by("name", "pk")
+
+
+def directory_entries(providers: Iterable[Provider]) -> list[DirectoryEntry]:
+    """The page's providers with their published solutions, trust scores and latest reviews (few queries)."""
+    rows = list(providers)
+    ids = [p.pk for p in rows]
+    solutions: dict[int, list[Solution]] = defaultdict(list)
+    for solution in solutions_matchable().filter(provider_id__in=ids).order_by("title", "pk"):
+        solutions[solution.provider_id].append(solution)
+    latest: dict[int, Review] = {}
+    for review in Review.objects.filter(provider_id__in=ids).order_by("-created_at", "-id")[:500]:
+        latest.setdefault(review.provider_id, review)
+    scores = trust_scores(ids)
+    return [DirectoryEntry(p, solutions[p.pk], scores[p.pk], latest.get(p.pk)) for p in rows]

@@ -88,8 +88,20 @@ REASON_MAX = 500
 # --- helpers -----------------------------------------------------------------------------------
 
 
+class MatchingStateConflict(ValidationError):
+    """The object's state forbids the action (accepting a decided proposal, closing a closed need…).
+
+    A ValidationError, so pages show it like any refusal; the API answers it with 409, not 422:
+    the request was well formed, the object has moved on.
+    """
+
+
 def _fail(field: str, message: Any, code: str, **params: Any) -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code, params=params or None)})
+
+
+def _conflict(field: str, message: Any, code: str, **params: Any) -> MatchingStateConflict:
+    return MatchingStateConflict({field: ValidationError(message, code=code, params=params or None)})
 
 
 def money_value(value: object, field: str) -> Decimal | None:
@@ -231,7 +243,7 @@ def _solution_status(solution: Solution, acting_user: User, target: str, allowed
         raise PermissionDenied
     solution = Solution.objects.select_for_update().select_related("provider").get(pk=solution.pk)
     if solution.status not in allowed:
-        raise _fail(
+        raise _conflict(
             "status",
             _("A solution in state “%(state)s” cannot become “%(target)s”."),
             "transition",
@@ -353,7 +365,7 @@ def need_rank(*, need: Need, acting_user: User) -> Need:
     if not can_edit_need(acting_user, need):
         raise PermissionDenied
     if need.status != NeedStatus.OPEN:
-        raise _fail(
+        raise _conflict(
             "status",
             _("Only an open need is ranked; this one is %(state)s."),
             "not_open",
@@ -421,7 +433,7 @@ def need_close(*, need: Need, acting_user: User) -> Need:
         raise PermissionDenied
     need = Need.objects.select_for_update().get(pk=need.pk)
     if need.status == NeedStatus.CLOSED:
-        raise _fail("status", _("This need is already closed; nothing changed."), "closed")
+        raise _conflict("status", _("This need is already closed; nothing changed."), "closed")
     before = snapshot(need, ("status",))
     need.status = NeedStatus.CLOSED
     need.closed_at = timezone.now()
@@ -461,7 +473,7 @@ def _decline_waiting(need: Need, acting_user: User, *, keep: Proposal | None) ->
 
 def _require_open(need: Need) -> None:
     if need.status != NeedStatus.OPEN:
-        raise _fail(
+        raise _conflict(
             "need",
             _("This need is %(state)s; proposals can be asked for and answered only while it is open."),
             "not_open",
@@ -483,7 +495,7 @@ def proposal_request(*, need: Need, solution: Solution, acting_user: User, note:
             "not_offered",
         )
     if Proposal.objects.filter(need=need, solution=solution).exists():
-        raise _fail("solution", _("You already asked for a proposal on this solution."), "duplicate")
+        raise _conflict("solution", _("You already asked for a proposal on this solution."), "duplicate")
     assert need.enterprise_id is not None
     proposal = Proposal(
         need=need,
@@ -519,7 +531,7 @@ def proposal_submit(
     proposal = Proposal.objects.select_for_update().select_related("need").get(pk=proposal.pk)
     _require_open(proposal.need)
     if proposal.status not in (ProposalStatus.REQUESTED, ProposalStatus.SUBMITTED):
-        raise _fail(
+        raise _conflict(
             "status",
             _("This proposal is %(state)s and can no longer be changed."),
             "transition",
@@ -564,7 +576,7 @@ def proposal_decline(*, proposal: Proposal, acting_user: User) -> Proposal:
 def _proposal_end(proposal: Proposal, acting_user: User, target: str) -> Proposal:
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status not in (ProposalStatus.REQUESTED, ProposalStatus.SUBMITTED):
-        raise _fail(
+        raise _conflict(
             "status",
             _("This proposal is %(state)s and can no longer be changed."),
             "transition",
@@ -596,7 +608,7 @@ def proposal_accept(*, proposal: Proposal, acting_user: User) -> Deal:
     _require_open(need)
     proposal = Proposal.objects.select_for_update().select_related("solution").get(pk=proposal.pk)
     if proposal.status != ProposalStatus.SUBMITTED:
-        raise _fail(
+        raise _conflict(
             "status",
             _("Only a submitted proposal can be accepted; this one is %(state)s."),
             "transition",
@@ -647,7 +659,7 @@ def proposal_accept(*, proposal: Proposal, acting_user: User) -> Deal:
 
 def _require_active(deal: Deal) -> None:
     if deal.status != DealStatus.ACTIVE:
-        raise _fail(
+        raise _conflict(
             "status",
             _("This deal is already %(state)s; nothing changed."),
             "transition",
@@ -708,9 +720,11 @@ def review_create(*, deal: Deal, acting_user: User, rating: int, text: str = "")
         raise PermissionDenied
     deal = Deal.objects.select_for_update().get(pk=deal.pk)
     if deal.status != DealStatus.DELIVERED:
-        raise _fail("deal", _("Review a deal after you have marked it received."), "not_delivered")
+        raise _conflict("deal", _("Review a deal after you have marked it received."), "not_delivered")
     if Review.objects.filter(deal=deal).exists():
-        raise _fail("deal", _("This deal already has your review; reviews cannot be changed."), "duplicate")
+        raise _conflict(
+            "deal", _("This deal already has your review; reviews cannot be changed."), "duplicate"
+        )
     if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
         raise _fail("rating", _("Give a rating from 1 to 5 stars."), "range")
     review = Review(
@@ -732,7 +746,7 @@ def complaint_create(*, deal: Deal, acting_user: User, text: str) -> Complaint:
     if enterprise_id_of(acting_user) != deal.enterprise_id:
         raise PermissionDenied
     if Complaint.objects.filter(deal=deal, status=ComplaintStatus.OPEN).exists():
-        raise _fail(
+        raise _conflict(
             "deal",
             _("A complaint about this deal is already open; wait for the official's decision."),
             "duplicate",
@@ -756,7 +770,7 @@ def complaint_decide(*, complaint: Complaint, acting_user: User, decision: str, 
         raise PermissionDenied
     complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if complaint.status != ComplaintStatus.OPEN:
-        raise _fail(
+        raise _conflict(
             "status",
             _("This complaint was already decided (%(state)s)."),
             "transition",

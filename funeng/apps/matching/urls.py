@@ -37,5 +37,6 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("providers/<int:provider_id>/trust/", views.provider_trust_view, name="trust"),
     path("trust/", views.trust_list, name="trust_list"),
+    path("providers/", views.provider_directory, name="directory"),
     path("gaps/", views.gaps, name="gaps"),
 ]

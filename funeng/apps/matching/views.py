@@ -13,16 +13,20 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from engines.reference.industry import industry_table
-from engines.reference.regions import region_table
+from engines.match import fields as match_fields
+from engines.match import match_points
+from engines.reference.industry import industry_name_en, industry_table
+from engines.reference.regions import region_display_name
 from engines.trust import TrustInputs, shipped_weights, trust_score
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
-from funeng.apps.core.pages import Action, action_view
+from funeng.apps.core.pages import Action, action_view, confirmation_page, signed_in, submit_once
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching import services
 from funeng.apps.matching.access import (
@@ -39,6 +43,7 @@ from funeng.apps.matching.access import (
     can_see_need_enterprise,
     complaints_visible_to,
     deals_visible_to,
+    directory_providers_for_user,
     enterprise_id_of,
     needs_visible_to,
     official_prefix_of,
@@ -58,6 +63,7 @@ from funeng.apps.matching.forms import (
     CancelForm,
     ComplaintDecisionForm,
     ComplaintForm,
+    DirectoryFilterForm,
     NeedForm,
     ProposalRequestForm,
     ProposalSubmitForm,
@@ -69,11 +75,15 @@ from funeng.apps.matching.models import Deal, Match, Need, Review, Solution
 from funeng.apps.matching.ranking import need_ranking_state, suggest_scenarios
 from funeng.apps.matching.selectors import (
     counts_by_status,
+    directory_entries,
+    directory_provider_ids,
     gap_rows,
+    need_just_posted,
     need_matches_for_user,
     provider_trust,
     reassessment_url,
     scenario_label,
+    solution_just_created,
     trust_scores,
     trust_table,
     unmatched_needs,
@@ -105,9 +115,21 @@ def _english() -> bool:
 
 
 def _reasons(reasons: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The engine's reasons in the page language: [{text, effect}]."""
-    key = "en" if _english() else "zh"
-    return [{"text": r.get(key, ""), "effect": r.get("effect", "+")} for r in reasons]
+    """The engine's reasons in the page language: [{text, quoted, effect}].
+
+    The words a need shares with a solution are the enterprise's own (Chinese) words: on an English
+    page they are quoted as such (`quoted`, marked lang="zh-Hans") after the English label.
+    """
+    english = _english()
+    key = "en" if english else "zh"
+    rows = []
+    for reason in reasons:
+        text, quoted = reason.get(key, ""), ""
+        if english and reason.get("code") == "keywords" and ": " in text:
+            label, quoted = text.split(": ", 1)
+            text = f"{label}:"
+        rows.append({"text": text, "quoted": quoted, "effect": reason.get("effect", "+")})
+    return rows
 
 
 def _scenarios(ids: list[str]) -> list[str]:
@@ -115,13 +137,16 @@ def _scenarios(ids: list[str]) -> list[str]:
 
 
 def _region(code: str) -> str:
-    return region_table().display_name(code, default=code) if code else "—"
+    """A region's name in the page language (English: "Hangzhou, Zhejiang")."""
+    return region_display_name(code, _language(), default=code) if code else "—"
 
 
 def _industry(code: str) -> str:
-    """The GB/T 4754 name of an industry class ('' when the code is unknown)."""
+    """The GB/T 4754 name of an industry class in the page language ('' when the code is unknown)."""
     industry = industry_table().by_code.get(code) if code else None
-    return industry.name if industry is not None else ""
+    if industry is None:
+        return ""
+    return (industry_name_en(code) or industry.name) if _english() else industry.name
 
 
 def _page(request: HttpRequest, queryset: Any) -> Any:
@@ -178,6 +203,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once
 def need_create(request: HttpRequest) -> HttpResponse:
     """Post a need; scenarios suggested as the enterprise types (htmx → need_suggest)."""
     enterprise_id = enterprise_id_of(request.user)
@@ -186,6 +212,16 @@ def need_create(request: HttpRequest) -> HttpResponse:
     enterprise = Enterprise.objects.get(pk=enterprise_id)
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        earlier = need_just_posted(
+            enterprise_id=enterprise.pk,
+            user=signed_in(request),
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+            now=timezone.now(),
+        )
+        if earlier is not None:
+            messages.info(request, _("This need was already posted a moment ago; here it is."))
+            return redirect("matching:need", earlier.pk)
         try:
             need = services.need_create(enterprise=enterprise, acting_user=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -289,8 +325,20 @@ def need_events(request: HttpRequest, need_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @action_view
-def need_close(request: HttpRequest, need_id: int) -> Action:
+def need_close(request: HttpRequest, need_id: int) -> Action | HttpResponse:
     need = access_need_for_user(request.user, need_id, write=True)
+    confirm = confirmation_page(
+        request,
+        title=_("Close the need “%(title)s”?") % {"title": need.title},
+        consequence=_(
+            "Closing cannot be undone: providers no longer see the need, and proposals still waiting "
+            "are declined. Post a new need if you want offers again."
+        ),
+        action=_("Confirm: close the need"),
+        back_url=reverse("matching:need", args=[need.pk]),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.need_close(need=need, acting_user=request.user),
         success=_("The need is closed; providers no longer see it."),
@@ -300,6 +348,7 @@ def need_close(request: HttpRequest, need_id: int) -> Action:
 
 @login_required
 @require_POST
+@submit_once
 @action_view
 def proposal_request(request: HttpRequest, need_id: int, solution_id: int) -> Action:
     """The enterprise asks the provider of a ranked solution for a proposal."""
@@ -358,6 +407,7 @@ def need_compare(request: HttpRequest, need_id: int) -> HttpResponse:
 
 
 @login_required
+@submit_once
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     """A proposal: the provider answers it, the enterprise accepts or declines it."""
     proposal = access_proposal_for_user(request.user, proposal_id)
@@ -380,6 +430,17 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("Proposal sent; the enterprise can now compare and accept it."))
                 return redirect("matching:proposal", proposal.pk)
+    elif request.method == "POST" and is_provider:
+        # The provider's own proposal, but it was decided or the need closed meanwhile: say so.
+        messages.error(
+            request,
+            _("This proposal is %(state)s and can no longer be changed.")
+            % {"state": proposal.get_status_display()}
+            if not waiting
+            else _("This need is %(state)s; proposals can be asked for and answered only while it is open.")
+            % {"state": proposal.need.get_status_display()},
+        )
+        return redirect("matching:proposal", proposal.pk)
     elif request.method == "POST":
         raise PermissionDenied
     match = Match.objects.filter(need=proposal.need, solution=proposal.solution).first()
@@ -399,9 +460,23 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 @action_view
-def proposal_accept(request: HttpRequest, proposal_id: int) -> Action:
+def proposal_accept(request: HttpRequest, proposal_id: int) -> Action | HttpResponse:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
+    confirm = confirmation_page(
+        request,
+        title=_("Make a deal with %(provider)s?") % {"provider": proposal.provider.name},
+        consequence=_(
+            "Accepting cannot be undone: a deal for %(price)s CNY is made with %(provider)s, the other "
+            "proposals for this need are declined and the need stops seeking solutions."
+        )
+        % {"price": proposal.price_cny, "provider": proposal.provider.name},
+        action=_("Confirm: accept and make a deal"),
+        back_url=reverse("matching:proposal", args=[proposal.pk]),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.proposal_accept(proposal=proposal, acting_user=request.user),
         success=_("Deal made with %(provider)s. The other proposals were declined.")
@@ -415,8 +490,17 @@ def proposal_accept(request: HttpRequest, proposal_id: int) -> Action:
 @login_required
 @require_POST
 @action_view
-def proposal_decline(request: HttpRequest, proposal_id: int) -> Action:
+def proposal_decline(request: HttpRequest, proposal_id: int) -> Action | HttpResponse:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
+    confirm = confirmation_page(
+        request,
+        title=_("Decline the proposal of %(provider)s?") % {"provider": proposal.provider.name},
+        consequence=_("Declining cannot be undone: the provider is told and cannot answer this need again."),
+        action=_("Confirm: decline"),
+        back_url=reverse("matching:proposal", args=[proposal.pk]),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.proposal_decline(proposal=proposal, acting_user=request.user),
         success=_("Proposal declined."),
@@ -427,8 +511,19 @@ def proposal_decline(request: HttpRequest, proposal_id: int) -> Action:
 @login_required
 @require_POST
 @action_view
-def proposal_withdraw(request: HttpRequest, proposal_id: int) -> Action:
+def proposal_withdraw(request: HttpRequest, proposal_id: int) -> Action | HttpResponse:
     proposal = access_proposal_for_user(request.user, proposal_id, write=True)
+    confirm = confirmation_page(
+        request,
+        title=_("Withdraw from “%(need)s”?") % {"need": proposal.need.title},
+        consequence=_(
+            "Withdrawing cannot be undone: the enterprise is told and you cannot answer this request again."
+        ),
+        action=_("Confirm: withdraw"),
+        back_url=reverse("matching:proposal", args=[proposal.pk]),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.proposal_withdraw(proposal=proposal, acting_user=request.user),
         success=_("You withdrew from this request."),
@@ -496,8 +591,20 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @action_view
-def deal_deliver(request: HttpRequest, deal_id: int) -> Action:
+def deal_deliver(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
     deal = access_deal_for_user(request.user, deal_id, write=True)
+    confirm = confirmation_page(
+        request,
+        title=_("Mark the deal with %(provider)s as received?") % {"provider": deal.provider.name},
+        consequence=_(
+            "This cannot be undone: the deal counts as delivered in the provider's trust score and can no "
+            "longer be cancelled."
+        ),
+        action=_("Confirm: mark as received"),
+        back_url=reverse("matching:deal", args=[deal.pk]),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.deal_deliver(deal=deal, acting_user=request.user),
         success=_("Marked as received. Please review the provider: it helps other enterprises choose."),
@@ -514,6 +621,19 @@ def deal_cancel(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give a reason for cancelling the deal."))
         return redirect("matching:deal", deal.pk)
+    confirm = confirmation_page(
+        request,
+        title=_("Cancel the deal with %(provider)s?") % {"provider": deal.provider.name},
+        consequence=_(
+            "Cancelling cannot be undone: both sides are told, with your reason: “%(reason)s”. It counts "
+            "in the provider's completion rate."
+        )
+        % {"reason": form.cleaned_data["reason"]},
+        action=_("Confirm: cancel the deal"),
+        back_url=reverse("matching:deal", args=[deal.pk]),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.deal_cancel(deal=deal, acting_user=request.user, reason=form.cleaned_data["reason"]),
         success=_("The deal is cancelled."),
@@ -523,6 +643,7 @@ def deal_cancel(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 @action_view
 def review_create(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
     deal = access_deal_for_user(request.user, deal_id, write=True)
@@ -540,6 +661,7 @@ def review_create(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
 
 @login_required
 @require_POST
+@submit_once
 @action_view
 def complaint_create(request: HttpRequest, deal_id: int) -> Action | HttpResponse:
     deal = access_deal_for_user(request.user, deal_id, write=True)
@@ -589,6 +711,21 @@ def complaint_decide(request: HttpRequest, complaint_id: int) -> Action | HttpRe
     if not form.is_valid():
         messages.error(request, _("Choose a decision and give a reason."))
         return redirect("matching:complaints")
+    decision = ComplaintStatus(form.cleaned_data["decision"])
+    confirm = confirmation_page(
+        request,
+        title=_("Record “%(decision)s” on the complaint about %(provider)s?")
+        % {"decision": decision.label, "provider": complaint.provider.name},
+        consequence=_(
+            "A decision cannot be changed: both sides are told, with your reason: “%(reason)s”. An upheld "
+            "complaint lowers the provider's trust score."
+        )
+        % {"reason": form.cleaned_data["reason"]},
+        action=_("Confirm: %(decision)s") % {"decision": decision.label},
+        back_url=reverse("matching:complaints"),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.complaint_decide(complaint=complaint, acting_user=request.user, **form.cleaned_data),
         success=_("Decision recorded."),
@@ -626,6 +763,7 @@ def solution_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@submit_once
 def solution_create(request: HttpRequest) -> HttpResponse:
     provider_id = provider_id_of(request.user)
     if provider_id is None:
@@ -633,6 +771,12 @@ def solution_create(request: HttpRequest) -> HttpResponse:
     provider = Provider.objects.get(pk=provider_id)
     form = SolutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        earlier = solution_just_created(
+            provider_id=provider.pk, title=form.cleaned_data["title"], now=timezone.now()
+        )
+        if earlier is not None:
+            messages.info(request, _("This solution was already saved a moment ago; here it is."))
+            return redirect("matching:solution", earlier.pk)
         try:
             solution = services.solution_create(
                 provider=provider, acting_user=request.user, **form.cleaned_data
@@ -681,6 +825,10 @@ def solution_detail(request: HttpRequest, solution_id: int) -> HttpResponse:
         "can_edit": provider_id_of(request.user) == solution.provider_id or is_platform_admin(request.user),
         "scenario_labels": _scenarios(solution.scenarios),
         "region_names": regions,
+        "industry_names": [
+            match_fields.industry_label_en(code) if _english() else match_fields.industry_label(code)
+            for code in solution.industries
+        ],
         "trust": provider_trust(solution.provider),
     }
     return render(request, "matching/solution_detail.html", context)
@@ -701,8 +849,20 @@ def solution_publish(request: HttpRequest, solution_id: int) -> Action:
 @login_required
 @require_POST
 @action_view
-def solution_withdraw(request: HttpRequest, solution_id: int) -> Action:
+def solution_withdraw(request: HttpRequest, solution_id: int) -> Action | HttpResponse:
     solution = access_solution_for_user(request.user, solution_id, write=True)
+    confirm = confirmation_page(
+        request,
+        title=_("Withdraw “%(title)s” from the catalogue?") % {"title": solution.title},
+        consequence=_(
+            "The solution is no longer matched to needs until you publish it again. Running proposals and "
+            "deals are not affected."
+        ),
+        action=_("Confirm: withdraw"),
+        back_url=reverse("matching:solution", args=[solution.pk]),
+    )
+    if confirm is not None:
+        return confirm
     return Action(
         lambda: services.solution_withdraw(solution=solution, acting_user=request.user),
         success=_(
@@ -821,7 +981,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
             "by_prefecture": region_digits == 4,
             "chart": chart,
             "weak": weak,
-            "threshold": GAP_SCORE,
+            "threshold": round(match_points(GAP_SCORE)),
             "totals": totals,
             "open_total": totals.get(NeedStatus.OPEN, 0),
             "unmatched_total": unmatched_needs(needs).count(),
@@ -837,3 +997,42 @@ def trust_list(request: HttpRequest) -> HttpResponse:
     table = trust_table(providers.order_by("name"))
     page = Paginator(table, 50).get_page(request.GET.get("page"))
     return render(request, "matching/trust_list.html", {"page": page, **_trust_formula()})
+
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+def provider_directory(request: HttpRequest) -> HttpResponse:
+    """Approved providers with their published solutions, trust score and reviews; by scenario and province."""
+    providers = directory_providers_for_user(request.user)
+    form = DirectoryFilterForm(request.GET or None)
+    scenario, region, text = form.value("scenario"), form.value("region"), form.value("q")
+    found = directory_provider_ids(providers, scenario=scenario, province=region, text=text)
+    page = Paginator(found, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [p.pk for p in page.object_list]
+    trust_readable = set(providers_visible_to(request.user).filter(pk__in=shown).values_list("pk", flat=True))
+    entries = [
+        {
+            "provider": entry.provider,
+            "region": _region(entry.provider.region_code),
+            "solutions": [{"solution": s, "scenarios": _scenarios(s.scenarios)} for s in entry.solutions],
+            "trust": entry.trust,
+            "latest_review": entry.latest_review,
+            "trust_link": entry.provider.pk in trust_readable,
+        }
+        for entry in directory_entries(page.object_list)
+    ]
+    query = {key: value for key, value in (("scenario", scenario), ("region", region), ("q", text)) if value}
+    return render(
+        request,
+        "matching/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "filtered": bool(query),
+            "query": urlencode(query),
+        },
+    )

@@ -18,7 +18,11 @@ from funeng.apps.matching.access import (
     access_proposal_for_user,
     access_review_for_user,
     access_solution_for_user,
+    directory_providers_for_user,
 )
+from funeng.apps.providers.const import VettingState
+from funeng.apps.providers.models import Provider
+from tests.conftest import make_credit_code
 from tests.support.matching import make_world
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +161,34 @@ def test_it_hides_solutions_of_a_suspended_provider_from_enterprises():
     w.provider_1.save()
     assert outcome(lambda: access_solution_for_user(w["enterprise_a"], w.homestay.pk)) == HIDE
     assert outcome(lambda: access_solution_for_user(w["provider_1"], w.homestay.pk)) == ALLOW
+
+
+# persona: (open the provider directory, an applicant provider listed in it)
+DIRECTORY = {
+    "admin": (ALLOW, False),
+    "enterprise_a": (ALLOW, False),
+    "enterprise_b": (ALLOW, False),
+    "provider_1": (ALLOW, False),
+    "provider_2": (ALLOW, False),
+    "official_hz": (ALLOW, False),
+    "official_nj": (ALLOW, False),
+    "bank": (DENY, False),
+    "no_role": (DENY, False),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_it_opens_the_provider_directory_to_matchmaking_roles_and_lists_approved_providers_only(
+    world, persona
+):
+    w = world["w"]
+    applicant = Provider.objects.create(
+        name="杭州待审服务商",
+        credit_code=make_credit_code("330106"),
+        region_code="330106",
+        vetting_state=VettingState.APPLIED,
+    )
+    user = w[persona]
+    opened = outcome(lambda: directory_providers_for_user(user))
+    listed = opened == ALLOW and directory_providers_for_user(user).filter(pk=applicant.pk).exists()
+    assert (opened, listed) == DIRECTORY[persona]

@@ -37,6 +37,7 @@ def test_it_runs_the_workflow_through_the_api(client, w, django_capture_on_commi
     matches = call(client, w["enterprise_a"], "get", f"/needs/{need_id}/matches").json()
     assert matches[0]["solution"]["id"] == w.homestay.pk
     assert {"zh", "en", "effect", "code"} <= set(matches[0]["reasons"][0])
+    assert all(0 <= m["points"] <= 100 for m in matches)  # the 0-100 scale of the pages (issue 19)
     asked = call(
         client, w["enterprise_a"], "post", f"/needs/{need_id}/proposals", {"solution_id": w.homestay.pk}
     )
@@ -77,7 +78,7 @@ def test_it_answers_business_rule_errors_as_bilingual_problems(client, w):
         client, w["enterprise_a"], "post", f"/needs/{need.pk}/proposals", {"solution_id": w.homestay.pk}
     )
     body = assert_problem(
-        call(client, w["enterprise_a"], "post", f"/proposals/{proposal.json()['id']}/accept"), 422
+        call(client, w["enterprise_a"], "post", f"/proposals/{proposal.json()['id']}/accept"), 409
     )
     errors = field_errors(body)
     assert "status" in errors

@@ -20,6 +20,8 @@ from funeng.apps.matching.models import Deal, MatchEvent, Need, Proposal, Review
 from tests.support.matching import HOMESTAY_NEED, make_world
 
 pytestmark = pytest.mark.django_db
+# Irreversible actions ask once more; the confirmation page posts the same fields with this.
+CONFIRMED = {"confirmed": "1"}
 
 
 @pytest.fixture
@@ -126,11 +128,11 @@ def test_it_runs_request_answer_compare_accept_receive_review_through_the_pages(
     enterprise = as_user(en, w["enterprise_a"])
     compare = text(enterprise.get(f"/matching/needs/{need.pk}/compare/"))
     assert "CNY 6,000" in compare and "CNY 98,000" in compare and "over budget" in compare
-    assert enterprise.post(f"/matching/proposals/{first.pk}/accept/").status_code == 302
+    assert enterprise.post(f"/matching/proposals/{first.pk}/accept/", CONFIRMED).status_code == 302
     deal = Deal.objects.get()
     second.refresh_from_db()
     assert second.status == ProposalStatus.DECLINED
-    assert enterprise.post(f"/matching/deals/{deal.pk}/deliver/").status_code == 302
+    assert enterprise.post(f"/matching/deals/{deal.pk}/deliver/", CONFIRMED).status_code == 302
     response = enterprise.post(
         f"/matching/deals/{deal.pk}/review/", {"rating": "5", "text": "很好"}, follow=True
     )

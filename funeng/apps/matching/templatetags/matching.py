@@ -6,6 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from engines.match import match_points as engine_match_points
 from funeng.apps.matching.access import (
     can_manage_solutions,
     can_oversee_matching,
@@ -29,6 +30,7 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
             (_("My needs"), reverse("matching:needs")),
             (_("Post a need"), reverse("matching:need_create")),
             (_("Deals"), reverse("matching:deals")),
+            (_("Provider directory"), reverse("matching:directory")),
         ]
     elif can_manage_solutions(user):
         provider_id = provider_id_of(user)
@@ -37,6 +39,7 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
             (_("My solutions"), reverse("matching:solutions")),
             (_("Deals"), reverse("matching:deals")),
             (_("Trust score"), reverse("matching:trust", args=[provider_id])),
+            (_("Provider directory"), reverse("matching:directory")),
         ]
     elif can_oversee_matching(user):
         items += [
@@ -45,6 +48,7 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
             (_("Complaints"), reverse("matching:complaints")),
             (_("Needs"), reverse("matching:needs")),
             (_("Deals"), reverse("matching:deals")),
+            (_("Provider directory"), reverse("matching:directory")),
         ]
     path = request.path
     return [(label, url, path == url) for label, url in items]
@@ -54,3 +58,9 @@ def matching_nav(context: template.Context) -> list[tuple[str, str, bool]]:
 def reason_class(effect: str) -> str:
     """CSS class of a reason by its effect (+ helps, - demotes, = information)."""
     return {"+": "reason-plus", "-": "reason-minus"}.get(effect, "reason-info")
+
+
+@register.filter
+def match_points(score: float | None) -> float | None:
+    """A stored match score on the 0-100 scale shown to people (None stays None)."""
+    return None if score is None else engine_match_points(float(score))
