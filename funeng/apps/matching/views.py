@@ -71,6 +71,7 @@ from funeng.apps.matching.selectors import (
     counts_by_status,
     gap_rows,
     need_matches_for_user,
+    next_round_label,
     provider_trust,
     reassessment_url,
     scenario_label,
@@ -490,6 +491,8 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
         else None,
         "reassess_url": reassessment_url() if is_enterprise and review is not None else None,
     }
+    if context["reassess_url"]:
+        context["next_round"] = next_round_label(deal.enterprise_id)
     return render(request, "matching/deal_detail.html", context)
 
 
