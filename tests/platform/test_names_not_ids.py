@@ -102,6 +102,15 @@ def test_an_export_names_the_programme_and_keeps_its_id_in_its_own_row(policy_wo
     assert about["Programme"] == get_programme(ZJ).name_en and about["Programme id"] == ZJ
 
 
+def test_the_audit_log_names_the_programme_of_a_run_not_its_id(client, policy_world):
+    policy_run_create(programme_id=ZJ, as_of=timezone.localdate(), acting_user=policy_world["official"])
+    for language, name in (("en", get_programme(ZJ).name_en), ("zh-hans", get_programme(ZJ).name)):
+        text = visible_text(
+            as_user(client, policy_world["official"], language).get("/audit/").content.decode()
+        )
+        assert name in text and ZJ not in text
+
+
 # ---------------------------------------------------------------- assessment frameworks
 
 
@@ -157,3 +166,14 @@ def test_an_unknown_question_is_refused_naming_the_framework_not_its_id():
     [error] = caught.value.errors
     assert framework.name.zh in error.reason_zh and framework.name.en in error.reason
     assert MFG not in error.reason and MFG not in error.reason_zh
+
+
+def test_the_audit_log_names_an_assessments_framework_questions_and_options(client, assessment_world):
+    submitted(assessment_world, strength=0.7)
+    framework = get_framework(MFG)
+    html = as_user(client, assessment_world["enterprise_a"]).get("/audit/").content.decode()
+    text = visible_text(html)
+    assert framework.name.en in text and assessment_world["a"].name in text
+    assert MFG not in text
+    question = next(q for q in framework.questions if q.options)
+    assert question.text.en in text and f"answers.{question.id}" not in text

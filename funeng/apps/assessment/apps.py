@@ -6,3 +6,8 @@ class AssessmentConfig(AppConfig):
     name = "funeng.apps.assessment"
     label = "assessment"
     verbose_name = _("Digital maturity assessment")
+
+    def ready(self) -> None:
+        from funeng.apps.assessment.audit_display import register
+
+        register()

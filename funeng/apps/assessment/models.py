@@ -58,7 +58,12 @@ class Assessment(models.Model):
         indexes = [models.Index(fields=["status", "framework_family"])]
 
     def __str__(self) -> str:
-        return f"{self.enterprise_id} {self.framework_id} {self.round_label}"
+        # Names, not ids: this is what the audit log shows as the object.
+        from funeng.apps.assessment.frameworks import framework_name
+        from funeng.apps.core.i18n import active_language
+
+        name = framework_name(self.framework_id, active_language())
+        return f"{self.enterprise.name} · {name} {self.round_label}"
 
     @property
     def round_label(self) -> str:

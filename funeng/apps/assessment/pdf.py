@@ -27,15 +27,24 @@ def report_pdf_bytes(request: HttpRequest | None, report: Report) -> bytes:
     """Render the report page's content as a PDF with embedded CJK fonts."""
     from weasyprint import HTML  # imported lazily: it loads pango and fontconfig
 
+    html = report_pdf_html(request, report)
+    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+
+
+def report_pdf_html(request: HttpRequest | None, report: Report) -> str:
+    """The HTML WeasyPrint turns into the report PDF: its own CSS, the radar as inline SVG."""
     radar = report.radar
-    svg = radar_svg_points(radar["series"][0]["values"], radar["max"]) if radar["labels"] else None
+    svg = (
+        radar_svg_points(radar["series"][0]["values"], radar["max"], labels=radar["labels"])
+        if radar["labels"]
+        else None
+    )
     previous_svg = (
         radar_svg_points(radar["series"][1]["values"], radar["max"])
         if radar["labels"] and len(radar["series"]) > 1
         else None
     )
-    labels = list(zip(radar["labels"], svg["labels"], strict=True)) if svg else []
-    html = render_to_string(
+    return render_to_string(
         "assessment/report_pdf.html",
         {
             "report": report,
@@ -43,10 +52,8 @@ def report_pdf_bytes(request: HttpRequest | None, report: Report) -> bytes:
             "enterprise": report.assessment.enterprise,
             "svg": svg,
             "previous_svg": previous_svg,
-            "radar_labels": labels,
             "font_family": FONT_FAMILY,
             "generated_at": timezone.localtime(),
         },
         request=request,
     )
-    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())

@@ -6,6 +6,7 @@ Nothing here touches the database; selectors and views pass in what they have re
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -276,8 +277,139 @@ def radar_chart(
     return spec
 
 
-def radar_svg_points(values: list[float], maxima: list[float], *, size: int = 220) -> dict[str, Any]:
-    """Polygon points of an SVG radar (for the PDF, which runs no JavaScript)."""
+# The PDF radar's labels: font size in SVG units, the longest line, and the gap from the outer ring.
+RADAR_FONT = 8.0
+RADAR_LINE_EM = 6.5  # about six Chinese characters or a dozen Latin letters a line
+RADAR_LABEL_GAP = 6.0
+RADAR_PADDING = 4.0
+
+
+def _text_width(text: str, font: float) -> float:
+    """The width a line takes: CJK and full-width characters one em, others about half an em."""
+    return sum(font if ord(c) >= 0x2E80 else font * 0.55 for c in text)
+
+
+def _wrapped(text: str, font: float) -> list[str]:
+    """The label in lines no wider than RADAR_LINE_EM: Latin text breaks at spaces, Chinese anywhere.
+
+    Lines are balanced: seven characters wrap as four and three, not six and one.
+    """
+    lines = _wrapped_at(text, font, RADAR_LINE_EM * font)
+    if len(lines) > 1:
+        even = _wrapped_at(text, font, _text_width(text, font) / len(lines) + font * 0.6)
+        if len(even) == len(lines):
+            return even
+    return lines
+
+
+def _wrapped_at(text: str, font: float, limit: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    tokens = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text)
+    for token in tokens:
+        if token.isspace():
+            if current:
+                current += " "
+            continue
+        if current and _text_width(current + token, font) > limit:
+            lines.append(current.rstrip())
+            current = token
+        else:
+            current += token
+    if current.strip():
+        lines.append(current.rstrip())
+    return lines or [text]
+
+
+@dataclass(frozen=True)
+class RadarLabel:
+    """One axis label: its lines, where the first line's baseline starts, and how it is anchored."""
+
+    lines: tuple[str, ...]
+    x: float
+    y: float
+    anchor: str  # start | middle | end (SVG text-anchor)
+    font: float
+    line_height: float
+
+    @property
+    def width(self) -> float:
+        return max(_text_width(line, self.font) for line in self.lines)
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of the text block."""
+        width = self.width
+        left = {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}[self.anchor]
+        top = self.y - self.font * 0.88  # the ascent above the first baseline
+        bottom = self.y + self.line_height * (len(self.lines) - 1) + self.font * 0.24
+        return (left, top, left + width, bottom)
+
+    def moved(self, dy: float) -> RadarLabel:
+        return RadarLabel(self.lines, self.x, self.y + dy, self.anchor, self.font, self.line_height)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def radar_label_layout(
+    labels: list[str], *, centre: float, radius: float, font: float = RADAR_FONT
+) -> list[RadarLabel]:
+    """Place axis labels outside the chart so that none overlaps another.
+
+    Each label sits beyond the end of its axis, anchored by the axis' direction: left-aligned on the
+    right side, right-aligned on the left, centred at the top and bottom, and wrapped to short lines.
+    Labels that still collide (many axes, long names) are pushed apart vertically, away from the
+    chart's horizontal middle line, until none overlaps.
+    """
+    n = len(labels)
+    line_height = round(font * 1.2, 2)
+    placed: list[RadarLabel] = []
+    for i, text in enumerate(labels):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        cos, sin = math.cos(angle), math.sin(angle)
+        x = centre + (radius + RADAR_LABEL_GAP) * cos
+        y = centre + (radius + RADAR_LABEL_GAP) * sin
+        anchor = "middle" if abs(cos) < 0.26 else ("start" if cos > 0 else "end")
+        lines = tuple(_wrapped(text, font))
+        height = line_height * (len(lines) - 1)
+        # Baseline of the first line: above the point at the top, below it at the bottom, centred on the sides.
+        if sin < -0.26 and anchor == "middle":
+            baseline = y - height - font * 0.24
+        elif sin > 0.26 and anchor == "middle":
+            baseline = y + font * 0.88
+        else:
+            baseline = y - height / 2 + font * 0.32
+        placed.append(RadarLabel(lines, round(x, 1), round(baseline, 1), anchor, font, line_height))
+    for _round in range(200):
+        moved = False
+        for a in range(n):
+            for b in range(a + 1, n):
+                box_a, box_b = placed[a].box, placed[b].box
+                if not _overlap(box_a, box_b):
+                    continue
+                # Separate them by their overlap, away from the chart's middle line: a pair above
+                # it moves up, a pair below it down, a pair across it apart.
+                upper, lower = (a, b) if box_a[1] + box_a[3] <= box_b[1] + box_b[3] else (b, a)
+                depth = placed[upper].box[3] - placed[lower].box[1] + 0.5
+                middle = (placed[upper].box[1] + placed[lower].box[3]) / 2
+                up_share = 1.0 if middle < centre - 1 else 0.0 if middle > centre + 1 else 0.5
+                placed[upper] = placed[upper].moved(-depth * up_share)
+                placed[lower] = placed[lower].moved(depth * (1 - up_share))
+                moved = True
+        if not moved:
+            break
+    return placed
+
+
+def radar_svg_points(
+    values: list[float], maxima: list[float], *, size: int = 220, labels: list[str] | None = None
+) -> dict[str, Any]:
+    """Polygon points of an SVG radar (for the PDF, which runs no JavaScript), with its laid-out labels.
+
+    The view box grows to hold every label, so a long name is never cut off at the edge.
+    """
     n = len(values)
     centre = size / 2
     radius = size / 2 - 40
@@ -298,5 +430,20 @@ def radar_svg_points(values: list[float], maxima: list[float], *, size: int = 22
         )
     )
     axes = [point(i, 1.0) for i in range(n)]
-    labels = [point(i, 1.18) for i in range(n)]
-    return {"size": size, "centre": centre, "rings": rings, "shape": shape, "axes": axes, "labels": labels}
+    laid_out = radar_label_layout(labels or [""] * n, centre=centre, radius=radius)
+    boxes = [label.box for label in laid_out if any(label.lines)]
+    left = min([0.0, *(b[0] for b in boxes)]) - RADAR_PADDING
+    top = min([0.0, *(b[1] for b in boxes)]) - RADAR_PADDING
+    right = max([float(size), *(b[2] for b in boxes)]) + RADAR_PADDING
+    bottom = max([float(size), *(b[3] for b in boxes)]) + RADAR_PADDING
+    return {
+        "size": size,
+        "centre": centre,
+        "rings": rings,
+        "shape": shape,
+        "axes": axes,
+        "labels": laid_out,
+        "view_box": f"{left:.1f} {top:.1f} {right - left:.1f} {bottom - top:.1f}",
+        "width": round(right - left, 1),
+        "height": round(bottom - top, 1),
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -12,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from funeng.apps.audit.display import display_of
 from funeng.apps.audit.models import AuditAction, AuditEvent
 
 if TYPE_CHECKING:
@@ -69,23 +71,27 @@ def action_label(action: str) -> StrOrPromise:
 
 
 def _field(model: type[models.Model] | None, name: str) -> Any:
+    """The model field a change key names: the field itself, or the id field behind a short key
+    ("framework" for framework_id, "programme" for programme_id)."""
     if model is None:
         return None
-    try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:
-        return None
+    for candidate in (name, f"{name}_id"):
+        try:
+            return model._meta.get_field(candidate)
+        except FieldDoesNotExist:
+            continue
+    return None
 
 
-def _value_text(model_field: Any, value: Any) -> str:
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, bool):
-        return str(_("Yes") if value else _("No"))
-    choices = dict(getattr(model_field, "flatchoices", None) or ())
-    if isinstance(value, str | int) and value in choices:
-        return str(choices[value])
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else str(value)
+def _is_reference(model_field: Any) -> bool:
+    return bool(getattr(model_field, "many_to_one", False) or getattr(model_field, "one_to_one", False))
+
+
+def _separator() -> str:
+    return ", " if (translation.get_language() or "").startswith("en") else "、"
+
+
+def _clipped(text: str) -> str:
     return text if len(text) <= VALUE_MAX else text[: VALUE_MAX - 1] + "…"
 
 
@@ -105,24 +111,130 @@ class ChangeLine:
         return f"{self.label}: {self.old} → {self.new}"
 
 
-def change_lines(event: AuditEvent) -> list[ChangeLine]:
-    """The row's diff as readable lines, with the fields' verbose names where the model has them."""
-    changes = event.changes
-    if not isinstance(changes, dict):
-        return [ChangeLine("", "", "", _value_text(None, changes), has_old=False)]
-    model = _model(event.object_type)
-    lines = []
-    for name, change in changes.items():
-        model_field = _field(model, str(name))
-        label = str(getattr(model_field, "verbose_name", "") or name)
-        if isinstance(change, list) and len(change) == 2:
-            old, new = change
-            lines.append(
-                ChangeLine(name, label, _value_text(model_field, old), _value_text(model_field, new))
-            )
+class ChangeFormatter:
+    """Reads rows' diffs as lines a person understands, in the active language.
+
+    Labels come from the fields' verbose names and from what apps registered (audit.display);
+    values become choice labels, the names of the objects a foreign key points at, and lists of
+    such labels. The names behind the foreign keys of all rows given are fetched up front, one
+    query per related model, so a page of rows costs a fixed number of queries.
+    """
+
+    def __init__(self, events: Iterable[AuditEvent] = ()) -> None:
+        self._names: dict[tuple[str, str], str] = {}
+        self.prefetch(events)
+
+    def prefetch(self, events: Iterable[AuditEvent]) -> None:
+        """Look up the names behind the foreign keys that these rows' changes hold, in bulk."""
+        wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+        for event in events:
+            model = _model(event.object_type)
+            if model is None or not isinstance(event.changes, dict):
+                continue
+            for name, change in event.changes.items():
+                model_field = _field(model, str(name))
+                if not _is_reference(model_field):
+                    continue
+                values = change if isinstance(change, list) and len(change) == 2 else [change]
+                related = model_field.related_model
+                for value in values:
+                    usable = isinstance(value, int | str) and not isinstance(value, bool) and value != ""
+                    if usable and (related._meta.label_lower, str(value)) not in self._names:
+                        wanted[related].add(str(value))
+        for related, ids in wanted.items():
+            label = related._meta.label_lower
+            keys = [key for key in (_pk(related, i) for i in ids) if key is not None]
+            found = related._default_manager.in_bulk(keys)
+            for pk, obj in found.items():
+                self._names[(label, str(pk))] = str(obj)
+            for ident in ids:
+                self._names.setdefault((label, ident), "")
+
+    def _reference(self, model_field: Any, value: Any) -> str:
+        related = model_field.related_model
+        key = (related._meta.label_lower, str(value))
+        if key not in self._names:
+            obj = related._default_manager.filter(pk=_pk(related, str(value))).first()
+            self._names[key] = "" if obj is None else str(obj)
+        return self._names[key] or str(
+            _("%(object)s (no longer on record)") % {"object": related._meta.verbose_name}
+        )
+
+    def _one(self, model_label: str, name: str, model_field: Any, value: Any) -> str:
+        if value is None or value == "":
+            return EMPTY
+        text = display_of(model_label).value(name, value)
+        if text is not None:
+            return str(text)
+        if isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        if _is_reference(model_field) and isinstance(value, int | str):
+            return self._reference(model_field, value)
+        choices = dict(getattr(model_field, "flatchoices", None) or ())
+        if isinstance(value, str | int) and value in choices:
+            return str(choices[value])
+        if isinstance(value, dict):
+            return json.dumps(value, ensure_ascii=False)
+        return str(value)
+
+    def value_text(self, model_label: str, name: str, value: Any) -> str:
+        """One stored value of the key `name` as text; a list as its elements' texts, joined."""
+        model_field = _field(_model(model_label), name)
+        if isinstance(value, list | tuple):
+            if not value:
+                return EMPTY
+            text = _separator().join(self._one(model_label, name, model_field, v) for v in value)
         else:
-            lines.append(ChangeLine(name, label, "", _value_text(model_field, change), has_old=False))
-    return lines
+            text = self._one(model_label, name, model_field, value)
+        return _clipped(text)
+
+    def label(self, model_label: str, name: str) -> str:
+        """The key's label: registered, else the field's verbose name, else the key as written."""
+        registered = display_of(model_label).label(name)
+        if registered:
+            return str(registered)
+        model_field = _field(_model(model_label), name)
+        return str(getattr(model_field, "verbose_name", "") or name)
+
+    def lines(self, event: AuditEvent) -> list[ChangeLine]:
+        """The row's diff as readable lines."""
+        changes = event.changes
+        label = event.object_type
+        if not isinstance(changes, dict):
+            return [ChangeLine("", "", "", self.value_text(label, "", changes), has_old=False)]
+        lines = []
+        for name, change in changes.items():
+            key = str(name)
+            if isinstance(change, list) and len(change) == 2:
+                old, new = change
+                lines.append(
+                    ChangeLine(
+                        key,
+                        self.label(label, key),
+                        self.value_text(label, key, old),
+                        self.value_text(label, key, new),
+                    )
+                )
+            else:
+                lines.append(
+                    ChangeLine(
+                        key, self.label(label, key), "", self.value_text(label, key, change), has_old=False
+                    )
+                )
+        return lines
+
+
+def _pk(model: type[models.Model], text: str) -> Any:
+    """`text` as the model's primary key type; None when it cannot be one."""
+    try:
+        return model._meta.pk.to_python(text) if model._meta.pk is not None else None
+    except ValidationError:
+        return None
+
+
+def change_lines(event: AuditEvent) -> list[ChangeLine]:
+    """The row's diff as readable lines (one row; pages use ChangeFormatter for all their rows at once)."""
+    return ChangeFormatter([event]).lines(event)
 
 
 # ---------------------------------------------------------------- filters

@@ -54,12 +54,17 @@ def audit_value(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """Named fields of `obj` as audit values, foreign keys as ids: the `before` and `after` of field_diff."""
+    """Named fields of `obj`, foreign keys as ids: the `before` and `after` of field_diff.
+
+    Values keep their Python types (decimals, dates) so that field_diff compares what they mean;
+    field_diff turns them into audit values (JSON) for the row.
+    """
     result = {}
     for name in fields:
         field = obj._meta.get_field(name)
         attname = field.attname if isinstance(field, models.ForeignKey) else name
-        result[name] = audit_value(getattr(obj, attname))
+        value = getattr(obj, attname)
+        result[name] = list(value) if isinstance(value, list | tuple) else value
     return result
 
 
@@ -190,9 +195,39 @@ def audit_record_many(
     return len(rows)
 
 
+def _comparable(value: Any) -> Any:
+    """A value reduced to what matters when comparing audit values.
+
+    None, "" and [] are all "not given"; a decimal is its number (2.50 = 2.5); a list of codes is a set
+    (every list the services audit is one: categories, scenarios, regions, classes), so picking the
+    same codes in another order is no change.
+    """
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, Decimal):
+        # 0.209000 read back from the database and 0.209 typed into a form are one number. Text
+        # is never read as a number: "0710" and "710" are different codes.
+        return value.normalize()
+    if isinstance(value, list | tuple):
+        items = [_comparable(v) for v in value]
+        if all(isinstance(v, str | int) and not isinstance(v, bool) for v in items):
+            return tuple(sorted(items, key=lambda v: (type(v).__name__, v)))
+        return tuple(items)
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()}
+    return value
+
+
 def field_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """{field: [old, new]} for fields whose value changed."""
-    return {key: [before.get(key), after[key]] for key in after if before.get(key) != after[key]}
+    """{field: [old, new]} as audit values, for fields whose value changed.
+
+    Values that only read differently (see _comparable) are not changes.
+    """
+    return {
+        key: [audit_value(before.get(key)), audit_value(after[key])]
+        for key in after
+        if _comparable(before.get(key)) != _comparable(after[key])
+    }
 
 
 def audit_created(

@@ -270,7 +270,7 @@ def demo_assessments_create(
                 {
                     "framework": [None, f"{a.framework_id} {a.framework_version}"],
                     "round": [None, a.round_label],
-                    "status": [None, "submitted (demo)"],
+                    "status": [None, AssessmentStatus.SUBMITTED],  # by "system": the demo generator
                 },
             )
             for a in [*t0s, *t1s]

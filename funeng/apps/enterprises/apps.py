@@ -6,3 +6,8 @@ class EnterprisesConfig(AppConfig):
     name = "funeng.apps.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprise registry")
+
+    def ready(self) -> None:
+        from funeng.apps.enterprises import audit_display
+
+        audit_display.register()

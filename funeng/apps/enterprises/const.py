@@ -29,3 +29,11 @@ class SrdiLevel(models.TextChoices):
     MUNICIPAL = "municipal", _("Municipal SRDI")
     PROVINCIAL = "provincial", _("Provincial SRDI")
     NATIONAL = "national", _("National little giant")
+
+
+class SizeReason(models.TextChoices):
+    """Why the size class is what it is (engines.classify SizeResult.reason)."""
+
+    DECIDED = "decided", _("Decided from the figures")
+    MISSING_DATA = "missing_data", _("Figures missing to decide")
+    INDUSTRY_NOT_COVERED = "industry_not_covered", _("Industry not covered by the size rules")

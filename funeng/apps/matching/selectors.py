@@ -245,8 +245,30 @@ def scenario_choices(language: str) -> list[tuple[str, str]]:
     ]
 
 
+def next_round_label(enterprise_id: int) -> str:
+    """The assessment round the enterprise takes next: T0 without any, its open draft, else the one after its latest.
+
+    The latest is the most recently started round of any framework family, since that is the one the
+    assessment page offers to continue or repeat.
+    """
+    try:
+        assessment_model = apps.get_model("assessment", "Assessment")
+    except LookupError:
+        return "T0"
+    latest = (
+        assessment_model.objects.filter(enterprise_id=enterprise_id)
+        .order_by("-started_at", "-id")
+        .values_list("round_index", "submitted_at")
+        .first()
+    )
+    if latest is None:
+        return "T0"
+    round_index, submitted_at = latest
+    return f"T{round_index if submitted_at is None else round_index + 1}"
+
+
 def reassessment_url() -> str | None:
-    """Where an enterprise starts its next (T1) assessment round, if the assessment app offers it."""
+    """Where an enterprise starts its next assessment round, if the assessment app offers it."""
     try:
         return reverse("assessment:home")
     except NoReverseMatch:

@@ -80,6 +80,7 @@ from funeng.apps.matching.selectors import (
     gap_rows,
     need_just_posted,
     need_matches_for_user,
+    next_round_label,
     provider_trust,
     reassessment_url,
     scenario_label,
@@ -585,6 +586,8 @@ def deal_detail(request: HttpRequest, deal_id: int) -> HttpResponse:
         else None,
         "reassess_url": reassessment_url() if is_enterprise and review is not None else None,
     }
+    if context["reassess_url"]:
+        context["next_round"] = next_round_label(deal.enterprise_id)
     return render(request, "matching/deal_detail.html", context)
 
 

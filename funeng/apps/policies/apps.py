@@ -6,3 +6,8 @@ class PoliciesConfig(AppConfig):
     name = "funeng.apps.policies"
     label = "policies"
     verbose_name = _("Policies")
+
+    def ready(self) -> None:
+        from funeng.apps.policies.audit_display import register
+
+        register()

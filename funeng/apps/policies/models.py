@@ -35,7 +35,10 @@ class PolicyRun(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.programme_id}@{self.programme_version} {self.region_code or '*'} {self.as_of}"
+        # Names, not ids: this is what the audit log shows as the object.
+        from funeng.apps.policies.selectors import programme_name
+
+        return f"{programme_name(self.programme_id)} {self.programme_version} · {self.as_of}"
 
 
 class PolicyResult(models.Model):
@@ -82,7 +85,9 @@ class ReviewDecision(models.Model):
         ordering = ["-decided_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.programme_id} {self.enterprise_id}: {self.decision}"
+        from funeng.apps.policies.selectors import programme_name
+
+        return f"{programme_name(self.programme_id)}: {self.get_decision_display()}"
 
 
 class PolicyNotice(models.Model):
@@ -116,4 +121,6 @@ class PolicyNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme_id} → {self.enterprise_id} ({self.kind})"
+        from funeng.apps.policies.selectors import programme_name
+
+        return f"{programme_name(self.programme_id)} ({self.get_kind_display()})"
