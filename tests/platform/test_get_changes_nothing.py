@@ -163,6 +163,7 @@ def _build_site() -> Site:
         ),
         "consent_id": _ids(Consent.objects.filter(**ours), Consent.objects.exclude(**ours)),
         "fmt": ["csv", "xlsx"],
+        "number": ["1"],  # a page of a PDF evidence file
         "kind": ["matching.rerank"],
         "assessment_id": _ids(
             Assessment.objects.filter(**ours, status="submitted"),
