@@ -50,11 +50,41 @@ DIVISION_MALUS = {
 MANUFACTURING_BONUS = 0.05
 DEMO_REASON_REJECTED = "材料未盖章，请上传盖章版本（演示数据）"
 # A one-page PDF every demo evidence row points at (written once; real uploads get random names).
-DEMO_PDF_NAME = "demo-evidence.pdf"
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# v2: a page that says what it is, so that the evidence preview shows something.
+DEMO_PDF_NAME = "demo-evidence-v2.pdf"
+
+
+def _sample_pdf() -> bytes:
+    """A one-page A4 PDF in the standard Helvetica font (nothing embedded) saying it is a demo sample."""
+    text = [
+        (28, 740, "Funeng demo region"),
+        (20, 700, "Sample evidence file"),
+        (14, 640, "This is not a real document: the demo attaches"),
+        (14, 618, "the same sample to every answer that asks for evidence."),
+    ]
+    ops = ["0.75 0.25 0.05 RG 4 w 40 40 515 762 re S"]
+    ops += [f"BT /F1 {size} Tf 70 {y} Td ({line}) Tj ET" for size, y, line in text]
+    stream = "\n".join(ops).encode("ascii")
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</Font<</F1 5 0 R>>>>/Contents 4 0 R>>",
+        b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % number + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+DEMO_PDF = _sample_pdf()
 
 
 @dataclass(frozen=True)
