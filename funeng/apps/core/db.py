@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
+from django.db.models import Model
 
 logger = logging.getLogger("funeng.db")
 
@@ -50,3 +51,18 @@ def _sqlite_busy_timeout(milliseconds: int) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA busy_timeout = {configured}")
+
+
+def planner_statistics_refresh(*models: type[Model]) -> None:
+    """After a bulk write, let PostgreSQL's planner see the new rows (ANALYZE of each model's table).
+
+    Until autovacuum gets to it, a table filled in one go still looks empty to the planner, which
+    then picks nested loops that take minutes on thousands of rows (seen on the region dashboard's
+    query right after the demo was loaded in one transaction). ANALYZE inside a transaction counts
+    that transaction's own new rows. SQLite plans without table statistics unless asked: nothing to do.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -28,6 +28,7 @@ from funeng.apps.assessment.models import Answer, Assessment, AssessmentResult, 
 from funeng.apps.assessment.services import result_scored
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record_many
+from funeng.apps.core.db import planner_statistics_refresh
 from funeng.apps.enterprises.models import Enterprise
 
 SHARE_ASSESSED = 0.6
@@ -306,6 +307,7 @@ def demo_assessments_create(
             for a in [*t0s, *t1s]
         ),
     )
+    planner_statistics_refresh(Assessment, AssessmentResult, Answer, Evidence, Enterprise)
     return DemoAssessments(len(t0s) + len(t1s), len(t1s), len(plain) + len(waiting), len(evidence))
 
 

@@ -37,6 +37,7 @@ from engines.tabular import (
 from funeng.apps.audit.models import AuditAction, AuditEvent
 from funeng.apps.audit.services import audit_events_prepared
 from funeng.apps.core.bulk import PreparedInsert, ids_by, prepare_insert
+from funeng.apps.core.db import planner_statistics_refresh
 from funeng.apps.enterprises.classification import enterprises_apply_classes
 from funeng.apps.enterprises.columns import COLUMN_BY_KEY
 from funeng.apps.enterprises.models import Enterprise
@@ -338,6 +339,7 @@ def _store(spool: IO[bytes], report: ImportReport) -> None:
                 except EOFError:
                     break
                 created += _insert(chunk)
+            planner_statistics_refresh(Enterprise, AuditEvent)
     except IntegrityError:
         raise FileInvalid(
             "db.conflict",

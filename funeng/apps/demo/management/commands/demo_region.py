@@ -11,7 +11,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from funeng.apps.audit.models import AuditEvent
 from funeng.apps.audit.services import audit_created_many
+from funeng.apps.core.db import planner_statistics_refresh
 from funeng.apps.demo.assessments import demo_assessments_create
 from funeng.apps.demo.generator import generate_enterprises
 from funeng.apps.demo.matching import demo_matching_create
@@ -109,6 +111,7 @@ class Command(BaseCommand):
             if any(e.pk is None for e in enterprises):
                 raise CommandError("The database did not return primary keys for bulk inserts; cannot audit.")
             written += audit_created_many(actor=None, objects=enterprises, fields=AUDITED_FIELDS)
+        planner_statistics_refresh(Enterprise, AuditEvent)
         return written
 
     def _write_assessments(self, seed: int) -> None:
