@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -52,7 +52,7 @@ from funeng.apps.core.pages import (
     submit_once,
 )
 from funeng.apps.core.throttle import REGISTER, throttled
-from funeng.apps.core.uploads import FILE_TYPES
+from funeng.apps.core.uploads import FILE_TYPES, stored_file_response
 from funeng.apps.enterprises.models import Enterprise
 
 PAGE_SIZE = 50
@@ -249,17 +249,7 @@ def claim_document_view(request: HttpRequest, document_id: int) -> FileResponse:
     """Download a claim document: always as an attachment, never rendered or sniffed by the browser."""
     document = access_claim_document_for_user(request.user, document_id)
     content_type = FILE_TYPES.get(document.file_type, ("application/octet-stream", ""))[0]
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=document.original_name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(document.file, filename=document.original_name, content_type=content_type)
 
 
 # --- claim codes ---------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ from funeng.apps.core.identity import is_platform_admin, membership_of, role_of
 from funeng.apps.core.pages import submit_once
 from funeng.apps.core.pdf_pages import MAX_PAGES as MAX_PREVIEW_PAGES
 from funeng.apps.core.pdf_pages import PdfUnreadable, pdf_page_count, pdf_page_png
+from funeng.apps.core.uploads import stored_file_response, untrusted_headers
 from funeng.apps.enterprises.access import access_enterprise_for_user, enterprises_visible_to
 from funeng.apps.tasks.services import task_enqueue
 
@@ -297,17 +298,7 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
     """Download an evidence file: always as an attachment, never rendered or sniffed by the browser."""
     evidence = access_evidence_for_user(request.user, evidence_id)
     content_type = EVIDENCE_KINDS.get(evidence.kind, ("application/octet-stream", ""))[0]
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(evidence.file, filename=evidence.original_name, content_type=content_type)
 
 
 # Kinds a browser may show inline: PDF in its viewer, images as images. Anything else (a workbook)
@@ -365,12 +356,7 @@ def evidence_page(request: HttpRequest, evidence_id: int, number: int) -> HttpRe
         image = pdf_page_png(_evidence_bytes(evidence), number)
     except (PdfUnreadable, IndexError):
         raise Http404 from None
-    response = HttpResponse(image, content_type="image/png")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = PREVIEW_CSP
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return untrusted_headers(HttpResponse(image, content_type="image/png"), policy=PREVIEW_CSP)
 
 
 @login_required
@@ -380,22 +366,13 @@ def evidence_inline(request: HttpRequest, evidence_id: int) -> FileResponse:
     evidence = access_evidence_for_user(request.user, evidence_id)
     if evidence.kind not in PREVIEW_KINDS:
         return evidence_file(request, evidence_id)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=False,
+    return stored_file_response(
+        evidence.file,
         filename=evidence.original_name,
         content_type=EVIDENCE_KINDS[evidence.kind][0],
+        inline=True,
+        policy=PREVIEW_CSP,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = PREVIEW_CSP
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
