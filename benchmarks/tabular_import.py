@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/tabular_import.py [--rows 100000] [--skip-write]
 
-The files (the rows of tests/test_import_large.py; the XLSX with typed number and date cells) are
+The files (the rows of tests/apps/enterprises/test_import_large.py; the XLSX with typed number and date cells) are
 cached under var/bench/. Each run migrates a throwaway SQLite database, times a dry run (pass 1:
 read and validate every row) and a full import (both passes and the writes, in one transaction),
 in wall-clock and in CPU seconds.
@@ -54,7 +54,7 @@ def credit_code(serial: int) -> str:
 
 
 def write_csv(path: Path, rows: int) -> None:
-    """The rows of tests/test_import_large.py: 8 of the 34 columns filled, every value as text."""
+    """The rows of tests/apps/enterprises/test_import_large.py: 8 of the 34 columns filled, every value as text."""
     width = len(COLUMNS)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)

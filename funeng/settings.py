@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
-    # Bottom to top, as tests/test_app_layers.py checks: an app imports only apps listed before it.
+    # Bottom to top, as tests/platform/test_app_layers.py checks: an app imports only apps listed before it.
     "funeng.apps.core",
     "funeng.apps.audit",
     "funeng.apps.tasks",

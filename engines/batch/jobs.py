@@ -33,7 +33,7 @@ _FLAG = pl.Boolean()
 _TEXTS = pl.List(pl.String())
 
 # The enterprise snapshot, column by column as the demo generator and the registry export write it
-# (tests/test_batch_run.py checks it against `demo_region --parquet`).
+# (tests/platform/test_batch_run.py checks it against `demo_region --parquet`).
 SNAPSHOT: dict[str, Column] = {
     KEY: Column(_TEXT, required=True),
     "name": Column(_TEXT),

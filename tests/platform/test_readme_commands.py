@@ -5,7 +5,7 @@ leaves its database and uploads in the checkout's var/; so as not to touch a dev
 test builds a small demo elsewhere and names it with DATABASE_URL and MEDIA_ROOT — the only two
 variables it sets. Commands run in a scratch folder holding the files they read (docs/examples,
 the matching data sets), so the files they write land there. The Spark line is left out: it needs
-Java and a minute of start-up, and tests/engines/test_batch_run.py runs the same command.
+Java and a minute of start-up, and tests/platform/test_batch_run.py runs the same command.
 """
 
 from __future__ import annotations

@@ -127,11 +127,11 @@ MoneyText = Annotated[
 # Default of optional-but-not-nullable PATCH fields: never validated, dropped by exclude_unset; Any so
 # that "str = NOT_SENT" type-checks without a nullable type that would let null through.
 NOT_SENT: Any = Field(None)
-# Kept in step with accounts.const.DataCategory by tests/test_api_consents.py.
+# Kept in step with accounts.const.DataCategory by tests/apps/api/test_api_consents.py.
 DataCategoryName = Literal["profile", "financials", "innovation", "digital"]
-# Kept in step with CloudLevel by tests/test_api_enterprises.py.
+# Kept in step with CloudLevel by tests/apps/api/test_api_enterprises.py.
 CloudLevelIn = Literal["", "none", "infrastructure", "platform", "business"]
-# Kept in step with SrdiLevel and engines.rules.fields.SRDI_LEVELS by tests/test_api_enterprises.py.
+# Kept in step with SrdiLevel and engines.rules.fields.SRDI_LEVELS by tests/apps/api/test_api_enterprises.py.
 SrdiLevelIn = Literal["", "none", "pool", "municipal", "provincial", "national"]
 
 
