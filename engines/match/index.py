@@ -159,13 +159,18 @@ def build_index(
             if s in scenario_col:
                 declared[i, scenario_col[s]] = max(DECLARED_DECAY**rank, DECLARED_FLOOR)
 
-    retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B, method="lucene")
-    retriever.index(bags, show_progress=False)
-    vocab: dict[str, int] = dict(retriever.vocab_dict)
-    scores = retriever.scores
-    data = np.asarray(scores["data"], dtype=np.float64)
-    docs = np.asarray(scores["indices"], dtype=np.int64)
-    indptr = np.asarray(scores["indptr"], dtype=np.int64)
+    vocab: dict[str, int] = {}
+    retriever: object = None
+    data, docs, indptr = np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    # A catalogue whose texts hold only stop words has no vocabulary, which bm25s cannot index:
+    # then no word matches anything, and the other signals rank alone.
+    if any(bags):
+        bm25 = bm25s.BM25(k1=BM25_K1, b=BM25_B, method="lucene")
+        bm25.index(bags, show_progress=False)
+        retriever, vocab, scores = bm25, dict(bm25.vocab_dict), bm25.scores
+        data = np.asarray(scores["data"], dtype=np.float64)
+        docs = np.asarray(scores["indices"], dtype=np.int64)
+        indptr = np.asarray(scores["indptr"], dtype=np.int64)
     doc_freq = np.diff(indptr).astype(np.float64)
     idf = np.log(1.0 + (n - doc_freq + 0.5) / (doc_freq + 0.5))
     doc_tokens = tuple(frozenset(vocab[w] for w in bag if w in vocab) for bag in bags)

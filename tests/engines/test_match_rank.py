@@ -276,3 +276,11 @@ def test_it_reorders_the_blends_pool_by_any_reranker_and_records_its_name(fixtur
     budgets = [m.features["budget"] for m in reranked.matches]
     assert budgets == sorted(budgets, reverse=True)
     assert [m.score for m in reranked.matches] == sorted((m.score for m in reranked.matches), reverse=True)
+
+
+def test_a_catalogue_of_stop_words_only_is_indexed_and_ranked_without_error():
+    """Titles like "方案" leave no word to index; the ranking must not fail (it did: a 500 on a new need)."""
+    index = build_index([solution("a", title="方案", description="", scenarios=())])
+    assert index.vocab == {}
+    # Nothing in the catalogue relates to the need (no word, no scenario): no match, and no error.
+    assert list(rank_need(index, need()).matches) == []

@@ -18,7 +18,7 @@ from funeng.apps.consents.models import FinancialInstitution
 from funeng.apps.core.const import Role
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import enterprise_create
-from funeng.apps.matching.models import Need, Solution
+from funeng.apps.matching.models import Deal, Need, Proposal, Solution
 from funeng.apps.matching.ranking import forget_catalogue
 from funeng.apps.matching.services import need_create, solution_create, solution_publish
 from funeng.apps.providers.const import VettingState
@@ -149,3 +149,31 @@ def make_world() -> World:
         solution = solution_create(provider=provider, acting_user=people[user], **values)
         solutions.append(solution_publish(solution=solution, acting_user=people[user]))
     return World(a, b, p1, p2, people, *solutions)
+
+
+def accepted_deal(
+    *, enterprise: Enterprise, provider: Provider, requested_by: Any, number: str = ""
+) -> tuple[Solution, Need, Proposal, Deal]:
+    """A published solution, a need, an accepted proposal and its deal, written directly (no service)."""
+    solution = Solution.objects.create(provider=provider, title=f"方案{number}", status="published")
+    need = Need.objects.create(
+        enterprise=enterprise, title=f"需求{number}", region_code=enterprise.region_code
+    )
+    proposal = Proposal.objects.create(
+        need=need,
+        solution=solution,
+        enterprise=enterprise,
+        provider=provider,
+        status="accepted",
+        price_cny=1000,
+        requested_by=requested_by,
+    )
+    deal = Deal.objects.create(
+        proposal=proposal,
+        need=need,
+        enterprise=enterprise,
+        provider=provider,
+        solution=solution,
+        amount_cny=1000,
+    )
+    return solution, need, proposal, deal

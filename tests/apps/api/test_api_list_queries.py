@@ -16,13 +16,14 @@ from funeng.apps.assessment.models import Answer, Assessment
 from funeng.apps.consents.models import Consent, ConsentRead, FinancialInstitution
 from funeng.apps.core.const import Role
 from funeng.apps.enterprises.services import enterprise_create
-from funeng.apps.matching.models import Complaint, Deal, Need, Proposal, Review, Solution
+from funeng.apps.matching.models import Complaint, Review
 from funeng.apps.policies.models import PolicyNotice, PolicyRun
 from funeng.apps.policies.services import policy_run_create
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
 from tests.conftest import make_credit_code
 from tests.support.api import bearer
+from tests.support.matching import accepted_deal
 from tests.support.personas import member
 
 pytestmark = pytest.mark.django_db
@@ -102,24 +103,8 @@ def world(enterprise_fields, operator):
         for number in range(ROWS)
     )
     for number in range(ROWS):
-        solution = Solution.objects.create(provider=provider, title=f"方案{number}", status="published")
-        need = Need.objects.create(enterprise=first, title=f"需求{number}", region_code="330106")
-        proposal = Proposal.objects.create(
-            need=need,
-            solution=solution,
-            enterprise=first,
-            provider=provider,
-            status="accepted",
-            price_cny=1000,
-            requested_by=operator,
-        )
-        deal = Deal.objects.create(
-            proposal=proposal,
-            need=need,
-            enterprise=first,
-            provider=provider,
-            solution=solution,
-            amount_cny=1000,
+        _, _, _, deal = accepted_deal(
+            enterprise=first, provider=provider, requested_by=operator, number=str(number)
         )
         Review.objects.create(deal=deal, enterprise=first, provider=provider, rating=5)
         Complaint.objects.create(deal=deal, enterprise=first, provider=provider, text="慢")

@@ -40,13 +40,13 @@ from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
-from funeng.apps.matching.models import Deal, Need, Proposal, Solution
 from funeng.apps.policies.models import PolicyNotice
 from funeng.apps.policies.services import policy_run_create
 from funeng.apps.providers.models import Provider
 from tests.conftest import make_credit_code
 from tests.support.api import bearer
 from tests.support.assessment import MANUFACTURING, answers_for
+from tests.support.matching import accepted_deal
 
 pytestmark = pytest.mark.django_db
 
@@ -149,24 +149,8 @@ def _matching_objects(enterprise, operator) -> dict[str, int]:
         region_code="330106",
         vetting_state="approved",
     )
-    solution = Solution.objects.create(provider=provider, title="示例方案", status="published")
-    need = Need.objects.create(enterprise=enterprise, title="示例需求", region_code=enterprise.region_code)
-    proposal = Proposal.objects.create(
-        need=need,
-        solution=solution,
-        enterprise=enterprise,
-        provider=provider,
-        status="accepted",
-        price_cny=1000,
-        requested_by=operator,
-    )
-    deal = Deal.objects.create(
-        proposal=proposal,
-        need=need,
-        enterprise=enterprise,
-        provider=provider,
-        solution=solution,
-        amount_cny=1000,
+    solution, need, proposal, deal = accepted_deal(
+        enterprise=enterprise, provider=provider, requested_by=operator
     )
     ids = {"provider_id": provider.pk, "solution_id": solution.pk, "need_id": need.pk}
     return ids | {"proposal_id": proposal.pk, "deal_id": deal.pk}
