@@ -139,8 +139,11 @@ def test_ten_api_writers_for_ten_seconds_never_meet_database_is_locked(sqlite_de
                     with lock:
                         (needs.append(answer["id"]) if status == 201 else failures.append((status, answer)))
                     continue
-                # Each grant differs (an identical consent in force is refused as a double submit).
-                days = 1 + (writer * 37 + turn) % 360
+                # Each grant in force at one time differs (an identical consent in force is refused
+                # as a double submit): writer + WRITERS * turn is unique across writers, and a
+                # writer's own grant is revoked before its next; a slow writer no longer meets a
+                # fast one's end date.
+                days = 1 + (writer + WRITERS * turn) % 360
                 body = grant | {"valid_until": (dt.date.today() + dt.timedelta(days=days)).isoformat()}
                 status, answer = _call(port, "POST", "/api/v1/consents", token, body)
                 with lock:
