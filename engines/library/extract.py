@@ -22,7 +22,7 @@ _BASE_UNITS = "元|家|个|人次|人|台|套|项|所|户|座|条|种|款|次|�
 _NUMBER = re.compile(
     rf"(?P<num>\d+(?:\.\d+)?)\s*(?:(?P<pct>%|％)|(?P<mult>万亿|亿|万|千)?(?P<unit>{_BASE_UNITS}))"
 )
-_GE = ("以上", "超过", "不少于", "不低于", "达到", "突破", "达", "力争")
+_GE = ("以上", "超过", "不少于", "不低于", "达到", "突破", "达", "力争", "超")
 _LE = ("以下", "不超过", "不高于", "以内")
 _APPROX = ("左右", "约")
 _FRAGMENT = re.compile(r"[^,，;；。]+")
@@ -87,12 +87,14 @@ def _what(before: str, after: str, is_pct: bool) -> str:
         subject = re.sub(r"^.*?(?:20\d{2}\s*年(?:前|底|末)?)\s*[,，]?", "", subject)
         return subject.strip(" ,，:：")
     tail = re.sub(r"^(以上|左右|以下|以内)", "", after)
+    tail = re.sub(r"^[(（][^)）]{0,6}[)）]", "", tail)  # "20个(家)车间": the bracket restates the unit
     m = re.match(r"[^,，;；。、(（]+", tail)
     what = m.group(0) if m else ""
     if not what.strip():
         subject = re.sub(r"(力争|达到|超过|突破|不低于|不少于|达|为|到)+$", "", before)
-        return subject.strip(" ,，")
-    return what.strip()
+        subject = re.sub(r"^.*?(?:到|至)?\s*20\d{2}\s*年(?:前|底|末)?\s*[,，]?", "", subject)
+        return re.split(r"[、]", subject)[-1].strip(" ,，")
+    return what.strip().removeprefix("的")
 
 
 def extract_targets(doc: Document) -> list[Target]:

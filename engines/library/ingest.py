@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -175,7 +176,19 @@ def _drop_repeats(text: str, notes: list[str]) -> str:
             continue
         if len(key) >= 30:
             seen.add(key)
-        kept.append(line)
+        # Web copies run repeated paragraphs together on one line: compare sentence by sentence too.
+        pieces = re.findall(r"[^。！？]*[。！？]?", line)
+        out = []
+        for piece in pieces:
+            pkey = _squash(piece)
+            if len(pkey) >= 30 and pkey in seen and pkey != key:
+                removed += 1
+                chars += len(pkey)
+                continue
+            if len(pkey) >= 30:
+                seen.add(pkey)
+            out.append(piece)
+        kept.append("".join(out))
     if removed:
         notes.append(f"removed {removed:,} repeated paragraphs ({chars:,} characters)")
     return "\n".join(kept)
@@ -200,32 +213,42 @@ def _detect(text: str, given: Metadata) -> tuple[Metadata, set[str]]:
     if dates:
         d = dates[-1]
         y, mo, da = d.group(1), d.group(2) or d.group(4), d.group(3) or d.group(5)
-        try:
+        with contextlib.suppress(ValueError):  # 2020年13月 is OCR noise, not a date
             found["issued_on"] = date(int(y), int(mo), int(da))
-        except ValueError:
-            pass
-    issuers = [line for line in lines[-10:] + lines[:5] if len(line) <= 24 and _ISSUER.search(line)]
-    if issuers:
-        found["issuers"] = tuple(dict.fromkeys(issuers))[:3]
-    scope = " ".join(
-        [str(found.get("title", "")), *found.get("issuers", ()), str(found.get("doc_number", ""))]
-    )  # type: ignore[misc]
+    # Issuers sit on the signature line or in a web page's header row, among other fields.
+    tokens = [tok for line in lines[:8] + lines[-10:] for tok in re.split(r"\s{2,}|\s*[:：]\s*", line)]
+    issuers = [
+        tok.strip()
+        for tok in tokens
+        if 4 <= len(tok.strip()) <= 24
+        and _ISSUER.search(tok.strip())
+        and not re.search(r"^各|[,，、]", tok.strip())
+    ]
+    # "工业和信息化部办公厅关于印发…": the body before 关于 issued the document.
+    by = re.search(
+        r"([\u4e00-\u9fa5]{2,20}?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|部|委))关于", head
+    )
+    if by and not issuers:
+        issuers = [by.group(1)]
+    issuer_names = tuple(dict.fromkeys(issuers))[:3]
+    if issuer_names:
+        found["issuers"] = issuer_names
+    scope = " ".join([str(found.get("title", "")), *issuer_names, str(found.get("doc_number", ""))])
     for name, code in PROVINCES.items():
         if name in scope:
             found["region_code"] = code
-            found["level"] = (
-                "municipal"
-                if re.search(r"[\u4e00-\u9fa5]市", scope.replace(name, "")) and "省" not in scope
-                else "provincial"
-            )
-            if name in ("北京", "天津", "上海", "重庆"):
-                found["level"] = "provincial"
             break
-    else:
-        if re.search(r"国务院|国家|部|委|全国", scope):
-            found["level"] = "national"
-        elif "市" in scope:
-            found["level"] = "municipal"
+    # The issuing body decides the level; the title only when no issuer was found.
+    issuer_text = " ".join(issuer_names) or scope
+    municipalities = ("北京市", "天津市", "上海市", "重庆市")
+    if re.search(r"国务院|国家|[部委]$|部办公厅|全国", issuer_text) and "省" not in issuer_text:
+        found["level"] = "national"
+    elif "省" in issuer_text or any(m in issuer_text for m in municipalities) or "自治区" in issuer_text:
+        found["level"] = "provincial"
+    elif re.search(r"[县区]人民政府|县委", issuer_text):
+        found["level"] = "county"
+    elif "市" in issuer_text:
+        found["level"] = "municipal"
     title = str(found.get("title", ""))
     for word, kind in _DOC_TYPES:
         if word in title:
