@@ -203,12 +203,20 @@ def _detect(text: str, given: Metadata) -> tuple[Metadata, set[str]]:
     if m:
         found["doc_number"] = m.group(0)
     for line in lines[:15]:
+        # Web captions (引证码, links) and long body sentences are not titles.
+        if re.search(r"引证码|链接|https?:|www\.|。", line) or len(line) > 80:
+            continue
         if len(line) >= 6 and _TITLE_WORDS.search(line) and not _DOC_NUMBER.fullmatch(line):
             t = re.search(r"《([^》]+)》", line)
             found["title"] = t.group(1) if t and len(lines) > 3 and "印发" in line else line
             if t and "印发" not in line:
                 found["title"] = line
             break
+    if "title" not in found:
+        # Run-together web copies: the first 《…》 near the top names the document.
+        quoted = re.search(r"《([^》]{4,60})》", head)
+        if quoted:
+            found["title"] = quoted.group(1)
     dates = [d for d in _DATE.finditer(tail)] or [d for d in _DATE.finditer(head)]
     if dates:
         d = dates[-1]

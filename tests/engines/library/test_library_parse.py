@@ -93,6 +93,10 @@ def test_it_detects_the_metadata_of_seed_001_and_000() -> None:
     assert (meta.level, meta.region_code, meta.doc_type) == ("provincial", "330000", "plan")
     assert seed("000").metadata.doc_number == "发改高技〔2020〕552号"
     assert "doc_number" in seed("000").detected
+    assert seed("000").metadata.level == "national"
+    assert seed("004").metadata.title == "中小企业数字化赋能专项行动方案"
+    assert seed("004").metadata.issuers == ("工业和信息化部办公厅",)
+    assert seed("004").metadata.doc_number == "工信厅企业〔2020〕10号"
 
 
 @needs_seeds
