@@ -30,7 +30,8 @@ _FRAGMENT = re.compile(r"[^,，;；。]+")
 
 def _split_units(listing: str) -> tuple[str, ...]:
     listing = _UNIT_NOTE.sub("", listing).strip()
-    parts = re.split(r"[、,，;；]|和", listing)
+    # 和 joins two units only when a new unit name follows; 省文化和旅游厅 is one unit.
+    parts = re.split(r"[、,，;；]|和(?=[省市县区国中人])", listing)
     return tuple(p.strip() for p in parts if p.strip())
 
 

@@ -68,6 +68,7 @@ def test_it_finds_the_26_measures_of_seed_001_with_their_units() -> None:
     )
     assert measures[0].lead_unit == "省经信厅"
     assert all(m.units for m in measures)
+    assert measures[11].units[0] == "省文化和旅游厅"
     assert measures[0].clause_id == "s001/二/(一)/1"
 
 
