@@ -91,7 +91,9 @@ def judgements(query: dict, records: Sequence[SearchRecord]) -> dict[str, int]:
     return judged
 
 
-def quality(index: ClauseIndex, queries: list[dict], judged_records: Sequence[SearchRecord]) -> tuple[float, float]:
+def quality(
+    index: ClauseIndex, queries: list[dict], judged_records: Sequence[SearchRecord]
+) -> tuple[float, float]:
     """Mean recall@10 and NDCG@10 over the labelled queries."""
     recalls, ndcgs = [], []
     for q in queries:
@@ -102,7 +104,16 @@ def quality(index: ClauseIndex, queries: list[dict], judged_records: Sequence[Se
     return float(np.mean(recalls)), float(np.mean(ndcgs))
 
 
-ISSUERS = ["国务院办公厅", "工业和信息化部", "国家发展改革委", "浙江省人民政府办公厅", "浙江省经济和信息化厅", "杭州市人民政府", "宁波市经信局", "中国人民银行杭州中心支行"]
+ISSUERS = [
+    "国务院办公厅",
+    "工业和信息化部",
+    "国家发展改革委",
+    "浙江省人民政府办公厅",
+    "浙江省经济和信息化厅",
+    "杭州市人民政府",
+    "宁波市经信局",
+    "中国人民银行杭州中心支行",
+]
 LEVELS = ["national", "provincial", "municipal", "county"]
 REGIONS = ["000000", "330000", "330100", "330200", "330300", "320000", "440300"]
 VALIDITY = ["valid", "expired", "revised"]
@@ -115,7 +126,9 @@ def synthetic_records(n: int, seeds: Sequence[SearchRecord], rng: np.random.Gene
     for i in range(n):
         picks = rng.integers(0, len(sentences), size=int(rng.integers(1, 4)))
         text = "。".join(sentences[j] for j in picks) + "。"
-        issuers = tuple(ISSUERS[j] for j in rng.choice(len(ISSUERS), size=int(rng.integers(1, 3)), replace=False))
+        issuers = tuple(
+            ISSUERS[j] for j in rng.choice(len(ISSUERS), size=int(rng.integers(1, 3)), replace=False)
+        )
         out.append(
             SearchRecord(
                 clause_id=f"syn-{i}",
@@ -183,7 +196,9 @@ def main() -> None:
     print(f"{len(corpus):,} clauses indexed")
     for name, value, target in rows:
         print(f"  {name:<44} {value:>16}   target {target}")
-    print(f"p95 target met: {p95 < TARGET_P95_MS and fp95 < TARGET_P95_MS}; ours beats baseline (NDCG@10): {n_ours > n_base}")
+    print(
+        f"p95 target met: {p95 < TARGET_P95_MS and fp95 < TARGET_P95_MS}; ours beats baseline (NDCG@10): {n_ours > n_base}"
+    )
 
 
 if __name__ == "__main__":

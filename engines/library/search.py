@@ -161,7 +161,7 @@ class ClauseIndex:
     def _equals(codes: npt.NDArray[np.int64], names: list[str], value: str) -> npt.NDArray[np.bool_]:
         if value not in names:
             return np.zeros(len(codes), dtype=bool)
-        return codes == names.index(value)
+        return np.asarray(codes == names.index(value), dtype=bool)
 
     def _scores(self, query_tokens: list[str]) -> npt.NDArray[np.float64]:
         known = [t for t in query_tokens if t in self.vocab]
