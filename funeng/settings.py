@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "funeng.apps.enterprises",
     "funeng.apps.accounts",
     "funeng.apps.providers",
+    "funeng.apps.library",
     "funeng.apps.assessment",
     "funeng.apps.policies",
     "funeng.apps.matching",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("enterprises/", include("funeng.apps.enterprises.urls")),
     path("assessment/", include("funeng.apps.assessment.urls")),
     path("policies/", include("funeng.apps.policies.urls")),
+    path("library/", include("funeng.apps.library.urls")),
     path("matching/", include("funeng.apps.matching.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),
     path("tasks/", include("funeng.apps.tasks.urls")),

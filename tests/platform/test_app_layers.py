@@ -9,6 +9,7 @@ The order, bottom to top (apps on one line are siblings and never import each ot
     enterprises                       the registry
     accounts                          users, enterprise registration, colleagues, invitations
     providers                         service providers: application, vetting
+    library                           政策库: policy documents, clauses, measures, targets, rule links
     assessment | policies | matching  the capabilities
     portals | api | demo              home pages and navigation, the REST API, demo data
 
@@ -34,6 +35,7 @@ LAYERS: list[set[str]] = [
     {"enterprises"},
     {"accounts"},
     {"providers"},
+    {"library"},
     {"assessment", "policies", "matching"},
     {"portals", "api", "demo"},
 ]
