@@ -146,7 +146,7 @@ def document_measures(request: HttpRequest, slug: Path[str] = Slug) -> list[dict
             "clause_key": m.clause_key,
             "lead_unit": m.lead_unit,
             "units": list(m.units),
-            "targets": [TargetOut.model_validate(t) for t in m.targets.order_by("position")],
+            "targets": list(m.targets.order_by("position")),
         }
         for m in document.measures.order_by("no")
     ]
@@ -169,21 +169,19 @@ def document_targets(request: HttpRequest, slug: Path[str] = Slug) -> QuerySet[T
     summary="Get a clause with the rules that cite it",
     openapi_extra=problems(401, 404),
 )
-def clause_detail(request: HttpRequest, clause_id: str) -> dict[str, Any]:
+def clause_detail(request: HttpRequest, clause_id: str) -> Clause:
     clause = access_clause_for_user(request.user, clause_id)
-    links = rule_links_of([clause.key]).get(clause.key, [])
-    return ClauseOut.model_validate(clause).model_dump() | {
-        "rules": [
-            {
-                "programme": link.programme_id,
-                "condition": link.node_id,
-                "quote": link.quote,
-                "status": link.status,
-                "reason": link.reason,
-            }
-            for link in links
-        ]
-    }
+    clause.rules = [  # type: ignore[attr-defined]
+        {
+            "programme": link.programme_id,
+            "condition": link.node_id,
+            "quote": link.quote,
+            "status": link.status,
+            "reason": link.reason,
+        }
+        for link in rule_links_of([clause.key]).get(clause.key, [])
+    ]
+    return clause
 
 
 @router.get("/search", response=list[HitOut], summary="Search clauses", openapi_extra=problems(401, 422))

@@ -19,7 +19,7 @@ from engines.library.ingest import ingest
 from engines.library.links import quote_in_clause
 from engines.library.model import Document, IngestError, Metadata
 from engines.rules.loader import load_programmes
-from engines.rules.model import Node
+from engines.rules.model import walk
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import (
     Actor,
@@ -104,19 +104,13 @@ def _parse(raw: bytes, slug: str | None, filename: str, metadata: Metadata | Non
         raise ValidationError({"file": ValidationError(f"{name}: {exc}", code="unreadable")}) from exc
 
 
-def _citations_of(node: Node) -> list[tuple[str, Any]]:
-    found = [(node.id, node.citation)]
-    for child in getattr(node, "children", ()):
-        found += _citations_of(child)
-    return found
-
-
 def _rule_links(document: PolicyDocument, parsed: Document, before: dict[str, str]) -> list[RuleLink]:
     """Every rule condition citing a clause of this document, checked against the new text."""
     texts = {c.id: c.text for c in parsed.clauses}
     links = []
     for programme in load_programmes().values():
-        for node_id, citation in _citations_of(programme.conditions):
+        for node in walk(programme.conditions):
+            node_id, citation = node.id, node.citation
             key = getattr(citation, "clause_id", "")
             if not key or key.split("/", 1)[0] != document.slug:
                 continue

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from engines.library.model import Metadata
 from engines.library.search import SearchFilters
 from engines.rules.loader import load_programmes
+from engines.rules.model import walk
 from funeng.apps.core.pages import Action, action_view, form_errors_from, submit_once
 from funeng.apps.core.uploads import display_name
 from funeng.apps.library.access import (
@@ -136,10 +137,12 @@ def clause_view(request: HttpRequest, key: str) -> HttpResponse:
         ancestors.insert(0, row)
         parent = row.parent_key
     programmes = load_programmes()
-    links = [
-        (link, programmes.get(link.programme_id))
-        for link in RuleLink.objects.filter(clause_key=clause.key).order_by("programme_id", "node_id")
-    ]
+    links = []
+    for link in RuleLink.objects.filter(clause_key=clause.key).order_by("programme_id", "node_id"):
+        programme = programmes.get(link.programme_id)
+        nodes = {node.id: node for node in walk(programme.conditions)} if programme else {}
+        # People read the condition's text, never its id.
+        links.append((link, programme, nodes.get(link.node_id)))
     return render(
         request,
         "library/clause.html",

@@ -25,6 +25,7 @@ from funeng.apps.enterprises.models import Enterprise
 
 # Same fields as enterprise_create, so a demo row's audit reads like any other creation.
 from funeng.apps.enterprises.services import AUDITED_FIELDS
+from funeng.apps.library.content import library_load_seeds
 
 CHUNK = 2000
 
@@ -60,6 +61,13 @@ class Command(BaseCommand):
             self._write_parquet(options["parquet"], count, seed)
             return
 
+        # The library is content, not generated data: loaded (or left as it is) on every run.
+        started = time.perf_counter()
+        loaded = library_load_seeds()
+        stored = sum(1 for outcome in loaded if outcome.changed)
+        self.stdout.write(
+            f"policy library: {len(loaded)} documents ({stored} stored) in {time.perf_counter() - started:.2f} s"
+        )
         existing = Enterprise.objects.count()
         if existing:
             if options["if_empty"]:
