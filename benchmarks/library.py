@@ -4,7 +4,7 @@ Run: .venv/bin/python benchmarks/library.py [--clauses 100000] [--seed 7]
 
 Targets: p95 query latency < 50 ms over 100,000 clauses; on the labelled set (benchmarks/data/library/
 queries.yaml, relevance by key phrase) ours (jieba + bigrams) must not lose to jieba-only BM25.
-Clauses come from engines.library.ingest when it exists, else from a paragraph splitter (printed).
+Seed clauses are the library's shipped documents as engines.library ingests them.
 The seeds+synthetic figures are much lower by construction: synthetic clauses recombine seed sentences
 verbatim, so near-copies of every relevant clause compete, and only the real seed clause is judged.
 """
@@ -12,7 +12,6 @@ verbatim, so near-copies of every relevant clause compete, and only the real see
 from __future__ import annotations
 
 import argparse
-import glob
 import re
 import sys
 import time
@@ -26,56 +25,37 @@ if str(ROOT) not in sys.path:
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
+from engines.library.manifest import document_for, load_manifest  # noqa: E402
 from engines.library.search import ClauseIndex, SearchFilters, SearchRecord  # noqa: E402
 from engines.match.metrics import ndcg_at, recall_at  # noqa: E402
 
 SEED = 7
-SEEDS_DIR = Path("/work/shared/seeds")
 QUERIES_FILE = ROOT / "benchmarks" / "data" / "library" / "queries.yaml"
 TARGET_P95_MS = 50.0
 _SPACE = re.compile(r"\s+")
-
-
-def seed_files() -> dict[str, Path]:
-    """Seed documents by their 3-digit prefix."""
-    return {Path(p).name[:3]: Path(p) for p in sorted(glob.glob(str(SEEDS_DIR / "0*.txt")))}
 
 
 def normalise(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def _paragraph_clauses(text: str) -> list[str]:
-    """Fallback splitter: every non-empty line is one clause."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+def seed_records() -> tuple[list[SearchRecord], str]:
+    """Clause records of the library's shipped documents (cut from the seeds), keyed by seed prefix.
 
-
-def seed_records(*, use_parser: bool = True) -> tuple[list[SearchRecord], str]:
-    """Clause records of the seed documents and the name of the splitter used."""
+    The labelled queries name the seed file ("000" … "004") a relevant clause comes from; seed 002
+    is split into its component documents in the library, which all count as "002".
+    """
     records: list[SearchRecord] = []
-    source = "fallback paragraph splitter"
-    ingest = None
-    if use_parser:
-        try:
-            from engines.library.ingest import ingest  # type: ignore[attr-defined, unused-ignore]
-        except ImportError:
-            ingest = None
-    for doc, path in seed_files().items():
-        raw = path.read_text(encoding="utf-8")
-        texts: list[tuple[str, str]] = []
-        if ingest is not None:
-            try:
-                parsed = ingest(raw)
-                texts = [(str(getattr(c, "heading", "") or ""), str(c.text)) for c in parsed.clauses]
-                source = "engines.library.ingest"
-            except Exception:  # noqa: BLE001 - the parser is in progress; fall back rather than fail
-                texts = []
-        if not texts:
-            texts = [("", t) for t in _paragraph_clauses(raw)]
-        title = raw.splitlines()[0].strip() if raw else doc
-        for i, (heading, text) in enumerate(texts):
-            records.append(SearchRecord(f"{doc}-{i}", doc, title, heading, text, (), "", "", None, ""))
-    return records, source
+    for entry in load_manifest():
+        if entry.editorial:
+            continue
+        document = document_for(entry)
+        seed = entry.source[:3]
+        for clause in document.clauses:
+            records.append(
+                SearchRecord(clause.id, seed, document.metadata.title, clause.heading, clause.text)
+            )
+    return records, "engines.library.manifest (the shipped library texts)"
 
 
 def load_queries() -> list[dict]:
@@ -118,7 +98,7 @@ ISSUERS = [
 ]
 LEVELS = ["national", "provincial", "municipal", "county"]
 REGIONS = ["000000", "330000", "330100", "330200", "330300", "320000", "440300"]
-VALIDITY = ["valid", "expired", "revised"]
+VALIDITY = ["in_force", "expired", "unknown"]
 
 
 def synthetic_records(n: int, seeds: Sequence[SearchRecord], rng: np.random.Generator) -> list[SearchRecord]:
@@ -179,7 +159,7 @@ def main() -> None:
     big_base = ClauseIndex.build(corpus, bigrams=False)
     latencies(big, queries[:5], None)  # warm jieba caches
     p50, p95 = latencies(big, queries, None)
-    flt = SearchFilters(issuer="浙江", region_code="33", year_from=2018, validity="valid")
+    flt = SearchFilters(issuer="浙江", region_code="33", year_from=2018, validity="in_force")
     fp50, fp95 = latencies(big, queries, flt)
     rb_ours, nb_ours = quality(big, queries, seeds)
     rb_base, nb_base = quality(big_base, queries, seeds)

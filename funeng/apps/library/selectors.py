@@ -12,7 +12,7 @@ from django.db.models import Max, QuerySet
 from engines.library.search import ClauseIndex, Hit, SearchFilters, SearchRecord
 from engines.library.structure import split_clauses
 from engines.reference.regions import region_prefix
-from funeng.apps.library.models import Clause, DocumentVersion, PolicyDocument, RuleLink
+from funeng.apps.library.models import Clause, DocumentVersion, LinkStatus, PolicyDocument, RuleLink
 
 _INDEX_LOCK = threading.Lock()
 _INDEX: dict[str, Any] = {"generation": None, "index": None}
@@ -109,8 +109,13 @@ def rule_links_of(keys: list[str]) -> dict[str, list[RuleLink]]:
     return found
 
 
-def rule_link_for(programme_id: str, node_id: str) -> RuleLink | None:
-    return RuleLink.objects.filter(programme_id=programme_id, node_id=node_id).first()
+def conditions_to_review(programme_id: str) -> set[str]:
+    """Ids of a programme's conditions whose cited clause changed since the rule was checked."""
+    return set(
+        RuleLink.objects.filter(programme_id=programme_id, status=LinkStatus.TO_REVIEW).values_list(
+            "node_id", flat=True
+        )
+    )
 
 
 @dataclass(frozen=True)

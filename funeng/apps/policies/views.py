@@ -24,6 +24,7 @@ from funeng.apps.core.identity import membership_of, role_of
 from funeng.apps.core.pages import confirmation_page, form_errors_from, submit_once
 from funeng.apps.enterprises.access import enterprise_fields_writable_by
 from funeng.apps.enterprises.views_edit import enterprise_form_class, profile_form_saved
+from funeng.apps.library.selectors import conditions_to_review
 from funeng.apps.policies.access import (
     access_enterprise_policies_for_user,
     access_policy_notice_for_user,
@@ -111,6 +112,7 @@ def programme_view(request: HttpRequest, programme_id: str) -> HttpResponse:
         {
             "programme": programme,
             "rows": condition_rows(programme, as_of),
+            "stale": conditions_to_review(programme.id),
             "versions": versions,
             "as_of": as_of,
         },
