@@ -36,14 +36,24 @@ def _label_score(clause: Clause, hint_label: str) -> int:
     return sum(1 for part in clause.path if normalise_quote(part) in hint)
 
 
+def clause_text(doc: Document, clause: Clause) -> str:
+    """The clause's text with its sub-clauses: a quote may run over two numbered sub-items."""
+    prefix = clause.id + "/"
+    end = max([clause.end, *(c.end for c in doc.clauses if c.id.startswith(prefix))])
+    return doc.text[clause.start : end]
+
+
 def find_clause(documents: Iterable[Document], quote: str, hint_label: str = "") -> Clause | None:
-    """The most specific (deepest) clause holding the whole quote; ties go to the hint, then order."""
+    """The most specific (deepest) clause holding the whole quote; ties go to the hint, then order.
+
+    A clause holds a quote when its own text does, or its text with its sub-clauses (clause_text).
+    """
     found: list[tuple[int, int, int, Clause]] = []
     order = 0
     for doc in documents:
         for clause in doc.clauses:
             order += 1
-            if quote_in_clause(quote, clause.text):
+            if quote_in_clause(quote, clause_text(doc, clause)):
                 found.append((clause.depth, _label_score(clause, hint_label), -order, clause))
     if not found:
         return None
