@@ -54,6 +54,17 @@ class ManifestEntry:
     stop_at: str = ""
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that keeps dates as text, so a bad date is reported with its entry and field."""
+
+
+def _date_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return str(loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _date_as_text)
+
+
 class _Ctx:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -200,7 +211,7 @@ def load_manifest(path: Path | str = DEFAULT) -> list[ManifestEntry]:
     path = Path(path)
     ctx = _Ctx(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a safe loader)
     except OSError as exc:
         raise ctx.fail("file", f"cannot be read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
