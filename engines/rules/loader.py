@@ -135,7 +135,7 @@ def _citation(ctx: _Ctx, raw: object, path: str) -> Citation:
     if not isinstance(raw, dict):
         raise ctx.fail(f"{path}.citation", "every condition needs a citation with clause and quote")
     where = f"{path}.citation"
-    extra = set(raw) - {"document", "clause", "quote"}
+    extra = set(raw) - {"document", "clause", "quote", "clause_id"}
     if extra:
         # Usually an unquoted comma inside a {clause:, quote:} flow mapping split the quote.
         raise ctx.fail(where, f"unknown key {sorted(map(str, extra))[0]!r}; quote text that contains commas")
@@ -143,6 +143,7 @@ def _citation(ctx: _Ctx, raw: object, path: str) -> Citation:
         document=_str(ctx, raw, "document", where, required=False) or ctx.document,
         clause=_str(ctx, raw, "clause", where),
         quote=_str(ctx, raw, "quote", where),
+        clause_id=_str(ctx, raw, "clause_id", where, required=False),
     )
 
 

@@ -34,9 +34,15 @@ class Citation:
     document: str
     clause: str
     quote: str
+    clause_id: str = ""  # the policy library's clause holding the quote, e.g. srdi-2021-zhejiang/九/(一)/1
 
     def as_dict(self) -> dict[str, str]:
-        return {"document": self.document, "clause": self.clause, "quote": self.quote}
+        return {
+            "document": self.document,
+            "clause": self.clause,
+            "quote": self.quote,
+            "clause_id": self.clause_id,
+        }
 
 
 @dataclass(frozen=True, slots=True)
