@@ -6,7 +6,8 @@ outnumber its Latin letters; an English sentence naming a Chinese term ("a provi
 (浙江省 or 浙江)") keeps English punctuation. Placeholders, URLs, HTML entities and formulas
 such as tanh(x) are masked first, so they are never "fixed" into something that breaks.
 
-Citation quotes (`citation.quote` in the rules) are left alone: a quote must match its source
+Regular expressions (the pattern of an `re.` call) are code and left alone. Citation quotes
+(`citation.quote` in the rules) are left alone too: a quote must match its source
 text character for character (tests/engines/test_rules_language.py), punctuation included.
 """
 
@@ -74,8 +75,24 @@ def _python_strings(path: Path) -> Iterator[str]:
         and isinstance(node.body[0], ast.Expr)
         and isinstance(node.body[0].value, ast.Constant)
     }
+    # A regular expression is code: its ( ) , : ? are syntax, never text a reader sees.
+    patterns = {
+        id(inner)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "re"
+        and node.args
+        for inner in ast.walk(node.args[0])
+    }
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and id(node) not in patterns
+        ):
             yield node.value
 
 
@@ -150,3 +167,11 @@ def test_it_writes_chinese_text_in_the_engines_data_with_full_width_punctuation(
             if spots:
                 found.append((where, text, spots))
     assert found == [], _report(found)
+
+
+def test_it_skips_regular_expressions_but_not_the_text_beside_them(tmp_path):
+    source = tmp_path / "module.py"
+    source.write_text(
+        'import re\nUNITS = re.compile(r"[(（]责任单位[:：]")\nLABEL = "责任单位:市经信局"\n', encoding="utf-8"
+    )
+    assert list(_python_strings(source)) == ["责任单位:市经信局"]

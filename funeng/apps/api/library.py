@@ -148,7 +148,7 @@ def document_measures(request: HttpRequest, slug: Path[str] = Slug) -> list[dict
             "units": list(m.units),
             "targets": list(m.targets.order_by("position")),
         }
-        for m in document.measures.order_by("no")
+        for m in document.measures.order_by("position")
     ]
 
 

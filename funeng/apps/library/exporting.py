@@ -42,7 +42,7 @@ def measures_workbook(document: PolicyDocument) -> bytes:
         cell.font = bold
         cells.append(cell)
     sheet.append(cells)
-    for measure in document.measures.order_by("no").prefetch_related("targets"):
+    for measure in document.measures.order_by("position").prefetch_related("targets"):
         base = [measure.no, _text(measure.title), _text(measure.lead_unit), _text("、".join(measure.units))]
         targets = list(measure.targets.order_by("position"))
         if not targets:

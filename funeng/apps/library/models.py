@@ -143,6 +143,8 @@ class Measure(models.Model):
     """A numbered measure of a plan with its responsible units (责任单位); the first listed leads."""
 
     document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="measures")
+    # Document order; `no` is the printed number, which restarts in some documents' sections.
+    position = models.PositiveIntegerField()
     no = models.PositiveIntegerField(_("no."))
     clause_key = models.CharField(_("clause id"), max_length=200)
     title = models.CharField(_("measure"), max_length=300)
@@ -151,8 +153,8 @@ class Measure(models.Model):
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        ordering = ["document", "no"]
-        constraints = [models.UniqueConstraint(fields=["document", "no"], name="library_measure_once")]
+        ordering = ["document", "position"]
+        constraints = [models.UniqueConstraint(fields=["document", "position"], name="library_measure_once")]
 
     def __str__(self) -> str:
         return f"{self.no}. {self.title}"

@@ -104,29 +104,49 @@ def _parse(raw: bytes, slug: str | None, filename: str, metadata: Metadata | Non
         raise ValidationError({"file": ValidationError(f"{name}: {exc}", code="unreadable")}) from exc
 
 
-def _rule_links(document: PolicyDocument, parsed: Document, before: dict[str, str]) -> list[RuleLink]:
-    """Every rule condition citing a clause of this document, checked against the new text."""
-    texts = {c.id: c.text for c in parsed.clauses}
+def _subtree_texts(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Each clause's text with its sub-clauses' (a quote may run over sub-items), by clause id."""
+    out: dict[str, str] = {}
+    for key, _text in pairs:
+        prefix = key + "/"
+        out[key] = "\n".join(text for other, text in pairs if other == key or other.startswith(prefix))
+    return out
+
+
+def _rule_links(
+    document: PolicyDocument, parsed: Document, before_own: dict[str, str], before_tree: dict[str, str]
+) -> list[RuleLink]:
+    """Every rule condition citing a clause of this document, checked against the new text.
+
+    A quote found in the clause's own text is compared on that text; one that runs over sub-items
+    on the clause with its sub-clauses. `before_*` are the previous version's ({} on a first ingest).
+    """
+    own = {c.id: c.text for c in parsed.clauses}
+    tree = _subtree_texts([(c.id, c.text) for c in parsed.clauses])
     links = []
     for programme in load_programmes().values():
         for node in walk(programme.conditions):
-            node_id, citation = node.id, node.citation
-            key = getattr(citation, "clause_id", "")
+            citation = node.citation
+            key = citation.clause_id
             if not key or key.split("/", 1)[0] != document.slug:
                 continue
             status, reason = LinkStatus.CURRENT, ""
-            if key not in texts:
+            if key not in own:
                 status, reason = LinkStatus.TO_REVIEW, "clause removed"
-            elif not quote_in_clause(citation.quote, texts[key]):
+            elif quote_in_clause(citation.quote, own[key]):
+                if key in before_own and before_own[key] != own[key]:
+                    status, reason = LinkStatus.TO_REVIEW, "clause text changed"
+            elif quote_in_clause(citation.quote, tree[key]):
+                if key in before_tree and before_tree[key] != tree[key]:
+                    status, reason = LinkStatus.TO_REVIEW, "clause text changed"
+            else:
                 status, reason = LinkStatus.TO_REVIEW, "quoted text no longer in the clause"
-            elif key in before and before[key] != texts[key]:
-                status, reason = LinkStatus.TO_REVIEW, "clause text changed"
             links.append(
                 RuleLink(
                     document=document,
                     clause_key=key,
                     programme_id=programme.id,
-                    node_id=node_id,
+                    node_id=node.id,
                     quote=citation.quote,
                     status=status,
                     reason=reason,
@@ -161,9 +181,14 @@ def _store_structure(document: PolicyDocument, parsed: Document) -> tuple[int, i
     measure_rows = Measure.objects.bulk_create(
         [
             Measure(
-                document=document, no=m.no, clause_key=m.clause_id, title=m.title[:300], units=list(m.units)
+                document=document,
+                position=i,
+                no=m.no,
+                clause_key=m.clause_id,
+                title=m.title[:300],
+                units=list(m.units),
             )
-            for m in measures
+            for i, m in enumerate(measures)
         ]
     )
     owner = {t: row for m, row in zip(measures, measure_rows, strict=True) for t in m.targets}
@@ -257,7 +282,7 @@ def document_ingest(
                 links_to_review=existing.rule_links.filter(status=LinkStatus.TO_REVIEW).count(),
             )
         before_snapshot = snapshot(existing, AUDITED_FIELDS)
-        before_texts = dict(existing.clauses.values_list("key", "text"))
+        before_pairs = list(existing.clauses.order_by("position").values_list("key", "text"))
         for name, value in values.items():
             setattr(existing, name, value)
         existing.version += 1
@@ -271,7 +296,7 @@ def document_ingest(
             changes=field_diff(before_snapshot, snapshot(document, AUDITED_FIELDS)),
         )
     else:
-        before_texts = {}
+        before_pairs = []
         document = PolicyDocument(slug=parsed.id, version=1, **values)
         document.full_clean()
         document.save()
@@ -287,7 +312,9 @@ def document_ingest(
     )
     counts = _store_structure(document, parsed)
     document.rule_links.all().delete()
-    links = RuleLink.objects.bulk_create(_rule_links(document, parsed, before_texts))
+    links = RuleLink.objects.bulk_create(
+        _rule_links(document, parsed, dict(before_pairs), _subtree_texts(before_pairs))
+    )
     planner_statistics_refresh(Clause, Target)
     return IngestOutcome(
         document,

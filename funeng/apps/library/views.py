@@ -164,7 +164,7 @@ def clause_view(request: HttpRequest, key: str) -> HttpResponse:
 def measures_view(request: HttpRequest, slug: str) -> HttpResponse:
     """A plan's numbered measures: lead and co-responsible units, numeric targets."""
     document = access_document_for_user(request.user, slug)
-    measures = document.measures.order_by("no").prefetch_related("targets")
+    measures = document.measures.order_by("position").prefetch_related("targets")
     loose = document.targets.filter(measure__isnull=True).order_by("position")
     return render(
         request, "library/measures.html", {"document": document, "measures": measures, "loose": loose}

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 "units": list(m.units),
                 "targets": [target_json(t) for t in m.targets.order_by("position")],
             }
-            for m in document.measures.order_by("no").prefetch_related("targets")
+            for m in document.measures.order_by("position").prefetch_related("targets")
         ]
         if options["json"]:
             sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
