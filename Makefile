@@ -80,6 +80,7 @@ bench: install
 	$(BIN)/python benchmarks/matching_ltr.py
 	$(BIN)/python benchmarks/policy.py
 	$(BIN)/python benchmarks/tabular_import.py
+	$(BIN)/python benchmarks/library.py
 
 # Every batch job on Polars and on Spark local over 10,000,000 rows: tens of minutes on two cores.
 bench-spark: install-dev

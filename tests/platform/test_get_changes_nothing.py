@@ -46,6 +46,8 @@ from funeng.apps.consents.models import Consent
 from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.library.models import Clause, RuleLink
+from funeng.apps.library.models import PolicyDocument as LibraryDocument
 from funeng.apps.matching.models import Complaint, Deal, Match, Need, Proposal, Solution
 from funeng.apps.matching.ranking import forget_catalogue
 from funeng.apps.policies.const import NoticeKind
@@ -216,6 +218,10 @@ def _build_site() -> Site:
         "object_id": [str(hangzhou.pk)],
         "id": [str(owner.pk)],
         "url": ["no-such-page/"],  # the admin's catch-all
+        "slug": [*LibraryDocument.objects.order_by("pk").values_list("slug", flat=True)[:2], "no-such-doc"],
+        "key": list(RuleLink.objects.order_by("pk").values_list("clause_key", flat=True)[:1]),
+        "clause_id": list(Clause.objects.order_by("-pk").values_list("key", flat=True)[:1]),
+        "link_id": _ids(RuleLink.objects.all()),
     }
     values["token"] += [default_token_generator.make_token(owner)]  # password reset shares the name
     admin_objects = {

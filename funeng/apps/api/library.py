@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import StringConstraints
 
 from engines.library.search import SearchFilters
 from funeng.apps.api.pagination import paginated
@@ -18,7 +19,8 @@ from funeng.apps.library.models import Clause, PolicyDocument, Target
 from funeng.apps.library.selectors import library_search, region_filter_prefix, rule_links_of
 
 router = Router(tags=["library"])
-Slug = Field(..., min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
+DocumentSlug = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
+ClauseId = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NO_NUL)]
 
 
 class DocumentOut(Schema):
@@ -115,7 +117,7 @@ def documents_list(request: HttpRequest) -> QuerySet[PolicyDocument]:
     summary="Get a document's metadata",
     openapi_extra=problems(401, 404),
 )
-def document_detail(request: HttpRequest, slug: Path[str] = Slug) -> PolicyDocument:
+def document_detail(request: HttpRequest, slug: Path[DocumentSlug]) -> PolicyDocument:
     return access_document_for_user(request.user, slug)
 
 
@@ -126,7 +128,7 @@ def document_detail(request: HttpRequest, slug: Path[str] = Slug) -> PolicyDocum
     openapi_extra=problems(401, 404, 422),
 )
 @paginated()
-def document_clauses(request: HttpRequest, slug: Path[str] = Slug) -> QuerySet[Clause]:
+def document_clauses(request: HttpRequest, slug: Path[DocumentSlug]) -> QuerySet[Clause]:
     document = access_document_for_user(request.user, slug)
     return document.clauses.select_related("document").order_by("position")
 
@@ -137,7 +139,7 @@ def document_clauses(request: HttpRequest, slug: Path[str] = Slug) -> QuerySet[C
     summary="List a plan's measures with responsible units and targets",
     openapi_extra=problems(401, 404),
 )
-def document_measures(request: HttpRequest, slug: Path[str] = Slug) -> list[dict[str, Any]]:
+def document_measures(request: HttpRequest, slug: Path[DocumentSlug]) -> list[dict[str, Any]]:
     document = access_document_for_user(request.user, slug)
     return [
         {
@@ -158,7 +160,7 @@ def document_measures(request: HttpRequest, slug: Path[str] = Slug) -> list[dict
     summary="List every numeric target of a document",
     openapi_extra=problems(401, 404),
 )
-def document_targets(request: HttpRequest, slug: Path[str] = Slug) -> QuerySet[Target]:
+def document_targets(request: HttpRequest, slug: Path[DocumentSlug]) -> QuerySet[Target]:
     document = access_document_for_user(request.user, slug)
     return document.targets.order_by("position")
 
@@ -169,7 +171,7 @@ def document_targets(request: HttpRequest, slug: Path[str] = Slug) -> QuerySet[T
     summary="Get a clause with the rules that cite it",
     openapi_extra=problems(401, 404),
 )
-def clause_detail(request: HttpRequest, clause_id: str) -> Clause:
+def clause_detail(request: HttpRequest, clause_id: Path[ClauseId]) -> Clause:
     clause = access_clause_for_user(request.user, clause_id)
     clause.rules = [  # type: ignore[attr-defined]
         {
