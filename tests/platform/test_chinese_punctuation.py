@@ -172,6 +172,7 @@ def test_it_writes_chinese_text_in_the_engines_data_with_full_width_punctuation(
 def test_it_skips_regular_expressions_but_not_the_text_beside_them(tmp_path):
     source = tmp_path / "module.py"
     source.write_text(
-        'import re\nUNITS = re.compile(r"[(（]责任单位[:：]")\nLABEL = "责任单位:市经信局"\n', encoding="utf-8"
+        'import re\nUNITS = re.compile(r"[(（]责任单位[:：]")\nLABEL = "责任单位:市经信局"\n',
+        encoding="utf-8",
     )
     assert list(_python_strings(source)) == ["责任单位:市经信局"]
