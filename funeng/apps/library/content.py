@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from engines.library.manifest import ManifestEntry, load_manifest
-
 from funeng.apps.audit.services import Actor
 from funeng.apps.library.services import IngestOutcome, document_ingest
 
@@ -34,6 +33,7 @@ def library_load_seeds(*, actor: Actor = None) -> list[IngestOutcome]:
                 metadata=entry.metadata,
                 provisional=entry.provisional,
                 source=entry.source,
+                metadata_exact=True,
             )
         )
     return outcomes

@@ -239,16 +239,21 @@ def document_ingest(
     metadata: Metadata | None = None,
     provisional: frozenset[str] | None = None,
     source: str = "",
+    metadata_exact: bool = False,
 ) -> IngestOutcome:
     """Parse `raw`, store it as a new document or the next version of `slug`; audited.
 
-    `metadata` fields that are set win over what is detected in the text; `actor` None is the
-    system (the command line and the demo loader).
+    `metadata` fields that are set win over what is detected in the text (with `metadata_exact`,
+    `metadata` is used as it is); `actor` None is the system (the command line and the demo loader).
     """
     existing = PolicyDocument.objects.select_for_update().filter(slug=slug).first() if slug else None
     given = metadata or (_metadata_of(existing) if existing else None)
     parsed = _parse(raw, slug, filename, given)
-    meta = parsed.metadata
+    # Curated metadata (the shipped manifest) is taken as it is: detection would, for example, read
+    # a cited document's number as this one's.
+    # A new version keeps the document's metadata as it stands (officials may have corrected it).
+    exact = metadata_exact or (metadata is None and existing is not None)
+    meta = given if exact and given is not None else parsed.metadata
     _check_metadata(meta)
     if not (
         _may_manage(actor, meta.region_code)

@@ -31,6 +31,7 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "audit",
         "assessment",
         "policies",
+        "library",
         "matching",
     }
     assert {

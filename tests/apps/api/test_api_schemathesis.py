@@ -40,12 +40,14 @@ from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
+from funeng.apps.library.services import document_ingest
 from funeng.apps.policies.models import PolicyNotice
 from funeng.apps.policies.services import policy_run_create
 from funeng.apps.providers.models import Provider
 from tests.conftest import make_credit_code
 from tests.support.api import bearer
 from tests.support.assessment import MANUFACTURING, answers_for
+from tests.support.library import PLAN_ID, PLAN_V1
 from tests.support.matching import accepted_deal
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +218,13 @@ def test_the_schema_lists_every_operation():
         "POST /api/v1/policies/results/{result_id}/decision",
         "GET /api/v1/policies/notices",
         "POST /api/v1/policies/notices/{notice_id}/read",
+        "GET /api/v1/library/documents",
+        "GET /api/v1/library/documents/{slug}",
+        "GET /api/v1/library/documents/{slug}/clauses",
+        "GET /api/v1/library/documents/{slug}/measures",
+        "GET /api/v1/library/documents/{slug}/targets",
+        "GET /api/v1/library/clauses/{clause_id}",
+        "GET /api/v1/library/search",
     }
 
 
@@ -240,7 +249,10 @@ def existing(operator, enterprise_fields) -> dict[str, object]:
     notice = PolicyNotice.objects.create(
         enterprise=enterprises[0], programme_id="srdi-zhejiang", kind="missing", run=run, message="示例"
     )
+    plan = document_ingest(actor=None, raw=PLAN_V1.encode(), slug=PLAN_ID).document
     return {
+        "slug": plan.slug,
+        "clause_id": plan.clauses.order_by("position").last().key,
         **matching,
         **assessments,
         "enterprise_id": enterprises[0].pk,
@@ -304,7 +316,8 @@ def test_every_read_of_an_existing_object_answers_200_as_documented(operation, o
     path = {name: existing[name] for name in names}
     if operation.path.endswith("/result"):
         path["assessment_id"] = existing["submitted_id"]  # a draft has no result yet
-    case = operation.Case(path_parameters=path)
+    query = {"q": "云量贷"} if operation.path.endswith("/search") else None  # the one required query
+    case = operation.Case(path_parameters=path, query=query)
     response = case.call(headers={"Authorization": bearer(operator)["HTTP_AUTHORIZATION"]})
     assert response.status_code == 200, response.text[:500]
     case.validate_response(response, checks=[response_schema_conformance])

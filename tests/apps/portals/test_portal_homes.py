@@ -101,6 +101,7 @@ def test_user_text_is_escaped_on_homes(world):
 
 NAV = {
     "enterprise": {
+        "/library/",
         "/",
         "/enterprises/{hz}/",
         "/assessment/",
@@ -111,6 +112,7 @@ NAV = {
         "/audit/",
     },
     "colleague": {
+        "/library/",
         "/",
         "/enterprises/{hz}/",
         "/assessment/",
@@ -118,9 +120,16 @@ NAV = {
         "/matching/needs/",
         "/consents/",
     },
-    "provider_user": {"/", "/providers/{provider}/", "/matching/inbox/", "/policies/programmes/"},
-    "bank": {"/", "/consents/", "/enterprises/"},
+    "provider_user": {
+        "/library/",
+        "/",
+        "/providers/{provider}/",
+        "/matching/inbox/",
+        "/policies/programmes/",
+    },
+    "bank": {"/library/", "/", "/consents/", "/enterprises/"},
     "official": {
+        "/library/",
         "/",
         "/enterprises/",
         "/providers/",
@@ -131,6 +140,7 @@ NAV = {
         "/audit/",
     },
     "admin": {
+        "/library/",
         "/",
         "/enterprises/",
         "/providers/",

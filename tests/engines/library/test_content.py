@@ -101,7 +101,10 @@ def test_manifest_metadata_wins_over_detection() -> None:
     plan = _doc("sc-2021-14th-digital-economy")
     assert plan.metadata.issuers == ("国务院",)
     assert "<p>" not in plan.text and "文章来源" not in plan.text
-    assert {e.id: e.provisional for e in load_manifest()}["sc-2021-14th-digital-economy"] == {"issued_on"}
+    assert {e.id: e.provisional for e in load_manifest()}["sc-2021-14th-digital-economy"] == {
+        "doc_number",
+        "issued_on",
+    }
 
 
 GOOD = """

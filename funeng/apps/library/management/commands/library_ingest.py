@@ -43,6 +43,7 @@ class Command(BaseCommand):
                 metadata=entry.metadata if entry else None,
                 provisional=entry.provisional if entry else None,
                 source=entry.source if entry else path.name,
+                metadata_exact=entry is not None,
             )
         except ValidationError as exc:
             fail_validation(exc)
