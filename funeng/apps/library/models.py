@@ -134,6 +134,15 @@ class Clause(models.Model):
         return f"{self.document}（{self.label or self.key.rsplit('/', 1)[-1]}）"
 
     @property
+    def body(self) -> str:
+        """The text to show under the clause's label and heading: a line holding only them is dropped."""
+        first, _, rest = self.text.partition("\n")
+        squeeze = "".join(first.split()).rstrip("。.")
+        if self.label and squeeze == "".join(f"{self.label}{self.heading}".split()).rstrip("。."):
+            return rest
+        return self.text
+
+    @property
     def anchor(self) -> str:
         """The clause's anchor on its document page: its id without the document part."""
         return "c-" + self.key.split("/", 1)[-1]

@@ -126,3 +126,12 @@ def test_a_metadata_edit_is_audited_and_clears_the_provisional_mark():
     with pytest.raises(ValidationError) as refused:
         document_metadata_update(actor=hangzhou, document=document, title="  ")
     assert "title" in refused.value.message_dict
+
+
+def test_a_clause_shows_its_text_without_repeating_a_heading_line():
+    _ingest(PLAN_V1)
+    part = Clause.objects.get(key=f"{PLAN_ID}/一")
+    assert part.text.startswith("一、总体要求") and part.body.startswith("到2023年")
+    assert Clause.objects.get(key=f"{PLAN_ID}/二").body == ""
+    item = Clause.objects.get(key=f"{PLAN_ID}/二/(一)/1")
+    assert item.body == item.text  # the heading runs on into the measure's text
