@@ -41,3 +41,13 @@ def role_of(user: User) -> str | None:
         return Role.ADMIN
     membership = membership_of(user)
     return None if membership is None else membership.role
+
+
+def official_scope_of(user: User) -> str | None:
+    """The region an official acts for: '' = everywhere (operator), None = not an official."""
+    if is_platform_admin(user):
+        return ""
+    membership = membership_of(user)
+    if membership is not None and membership.role == Role.OFFICIAL and membership.region_code:
+        return str(membership.region_code)
+    return None

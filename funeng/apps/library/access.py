@@ -12,19 +12,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from engines.reference.regions import region_contains
-from funeng.apps.core.const import Role
-from funeng.apps.core.identity import User, is_platform_admin, membership_of
+from funeng.apps.core.identity import User, official_scope_of
 from funeng.apps.library.models import Clause, PolicyDocument
 
 
 def library_scope_of(user: User) -> str | None:
     """The region whose documents a user manages: '' = all (operator), None = reads only."""
-    if is_platform_admin(user):
-        return ""
-    membership = membership_of(user)
-    if membership is not None and membership.role == Role.OFFICIAL and membership.region_code:
-        return str(membership.region_code)
-    return None
+    return official_scope_of(user)
 
 
 def can_manage_library(user: User) -> bool:

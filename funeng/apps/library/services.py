@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from engines.library.extract import extract_measures, extract_targets
 from engines.library.ingest import ingest
 from engines.library.links import quote_in_clause
+from engines.library.manifest import METADATA_FIELDS
 from engines.library.model import Document, IngestError, Metadata
 from engines.rules.loader import load_programmes
 from engines.rules.model import walk
@@ -41,29 +42,8 @@ from funeng.apps.library.models import (
     Target,
 )
 
-AUDITED_FIELDS = (
-    "slug",
-    "title",
-    "doc_number",
-    "issuers",
-    "issued_on",
-    "level",
-    "region_code",
-    "doc_type",
-    "validity",
-    "provisional",
-    "version",
-)
-METADATA_FIELDS = (
-    "title",
-    "doc_number",
-    "issuers",
-    "issued_on",
-    "level",
-    "region_code",
-    "doc_type",
-    "validity",
-)
+# The metadata fields are the manifest's: one list of what describes a document.
+AUDITED_FIELDS = ("slug", *METADATA_FIELDS, "provisional", "version")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from engines.reference.regions import region_prefix
 from funeng.apps.core.const import Role
-from funeng.apps.core.identity import User, is_platform_admin, membership_of, role_of
+from funeng.apps.core.identity import User, membership_of, official_scope_of, role_of
 from funeng.apps.enterprises.access import access_enterprise_for_user
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun
@@ -16,12 +16,7 @@ from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun
 
 def policy_scope_of(user: User) -> str | None:
     """The region a user evaluates programmes for: '' = whole registry (operator), None = not allowed."""
-    if is_platform_admin(user):
-        return ""
-    membership = membership_of(user)
-    if membership is not None and membership.role == Role.OFFICIAL and membership.region_code:
-        return str(membership.region_code)
-    return None
+    return official_scope_of(user)
 
 
 def can_run_policies(user: User) -> bool:
