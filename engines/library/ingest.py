@@ -15,12 +15,13 @@ from html.parser import HTMLParser
 
 from engines.library.model import Document, IngestError, Metadata
 from engines.library.structure import split_clauses
+from engines.tabular.problems import gettext_noop
 
 _MAGIC = {
-    b"%PDF": "a PDF file",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
+    b"%PDF": gettext_noop("The input is a PDF file, not text; convert it to text first."),
+    b"\x89PNG": gettext_noop("The input is a PNG image, not text; convert it to text first."),
+    b"\xff\xd8\xff": gettext_noop("The input is a JPEG image, not text; convert it to text first."),
+    b"GIF8": gettext_noop("The input is a GIF image, not text; convert it to text first."),
 }
 _SKIP_TAGS = {"script", "style", "nav", "header", "footer", "head", "noscript"}
 _BLOCK_TAGS = {
@@ -88,13 +89,15 @@ class _TextExtractor(HTMLParser):
 
 
 def _decode(raw: bytes) -> str:
-    for magic, what in _MAGIC.items():
+    for magic, message in _MAGIC.items():
         if raw.startswith(magic):
-            raise IngestError(f"The input is {what}, not text; convert it to text first.")
+            raise IngestError(message)
     if raw.startswith(b"PK\x03\x04"):
         return _docx(raw)
     if b"\x00" in raw:
-        raise IngestError("The input is binary (it holds NUL bytes); upload a text, HTML or DOCX file.")
+        raise IngestError(
+            gettext_noop("The input is binary (it holds NUL bytes); upload a text, HTML or DOCX file.")
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -102,11 +105,13 @@ def _decode(raw: bytes) -> str:
             text = raw.decode("gb18030")
         except UnicodeDecodeError as exc:
             raise IngestError(
-                "The input is neither UTF-8 nor GB18030 text; save it as UTF-8 and retry."
+                gettext_noop("The input is neither UTF-8 nor GB18030 text; save it as UTF-8 and retry.")
             ) from exc
     controls = sum(1 for c in text if ord(c) < 32 and c not in "\n\r\t\f")
     if text and controls / len(text) > 0.05:
-        raise IngestError("The input looks binary (many control characters); upload a text file.")
+        raise IngestError(
+            gettext_noop("The input looks binary (many control characters); upload a text file.")
+        )
     return text
 
 
@@ -115,7 +120,9 @@ def _docx(raw: bytes) -> str:
         with zipfile.ZipFile(io.BytesIO(raw)) as zf:
             xml = zf.read("word/document.xml").decode("utf-8")
     except (zipfile.BadZipFile, KeyError) as exc:
-        raise IngestError("The input is a ZIP archive but not a Word document; upload text or DOCX.") from exc
+        raise IngestError(
+            gettext_noop("The input is a ZIP archive but not a Word document; upload text or DOCX.")
+        ) from exc
     paras = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
     return "\n".join(unescape("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p))) for p in paras)
 
@@ -280,7 +287,7 @@ def ingest(
     source_hash = hashlib.sha256(data).hexdigest()
     text = raw if isinstance(raw, str) else _decode(raw)
     if not text.strip():
-        raise IngestError("The input is empty; upload a document with text in it.")
+        raise IngestError(gettext_noop("The input is empty; upload a document with text in it."))
     notes: list[str] = []
     if filename.lower().endswith((".html", ".htm")) or re.search(
         r"<(html|body|p|div|br|script)\b", text, re.I
@@ -292,7 +299,7 @@ def ingest(
     text = _drop_repeats(text, notes)
     text = _normalise(text)
     if not text.strip():
-        raise IngestError("The input holds no readable text after cleaning; check the file.")
+        raise IngestError(gettext_noop("The input holds no readable text after cleaning; check the file."))
     doc_id = doc_id or "doc-" + source_hash[:10]
     meta, detected = _detect(text, metadata or Metadata())
     return Document(

@@ -20,7 +20,14 @@ TARGET_OPS = (">=", ">", "<=", "<", "~", "=")
 
 
 class IngestError(ValueError):
-    """The input is not a policy text we can read (binary, wrong encoding, empty); nothing is stored."""
+    """The input is not a policy text we can read (binary, wrong encoding, empty); nothing is stored.
+
+    `message` is an English msgid (marked with gettext_noop) that the platform translates.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,7 +81,9 @@ def _parse(raw: bytes, slug: str | None, filename: str, metadata: Metadata | Non
         return ingest(raw, doc_id=slug, filename=filename, metadata=metadata)
     except IngestError as exc:
         name = filename or _("the file")
-        raise ValidationError({"file": ValidationError(f"{name}: {exc}", code="unreadable")}) from exc
+        # The engine's message is an English msgid; the catalog holds its Chinese.
+        message = f"{name}: {_(exc.message)}"
+        raise ValidationError({"file": ValidationError(message, code="unreadable")}) from exc
 
 
 def _subtree_texts(pairs: list[tuple[str, str]]) -> dict[str, str]:

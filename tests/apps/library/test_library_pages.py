@@ -105,7 +105,8 @@ def test_a_binary_upload_is_refused_next_to_the_field_and_nothing_is_stored(clie
     upload = SimpleUploadedFile("scan.txt", b"\x00\x01\x02\xff" * 300, content_type="text/plain")
     response = client.post(reverse("library:ingest"), {"file": upload, "slug": PLAN_ID})
     assert response.status_code == 200
-    assert "scan.txt" in response.content.decode()
+    page = response.content.decode()
+    assert "scan.txt" in page and "二进制文件" in page  # the engine's reason, in Chinese
     assert DocumentVersion.objects.count() == 1
 
 
