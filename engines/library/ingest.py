@@ -174,8 +174,9 @@ def _drop_repeats(text: str, notes: list[str]) -> str:
     """Remove later copies of paragraphs of 30 characters or more (repeated blocks, OCR duplicates)."""
     seen: set[str] = set()
     kept: list[str] = []
-    removed = chars = 0
-    for line in text.split("\n"):
+    # Runs first: removing a long line of a repeated run would hide the run's short lines.
+    lines, removed, chars = _drop_repeated_runs(text.split("\n"))
+    for line in lines:
         key = _squash(line)
         if len(key) >= 30 and key in seen:
             removed += 1
@@ -199,6 +200,39 @@ def _drop_repeats(text: str, notes: list[str]) -> str:
     if removed:
         notes.append(f"removed {removed:,} repeated paragraphs ({chars:,} characters)")
     return "\n".join(kept)
+
+
+# A run of short lines counts as repeated only when it is this long: numbered short lines such as
+# "(二)专项条件" recur legitimately, but not several of them in the same order.
+RUN_MIN_LINES = 2
+RUN_MIN_CHARS = 40
+
+
+def _drop_repeated_runs(lines: list[str]) -> tuple[list[str], int, int]:
+    """Remove later copies of runs of consecutive lines (an OCR page break printing lines twice)."""
+    keys = [_squash(line) for line in lines]
+    first_at: dict[tuple[str, str], int] = {}
+    kept: list[str] = []
+    removed = chars = 0
+    i = 0
+    while i < len(lines):
+        pair = (keys[i], keys[i + 1]) if i + 1 < len(lines) else None
+        j = first_at.get(pair) if pair and all(pair) else None
+        if j is not None:
+            length = 0
+            while i + length < len(lines) and j + length < i and keys[j + length] == keys[i + length]:
+                length += 1
+            run = keys[i : i + length]
+            if length >= RUN_MIN_LINES and sum(map(len, run)) >= RUN_MIN_CHARS:
+                removed += sum(1 for key in run if key)
+                chars += sum(map(len, run))
+                i += length
+                continue
+        if pair and all(pair):
+            first_at.setdefault(pair, i)
+        kept.append(lines[i])
+        i += 1
+    return kept, removed, chars
 
 
 def _detect(text: str, given: Metadata) -> tuple[Metadata, set[str]]:

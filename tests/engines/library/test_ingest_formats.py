@@ -58,3 +58,34 @@ def test_a_zip_that_is_not_a_word_document_is_refused():
         archive.writestr("data.csv", "a,b\n")
     with pytest.raises(IngestError, match="not a Word document"):
         ingest(buffer.getvalue(), filename="data.zip")
+
+
+# Seed 002's Shanghai criteria as OCR printed them: four lines repeat across a page break.
+SHANGHAI_OCR = """(一)基本条件(须同时符合)
+1.在本市进行工商注册登记、连续经营三年以上并具有独立法人资格。
+2.企业上年度营业收入不少于1000万元。
+3.近2年研发经费支出占营业收入的比例不低于3%。
+4.符合本市城市战略定位和产业发展政策,优先支持“3+6”重点产业体系。
+(二)专项条件
+1.专业化。上年度主营业务收入占营业收入达70%以上,在行业细分市场领域内处于全市前三位或全国前十位;近2年营业收入或净利润的平均增长率达到5%以上。
+
+55
+
+3.近2年研发经费支出占营业收入的比例不低于3%。
+4.符合本市城市战略定位和产业发展政策,优先支持“3+6”重点产业体系。
+(二)专项条件
+1.专业化。上年度主营业务收入占营业收入达70%以上,在行业细分市场领域内处于全市前三位或全国前十位;近2年营业收入或净利润的平均增长率达到5%以上。
+2.精细化。拥有在有效期内的发明专利1项以上(含1项)或实用新型专利或软件著作权3项以上(含3项)。
+"""
+
+
+def test_a_run_of_lines_printed_twice_is_kept_once_with_a_note():
+    doc = ingest(SHANGHAI_OCR, doc_id="sh")
+    assert doc.text.count("近2年研发经费支出") == 1 and doc.text.count("(二)专项条件") == 1
+    assert "removed 4 repeated paragraphs" in " ".join(doc.notes)
+    assert [c.label for c in doc.clauses if c.parent == "sh/(二)"] == ["1.", "2."]
+
+
+def test_short_numbered_lines_that_recur_alone_are_kept():
+    text = "(一)基本条件\n1.符合条件。\n(二)专项条件\n1.专业化。\n(三)其他条件\n1.符合条件。\n"
+    assert ingest(text, doc_id="x").text.count("1.符合条件。") == 2
