@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from engines.library.model import Metadata
 from engines.library.search import SearchFilters
+from engines.reference.regions import region_prefix
 from engines.rules.loader import load_programmes
 from engines.rules.model import walk
 from funeng.apps.core.pages import Action, action_view, form_errors_from, submit_once
@@ -51,8 +52,8 @@ def library_home_view(request: HttpRequest) -> HttpResponse:
     documents = documents_visible_to(request.user)
     region = request.GET.get("region", "").strip()
     year = request.GET.get("year", "").strip()
-    if region.isdigit():
-        documents = documents.filter(region_code__startswith=region.rstrip("0") or region)
+    if region.isdigit() and len(region) == 6:
+        documents = documents.filter(region_code__startswith=region_prefix(region))
     if year.isdigit():
         documents = documents.filter(issued_on__year=int(year))
     years = sorted({d.year for d in documents_visible_to(request.user) if d.year}, reverse=True)

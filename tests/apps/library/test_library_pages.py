@@ -146,3 +146,12 @@ def test_the_pages_read_in_english(client, world):
     client.cookies["django_language"] = "en"
     page = client.get(reverse("library:document", args=[PLAN_ID])).content.decode()
     assert "Copy citation" in page and "provisional" in page
+
+
+def test_the_region_filter_keeps_a_province_and_what_lies_in_it(client, world):
+    for slug, region in (("chongqing-doc", "500000"), ("sichuan-doc", "510000")):
+        document_ingest(actor=None, raw=PLAN_V1.encode(), slug=slug, metadata=Metadata(region_code=region))
+    page = _get(client, world["enterprise"], reverse("library:home") + "?region=500000")
+    assert reverse("library:document", args=["chongqing-doc"]) in page
+    assert reverse("library:document", args=["sichuan-doc"]) not in page
+    assert reverse("library:document", args=[PLAN_ID]) not in page
