@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from engines.library.model import Metadata
 from engines.library.search import SearchFilters
-from engines.reference.regions import region_prefix
+from engines.reference.regions import region_prefix, region_table
 from engines.rules.loader import load_programmes
 from engines.rules.model import walk
 from funeng.apps.core.pages import Action, action_view, form_errors_from, submit_once
@@ -249,6 +249,15 @@ def ingest_view(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form_errors_from(form, error)
+        except PermissionDenied:
+            # Say what to change rather than answer 403 to a form the official may correct.
+            form.add_error(
+                "region_code" if not form.cleaned_data["slug"] else "slug",
+                _(
+                    "You manage documents of %(region)s only: give a region code inside it, or the id of one of its documents."
+                )
+                % {"region": region_table().display_name(scope, scope) if scope else _("all regions")},
+            )
         else:
             from django.contrib import messages
 

@@ -115,7 +115,8 @@ def test_who_may_upload_and_edit(client, world):
     _get(client, world["nanjing"], reverse("library:edit", args=[PLAN_ID]), status=403)
     client.force_login(world["nanjing"])
     upload = SimpleUploadedFile("plan-v2.txt", PLAN_V2.encode(), content_type="text/plain")
-    assert client.post(reverse("library:ingest"), {"file": upload, "slug": PLAN_ID}).status_code == 403
+    refused = client.post(reverse("library:ingest"), {"file": upload, "slug": PLAN_ID})
+    assert refused.status_code == 200 and "您只能管理南京市的文件" in refused.content.decode()
     assert PolicyDocument.objects.get().version == 1
     client.force_login(world["hangzhou"])
     response = client.post(
@@ -155,3 +156,13 @@ def test_the_region_filter_keeps_a_province_and_what_lies_in_it(client, world):
     assert reverse("library:document", args=["chongqing-doc"]) in page
     assert reverse("library:document", args=["sichuan-doc"]) not in page
     assert reverse("library:document", args=[PLAN_ID]) not in page
+
+
+def test_an_official_adding_a_document_outside_their_region_is_told_what_to_change(client, world):
+    client.force_login(world["hangzhou"])
+    upload = SimpleUploadedFile("plan.txt", PLAN_V2.encode(), content_type="text/plain")
+    response = client.post(
+        reverse("library:ingest"), {"file": upload, "slug": "new-doc", "region_code": "320100"}
+    )
+    assert response.status_code == 200 and "杭州市" in response.content.decode()
+    assert not PolicyDocument.objects.filter(slug="new-doc").exists()
