@@ -116,7 +116,7 @@ def test_who_may_upload_and_edit(client, world):
     client.force_login(world["nanjing"])
     upload = SimpleUploadedFile("plan-v2.txt", PLAN_V2.encode(), content_type="text/plain")
     refused = client.post(reverse("library:ingest"), {"file": upload, "slug": PLAN_ID})
-    assert refused.status_code == 200 and "您只能管理南京市的文件" in refused.content.decode()
+    assert refused.status_code == 200 and "南京市的文件" in refused.content.decode()
     assert PolicyDocument.objects.get().version == 1
     client.force_login(world["hangzhou"])
     response = client.post(
