@@ -143,6 +143,14 @@ class Clause(models.Model):
         return self.text
 
     @property
+    def title(self) -> str:
+        """What the clause is about: its heading, else its text without the numbering."""
+        if self.heading:
+            return self.heading
+        text = self.body.strip()
+        return text[len(self.label) :].strip() if self.label and text.startswith(self.label) else text
+
+    @property
     def anchor(self) -> str:
         """The clause's anchor on its document page: its id without the document part."""
         return "c-" + self.key.split("/", 1)[-1]

@@ -113,6 +113,8 @@ def programme_view(request: HttpRequest, programme_id: str) -> HttpResponse:
             "programme": programme,
             "rows": condition_rows(programme, as_of),
             "stale": conditions_to_review(programme.id),
+            # The library document the programme's conditions quote (their clause ids name it).
+            "library_document": programme.conditions.citation.clause_id.split("/", 1)[0],
             "versions": versions,
             "as_of": as_of,
         },

@@ -59,6 +59,7 @@ def test_a_changed_clause_puts_its_rules_to_review_until_an_official_checks(clie
     assert "待复核" in clause_page and "在省内工商注册登记" in clause_page
     programme_page = client.get(reverse("policies:programme", args=["srdi-zhejiang"])).content.decode()
     assert reverse("library:clause", args=[CLAUSE]) in programme_page
+    assert reverse("library:document", args=[ZJ_DOC]) in programme_page
     assert "条款已修改" in programme_page
 
     link = stale.first()
