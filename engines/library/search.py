@@ -213,6 +213,10 @@ class ClauseIndex:
         return self._rank(self._scores(top), k, keep, top)
 
 
+SNIPPET_LEAD = 20  # characters shown before the first match
+SNIPPET_BACKTRACK = 12  # further characters to look back for the start of a line or sentence
+
+
 def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> tuple[tuple[str, bool], ...]:
     """A window of about `width` characters around the densest run of matched terms, terms marked."""
     lowered = text.lower()
@@ -230,7 +234,16 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> tupl
         # densest window: the one with the most marked characters (a sliding sum)
         sums = np.convolve(marked.astype(np.int64), np.ones(width, dtype=np.int64), mode="valid")
         lo = int(np.argmax(sums)) if sums.size else 0
-        hi = lo + width
+        # The densest window may end at the first match; show a little before it instead, from
+        # the start of its line or sentence when one is near (not mid-numbering: ". 创新").
+        hits = np.flatnonzero(marked[lo : lo + width])
+        if hits.size:
+            first = lo + int(hits[0])
+            lo = max(0, first - SNIPPET_LEAD)
+            boundary = max(text.rfind(mark, max(0, lo - SNIPPET_BACKTRACK), first) for mark in "\n。；;")
+            if boundary >= 0:
+                lo = boundary + 1
+        hi = min(len(text), lo + width)
     segments: list[tuple[str, bool]] = []
     i = lo
     while i < hi:
@@ -239,4 +252,9 @@ def snippet(text: str, terms: Sequence[str], width: int = SNIPPET_CHARS) -> tupl
             j += 1
         segments.append((text[i:j], bool(marked[i])))
         i = j
+    # An ellipsis says the clause goes on before or after the window.
+    if segments and lo > 0:
+        segments.insert(0, ("…", False))
+    if segments and hi < len(text):
+        segments.append(("…", False))
     return tuple(segments)

@@ -102,7 +102,8 @@ def test_it_highlights_query_terms_in_a_substring_of_the_text() -> None:
     index = ClauseIndex.build([record(0, long_text), record(1, "其他")])
     hit = index.search("云量贷")[0]
     joined = "".join(s for s, _ in hit.snippet)
-    assert joined in long_text and len(joined) <= 80
+    assert joined.startswith("…") and joined.endswith("…")
+    assert joined.strip("…") in long_text and len(joined.strip("…")) <= 80
     assert "云量" in "".join(s for s, marked in hit.snippet if marked)
 
 
@@ -161,3 +162,15 @@ def test_it_keeps_bigrams_to_cjk_runs() -> None:
         for t in tokens("MES系统", bigrams=True)
         if t not in tokens("MES系统", bigrams=False)
     )
+
+
+def test_a_snippet_starts_at_a_sentence_just_before_and_says_where_it_was_cut() -> None:
+    from engines.library.search import SNIPPET_CHARS, snippet
+
+    text = "一" * 200 + "。3.创新“云量贷”服务。" + "二" * 200
+    segments = snippet(text, ["云量贷"])
+    shown = "".join(part for part, _ in segments)
+    assert shown.startswith("…3.创新") and shown.endswith("…")
+    assert ("云量贷", True) in segments and len(shown) <= SNIPPET_CHARS + 2
+    short = "推广云量贷服务"
+    assert "".join(part for part, _ in snippet(short, ["云量贷"])) == short
