@@ -61,7 +61,8 @@ def test_it_names_t3_as_the_next_round_after_t0_to_t2(client):
     assert "(T1)" not in page
     page = _page(client, w, deal, "zh-hans")
     assert "参加下一轮评测（T3）" in page
-    assert "T1" not in page
+    # As a word: the page's random CSRF tokens may hold the letters "T1" (the suite once failed so).
+    assert not re.search(r"(?<![A-Za-z0-9])T1(?![A-Za-z0-9])", page)
 
 
 def test_it_names_an_open_draft_as_the_round_to_finish(client):
