@@ -16,7 +16,7 @@ from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import NO_NUL, problems
 from funeng.apps.library.access import access_clause_for_user, access_document_for_user, documents_visible_to
 from funeng.apps.library.models import Clause, PolicyDocument, Target
-from funeng.apps.library.selectors import library_search, region_filter_prefix, rule_links_of
+from funeng.apps.library.selectors import library_search, region_filter_prefix, rule_links_of, search_row
 
 router = Router(tags=["library"])
 DocumentSlug = Annotated[str, StringConstraints(min_length=1, max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")]
@@ -197,15 +197,4 @@ def search(request: HttpRequest, query: Query[SearchQuery]) -> list[dict[str, An
         year_to=query.year_to,
         validity=query.validity,
     )
-    return [
-        {
-            "document": r.clause.document.slug,
-            "document_title": r.clause.document.title,
-            "clause": r.hit.clause_id,
-            "label": r.clause.label,
-            "score": round(r.hit.score, 4),
-            "snippet": "".join(text for text, _ in r.hit.snippet),
-            "highlights": [text for text, marked in r.hit.snippet if marked],
-        }
-        for r in library_search(query.q, k=query.k, filters=filters)
-    ]
+    return [search_row(r) for r in library_search(query.q, k=query.k, filters=filters)]

@@ -13,10 +13,11 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, PatternFill
 from openpyxl.utils import get_column_letter
 
 from engines.rules.derive import derive_record
+from funeng.apps.core.xlsx import bold_cell
 from funeng.apps.enterprises.columns import (
     BOOL,
     CHOICE,
@@ -143,12 +144,6 @@ def _xlsx_cells(sheet: Any, enterprise: Enterprise) -> list[WriteOnlyCell]:
     return cells
 
 
-def _bold(sheet: Any, title: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=title)
-    cell.font = Font(bold=True)
-    return cell
-
-
 def _add_data_sheet(workbook: Workbook, *, derived: bool) -> Any:
     sheet = workbook.create_sheet(DATA_SHEET)
     sheet.freeze_panes = "A2"
@@ -159,7 +154,7 @@ def _add_data_sheet(workbook: Workbook, *, derived: bool) -> Any:
         dimension.width = max(12, len(column.header_zh) * 2 + 2)
         if isinstance(column, Column) and column.kind == CODE:
             dimension.number_format = "@"  # cells typed into code columns stay text: 0111 keeps its 0
-        cell = _bold(sheet, column.header_zh)
+        cell = bold_cell(sheet, column.header_zh)
         if not isinstance(column, Column):
             cell.fill = PatternFill("solid", fgColor="E4E7EB")  # derived, read-only
         header.append(cell)
@@ -171,7 +166,7 @@ def _add_notes_sheet(workbook: Workbook) -> None:
     sheet = workbook.create_sheet(NOTES_SHEET)
     for letter, width in zip("ABCDE", (28, 28, 14, 8, 70), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.append([_bold(sheet, title) for title in ("列名", "英文字段名", "类型", "必填", "说明")])
+    sheet.append([bold_cell(sheet, title) for title in ("列名", "英文字段名", "类型", "必填", "说明")])
     for column in COLUMNS:
         sheet.append(
             [

@@ -6,16 +6,9 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
+from funeng.apps.core.xlsx import header_row, text_cell
 from funeng.apps.library.models import PolicyDocument
-
-
-def _text(value: object) -> str:
-    # A cell starting with = would be a formula in a spreadsheet; keep everything as plain text.
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
 
 
 def measures_workbook(document: PolicyDocument) -> bytes:
@@ -35,29 +28,25 @@ def measures_workbook(document: PolicyDocument) -> bytes:
         _("Source text"),
         _("Clause id"),
     ]
-    bold = Font(bold=True)
-    cells = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
+    sheet.append(header_row(sheet, header))
     for measure in document.measures.order_by("position").prefetch_related("targets"):
-        base = [measure.no, _text(measure.title), _text(measure.lead_unit), _text("、".join(measure.units))]
+        texts = (measure.title, measure.lead_unit, "、".join(measure.units))
         targets = list(measure.targets.order_by("position"))
         if not targets:
-            sheet.append([*base, None, None, None, None, None, None, _text(measure.clause_key)])
+            base = [measure.no, *(text_cell(sheet, text) for text in texts)]
+            sheet.append([*base, None, None, None, None, None, None, text_cell(sheet, measure.clause_key)])
         for target in targets:
             sheet.append(
                 [
-                    *base,
+                    measure.no,
+                    *(text_cell(sheet, text) for text in texts),
                     target.year,
-                    target.op,
+                    text_cell(sheet, target.op),
                     float(target.value),
-                    _text(target.unit),
-                    _text(target.what),
-                    _text(target.raw),
-                    _text(target.clause_key),
+                    text_cell(sheet, target.unit),
+                    text_cell(sheet, target.what),
+                    text_cell(sheet, target.raw),
+                    text_cell(sheet, target.clause_key),
                 ]
             )
     buffer = io.BytesIO()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,16 +16,21 @@ SLUG_HELP = _(
 )
 
 
-class IngestForm(forms.Form):
-    file = forms.FileField(label=_("Document file (TXT, HTML or DOCX)"))
-    slug = forms.SlugField(label=_("Document id"), max_length=80, required=False, help_text=SLUG_HELP)
-    region_code = forms.RegexField(
+def _region_code_field(help_text: Any = "") -> forms.RegexField:
+    """A GB/T 2260 code, six digits; empty for a national document."""
+    return forms.RegexField(
         label=_("Region code"),
         regex=r"^\d{6}$",
         required=False,
-        help_text=_("GB/T 2260, six digits; empty for a national document."),
         error_messages={"invalid": _("A region code has six digits (GB/T 2260).")},
+        help_text=help_text,
     )
+
+
+class IngestForm(forms.Form):
+    file = forms.FileField(label=_("Document file (TXT, HTML or DOCX)"))
+    slug = forms.SlugField(label=_("Document id"), max_length=80, required=False, help_text=SLUG_HELP)
+    region_code = _region_code_field(help_text=_("GB/T 2260, six digits; empty for a national document."))
 
 
 class MetadataForm(forms.Form):
@@ -40,12 +46,7 @@ class MetadataForm(forms.Form):
         label=_("Issued on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     level = forms.ChoiceField(label=_("Level"), choices=Level.choices)
-    region_code = forms.RegexField(
-        label=_("Region code"),
-        regex=r"^\d{6}$",
-        required=False,
-        error_messages={"invalid": _("A region code has six digits (GB/T 2260).")},
-    )
+    region_code = _region_code_field()
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocType.choices)
     validity = forms.ChoiceField(label=_("Validity"), choices=Validity.choices)
 

@@ -74,6 +74,19 @@ def library_search(query: str, *, k: int = 10, filters: SearchFilters | None = N
     return _with_clauses(hits)
 
 
+def search_row(result: SearchResult) -> dict[str, Any]:
+    """A ranked clause as the command line and the API print it."""
+    return {
+        "document": result.clause.document.slug,
+        "document_title": result.clause.document.title,
+        "clause": result.hit.clause_id,
+        "label": result.clause.label,
+        "score": round(result.hit.score, 4),
+        "snippet": "".join(text for text, _marked in result.hit.snippet),
+        "highlights": [text for text, marked in result.hit.snippet if marked],
+    }
+
+
 def clauses_like(key: str, *, k: int = 5) -> list[SearchResult]:
     """Clauses most like one clause (相关条款), the clause itself excluded."""
     index = clause_index()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -259,8 +260,6 @@ def ingest_view(request: HttpRequest) -> HttpResponse:
                 % {"region": region_table().display_name(scope, scope) if scope else _("all regions")},
             )
         else:
-            from django.contrib import messages
-
             document = outcome.document
             if outcome.changed:
                 messages.success(
@@ -316,7 +315,5 @@ def rule_link_recheck_view(request: HttpRequest, link_id: int) -> HttpResponse:
         raise Http404("no such rule link")
     access_document_for_user(request.user, link.document.slug, write=True)
     rule_link_recheck(actor=request.user, link=link)
-    from django.contrib import messages
-
     messages.success(request, _("The rule is marked as checked against the current text."))
     return redirect(reverse("library:clause", args=[link.clause_key]))

@@ -8,11 +8,10 @@ from collections.abc import Mapping
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from engines.rules.loader import get_programme
 from funeng.apps.core.i18n import is_english, localized
+from funeng.apps.core.xlsx import header_row, text_cell
 from funeng.apps.policies.const import Track
 from funeng.apps.policies.models import PolicyRun
 from funeng.apps.policies.selectors import latest_decisions, run_results
@@ -42,13 +41,7 @@ def run_workbook(run: PolicyRun, track: str = "") -> bytes:
         _("Conditions for review"),
         _("Review decision"),
     ]
-    bold = Font(bold=True)
-    cells = []
-    for title in header:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        cells.append(cell)
-    sheet.append(cells)
+    sheet.append(header_row(sheet, header))
     results = list(run_results(run, track))
     decisions = latest_decisions(results)
     for result in results:
@@ -70,12 +63,7 @@ def run_workbook(run: PolicyRun, track: str = "") -> bytes:
             if decision
             else "",
         ]
-        out = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=str(value))
-            cell.data_type = "s"  # never a formula, whatever the text starts with
-            out.append(cell)
-        sheet.append(out)
+        sheet.append([text_cell(sheet, value) for value in row])
     about = workbook.create_sheet(_("About"))
     for label, value in (
         (_("Programme"), localized(programme, "name")),

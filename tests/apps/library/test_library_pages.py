@@ -166,3 +166,10 @@ def test_an_official_adding_a_document_outside_their_region_is_told_what_to_chan
     )
     assert response.status_code == 200 and "杭州市" in response.content.decode()
     assert not PolicyDocument.objects.filter(slug="new-doc").exists()
+
+
+def test_the_export_keeps_comparisons_as_text_not_formulas(client, world):
+    client.force_login(world["hangzhou"])
+    response = client.get(reverse("library:measures_export", args=[PLAN_ID]))
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2))
+    assert [(row[5].value, row[5].data_type) for row in rows] == [("=", "s"), (">=", "s"), ("~", "s")]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from engines.library.search import SearchFilters
 from funeng.apps.enterprises.management.commands._cli import fail_usage
-from funeng.apps.library.selectors import library_search
+from funeng.apps.library.selectors import library_search, search_row
 
 
 class Command(BaseCommand):
@@ -39,18 +39,7 @@ class Command(BaseCommand):
             year_to=options["year_to"],
         )
         results = library_search(options["query"], k=options["k"], filters=filters)
-        rows = [
-            {
-                "document": r.clause.document.slug,
-                "document_title": r.clause.document.title,
-                "clause": r.hit.clause_id,
-                "label": r.clause.label,
-                "score": round(r.hit.score, 4),
-                "snippet": "".join(text for text, _ in r.hit.snippet),
-                "highlights": [text for text, marked in r.hit.snippet if marked],
-            }
-            for r in results
-        ]
+        rows = [search_row(r) for r in results]
         if options["json"]:
             sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
             return
