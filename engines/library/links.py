@@ -58,3 +58,36 @@ def find_clause(documents: Iterable[Document], quote: str, hint_label: str = "")
     if not found:
         return None
     return max(found, key=lambda item: item[:3])[3]
+
+
+# Why a citation must be read again after its document changed ("" = it still holds as it was).
+CLAUSE_REMOVED = "clause removed"
+QUOTE_GONE = "quoted text no longer in the clause"
+CLAUSE_CHANGED = "clause text changed"
+
+
+def _quoted_text(doc: Document, clause: Clause, quote: str) -> str | None:
+    """The text a quote lives in: the clause's own, else with its sub-clauses; None when in neither."""
+    if quote_in_clause(quote, clause.text):
+        return clause.text
+    tree = clause_text(doc, clause)
+    return tree if quote_in_clause(quote, tree) else None
+
+
+def citation_change(before: Document | None, after: Document, clause_id: str, quote: str) -> str:
+    """Whether a citation of `clause_id` still holds in `after`, compared with `before` (None: new).
+
+    The quote is compared on the text it lives in, so a change elsewhere in a section does not put
+    a citation of the section's heading to review.
+    """
+    clause = next((c for c in after.clauses if c.id == clause_id), None)
+    if clause is None:
+        return CLAUSE_REMOVED
+    now = _quoted_text(after, clause, quote)
+    if now is None:
+        return QUOTE_GONE
+    earlier = next((c for c in before.clauses if c.id == clause_id), None) if before else None
+    if earlier is None or before is None:
+        return ""
+    then = earlier.text if now == clause.text else clause_text(before, earlier)
+    return CLAUSE_CHANGED if then != now else ""

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from engines.library.extract import extract_measures, extract_targets
 from engines.library.ingest import ingest
-from engines.library.links import quote_in_clause
+from engines.library.links import citation_change
 from engines.library.manifest import METADATA_FIELDS
 from engines.library.model import Document, IngestError, Metadata
+from engines.library.structure import split_clauses
 from engines.rules.loader import load_programmes
 from engines.rules.model import walk
 from funeng.apps.audit.models import AuditAction
@@ -86,25 +87,8 @@ def _parse(raw: bytes, slug: str | None, filename: str, metadata: Metadata | Non
         raise ValidationError({"file": ValidationError(message, code="unreadable")}) from exc
 
 
-def _subtree_texts(pairs: list[tuple[str, str]]) -> dict[str, str]:
-    """Each clause's text with its sub-clauses' (a quote may run over sub-items), by clause id."""
-    out: dict[str, str] = {}
-    for key, _text in pairs:
-        prefix = key + "/"
-        out[key] = "\n".join(text for other, text in pairs if other == key or other.startswith(prefix))
-    return out
-
-
-def _rule_links(
-    document: PolicyDocument, parsed: Document, before_own: dict[str, str], before_tree: dict[str, str]
-) -> list[RuleLink]:
-    """Every rule condition citing a clause of this document, checked against the new text.
-
-    A quote found in the clause's own text is compared on that text; one that runs over sub-items
-    on the clause with its sub-clauses. `before_*` are the previous version's ({} on a first ingest).
-    """
-    own = {c.id: c.text for c in parsed.clauses}
-    tree = _subtree_texts([(c.id, c.text) for c in parsed.clauses])
+def _rule_links(document: PolicyDocument, parsed: Document, before: Document | None) -> list[RuleLink]:
+    """Every rule condition citing a clause of this document, checked against the new text."""
     links = []
     for programme in load_programmes().values():
         for node in walk(programme.conditions):
@@ -112,17 +96,7 @@ def _rule_links(
             key = citation.clause_id
             if not key or key.split("/", 1)[0] != document.slug:
                 continue
-            status, reason = LinkStatus.CURRENT, ""
-            if key not in own:
-                status, reason = LinkStatus.TO_REVIEW, "clause removed"
-            elif quote_in_clause(citation.quote, own[key]):
-                if key in before_own and before_own[key] != own[key]:
-                    status, reason = LinkStatus.TO_REVIEW, "clause text changed"
-            elif quote_in_clause(citation.quote, tree[key]):
-                if key in before_tree and before_tree[key] != tree[key]:
-                    status, reason = LinkStatus.TO_REVIEW, "clause text changed"
-            else:
-                status, reason = LinkStatus.TO_REVIEW, "quoted text no longer in the clause"
+            reason = citation_change(before, parsed, key, citation.quote)
             links.append(
                 RuleLink(
                     document=document,
@@ -130,12 +104,19 @@ def _rule_links(
                     programme_id=programme.id,
                     node_id=node.id,
                     quote=citation.quote,
-                    status=status,
+                    status=LinkStatus.TO_REVIEW if reason else LinkStatus.CURRENT,
                     reason=reason,
                     checked_version=document.version,
                 )
             )
     return links
+
+
+def _as_engine_document(slug: str, version: DocumentVersion | None) -> Document | None:
+    """A stored version as the engine reads it (its clauses split again, as they were when stored)."""
+    if version is None:
+        return None
+    return Document(slug, Metadata(), version.text, split_clauses(slug, version.text))
 
 
 def _store_structure(document: PolicyDocument, parsed: Document) -> tuple[int, int, int]:
@@ -269,7 +250,7 @@ def document_ingest(
                 links_to_review=existing.rule_links.filter(status=LinkStatus.TO_REVIEW).count(),
             )
         before_snapshot = snapshot(existing, AUDITED_FIELDS)
-        before_pairs = list(existing.clauses.order_by("position").values_list("key", "text"))
+        before = _as_engine_document(existing.slug, current)
         for name, value in values.items():
             setattr(existing, name, value)
         existing.version += 1
@@ -283,7 +264,7 @@ def document_ingest(
             changes=field_diff(before_snapshot, snapshot(document, AUDITED_FIELDS)),
         )
     else:
-        before_pairs = []
+        before = None
         document = PolicyDocument(slug=parsed.id, version=1, **values)
         document.full_clean()
         document.save()
@@ -299,9 +280,7 @@ def document_ingest(
     )
     counts = _store_structure(document, parsed)
     document.rule_links.all().delete()
-    links = RuleLink.objects.bulk_create(
-        _rule_links(document, parsed, dict(before_pairs), _subtree_texts(before_pairs))
-    )
+    links = RuleLink.objects.bulk_create(_rule_links(document, parsed, before))
     planner_statistics_refresh(Clause, Target)
     return IngestOutcome(
         document,
