@@ -32,7 +32,7 @@ from funeng.apps.library.access import (
 )
 from funeng.apps.library.exporting import measures_workbook
 from funeng.apps.library.forms import MAX_UPLOAD_BYTES, IngestForm, MetadataForm, SearchForm
-from funeng.apps.library.models import Clause, Level, RuleLink
+from funeng.apps.library.models import Clause, Level, PolicyDocument, RuleLink
 from funeng.apps.library.selectors import (
     clauses_like,
     document_clauses,
@@ -118,11 +118,9 @@ def document_view(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def citation_prefix(document: object) -> str:
+def citation_prefix(document: PolicyDocument) -> str:
     """How a clause is cited: 《title》（文号）."""
-    title = getattr(document, "title", "")
-    number = getattr(document, "doc_number", "")
-    return f"《{title}》" + (f"（{number}）" if number else "")
+    return f"《{document.title}》" + (f"（{document.doc_number}）" if document.doc_number else "")
 
 
 @login_required
