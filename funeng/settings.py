@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "funeng.apps.assessment",
     "funeng.apps.policies",
     "funeng.apps.matching",
+    "funeng.apps.designations",
+    "funeng.apps.monitoring",
     "funeng.apps.portals",
     "funeng.apps.api",
     "funeng.apps.demo",

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top, as tests/platform/test_app_layers.py orders them.
 APP_ORDER = [
     "core", "audit", "tasks", "consents", "enterprises", "accounts", "providers", "library",
-    "assessment", "policies", "matching", "portals", "api", "demo",
+    "assessment", "policies", "matching", "designations", "monitoring", "portals", "api", "demo",
 ]  # fmt: skip
 WIDTH = 20
 

@@ -37,6 +37,8 @@ LAYERS: list[set[str]] = [
     {"providers"},
     {"library"},
     {"assessment", "policies", "matching"},
+    {"designations"},
+    {"monitoring"},
     {"portals", "api", "demo"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

@@ -1,0 +1,1 @@
+"""Monitoring engine: indicator definitions as data, platform indicators over a snapshot, target progress."""
