@@ -24,6 +24,7 @@ ROLES = {
     "demo_bank": Role.BANK,
     "demo_official": Role.OFFICIAL,
     "demo_official_b": Role.OFFICIAL,
+    "demo_official_zj": Role.OFFICIAL,
     "demo_admin": Role.ADMIN,
 }
 

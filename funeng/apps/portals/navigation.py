@@ -41,6 +41,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Proactive benefits"), "policies:proactive"),
             _item(_("Matchmaking"), "matching:gaps"),
             _item(_("Policy library"), "library:home"),
+            _item(_("Regional monitoring"), "monitoring:home"),
             _item(_("Audit log"), "audit:list"),
         ]
         if is_platform_admin(user) and getattr(user, "is_staff", False):
@@ -73,6 +74,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Digital maturity"), "assessment:region"),
             _item(_("Proactive benefits"), "policies:proactive"),
             _item(_("Matchmaking"), "matching:gaps"),
+            _item(_("Regional monitoring"), "monitoring:home"),
         ]
     items.append(_item(_("Policy library"), "library:home"))
     if can_browse_audit(user):

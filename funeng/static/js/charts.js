@@ -33,6 +33,30 @@
       }];
       return base;
     }
+    if (spec.type === "line") {
+      // {labels (years), series: [{name, values}], goals: [{name, value}], unit}: a trend with one
+      // dashed target line per goal, labelled, and the value axis stretched to show every goal.
+      var goals = spec.goals || [];
+      var all = [];
+      spec.series.forEach(function (s) { all = all.concat(s.values); });
+      goals.forEach(function (g) { all.push(g.value); });
+      base.legend = { bottom: 0, data: spec.series.map(function (s) { return s.name; }) };
+      base.grid = { left: 64, right: 120, top: 24, bottom: 48 };
+      base.xAxis = { type: "category", data: spec.labels };
+      base.yAxis = { type: "value", name: spec.unit || "", max: all.length ? Math.max.apply(null, all) * 1.05 : null };
+      base.series = spec.series.map(function (s, i) {
+        var series = { type: "line", name: s.name, data: s.values, symbolSize: 6, label: { show: true } };
+        if (i === 0 && goals.length) {
+          series.markLine = {
+            symbol: "none", lineStyle: { type: "dashed", color: "#be123c" },
+            label: { formatter: "{b}: {c}", position: "end" },
+            data: goals.map(function (g) { return { name: g.name, yAxis: g.value }; })
+          };
+        }
+        return series;
+      });
+      return base;
+    }
     var horizontal = spec.type === "hbar";
     var category = { type: "category", data: spec.labels, axisLabel: { interval: 0, width: 120, overflow: "truncate" } };
     var value = { type: "value", minInterval: 1 };

@@ -16,7 +16,9 @@ from funeng.apps.audit.services import audit_created_many
 from funeng.apps.core.db import planner_statistics_refresh
 from funeng.apps.demo.assessments import demo_assessments_create
 from funeng.apps.demo.generator import generate_enterprises
+from funeng.apps.demo.designations import demo_designations_create
 from funeng.apps.demo.matching import demo_matching_create
+from funeng.apps.demo.monitoring import demo_monitoring_create
 from funeng.apps.demo.policies import demo_policies_create
 from funeng.apps.demo.users import DEMO_PASSWORD, demo_users_create
 from funeng.apps.enterprises.classification import enterprises_apply_classes
@@ -93,6 +95,13 @@ class Command(BaseCommand):
         started = time.perf_counter()
         runs = demo_policies_create()
         self.stdout.write(f"stored {runs} 免申即享 policy runs in {time.perf_counter() - started:.2f} s")
+        started = time.perf_counter()
+        entries = demo_designations_create(seed=seed)
+        confirmed = demo_monitoring_create()
+        self.stdout.write(
+            f"stored {entries} designation entries and {confirmed} confirmed monitoring targets "
+            f"with platform figures in {time.perf_counter() - started:.2f} s"
+        )
 
     def _write_parquet(self, path: Path, count: int, seed: int) -> None:
         started = time.perf_counter()
