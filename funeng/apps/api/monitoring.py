@@ -145,7 +145,9 @@ def _indicator_out(item: Indicator) -> dict[str, Any]:
     }
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="List indicators", openapi_extra=problems(401, 403))
+@router.get(
+    "/indicators", response=list[IndicatorOut], summary="List indicators", openapi_extra=problems(401, 403)
+)
 def indicators_list(request: HttpRequest) -> list[dict[str, Any]]:
     """Every indicator definition, in the content file's order."""
     require_monitoring_scope(request.user)
@@ -153,7 +155,10 @@ def indicators_list(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/indicators/{key}", response=IndicatorOut, summary="Get an indicator", openapi_extra=problems(401, 403, 404)
+    "/indicators/{key}",
+    response=IndicatorOut,
+    summary="Get an indicator",
+    openapi_extra=problems(401, 403, 404),
 )
 def indicator_detail(
     request: HttpRequest, key: Path[str] = Field(..., max_length=64, pattern=r"^[a-z0-9_]+$")
@@ -165,7 +170,9 @@ def indicator_detail(
     return _indicator_out(item)
 
 
-@router.get("/values", response=list[ValueOut], summary="List values", openapi_extra=problems(401, 403, 404, 422))
+@router.get(
+    "/values", response=list[ValueOut], summary="List values", openapi_extra=problems(401, 403, 404, 422)
+)
 @paginated()
 def values_list(request: HttpRequest, query: Query[ValueQuery]) -> QuerySet[IndicatorValue]:
     """Values of the regions the caller sees (their own, below, and above as context), newest revision first."""
@@ -205,7 +212,9 @@ def value_create(request: HttpRequest, payload: ValueIn) -> dict[str, Any]:
     return {"stored": stored is not None, "revision": stored.revision if stored is not None else None}
 
 
-@router.get("/targets", response=list[TargetOut], summary="List targets", openapi_extra=problems(401, 403, 422))
+@router.get(
+    "/targets", response=list[TargetOut], summary="List targets", openapi_extra=problems(401, 403, 422)
+)
 @paginated()
 def targets_list(request: HttpRequest, query: Query[TargetQuery]) -> QuerySet[MonitoringTarget]:
     """Targets of the regions the caller sees, proposed, confirmed or rejected."""
@@ -216,11 +225,16 @@ def targets_list(request: HttpRequest, query: Query[TargetQuery]) -> QuerySet[Mo
 
 
 @router.get(
-    "/progress", response=list[ProgressOut], summary="Progress of confirmed targets", openapi_extra=problems(401, 403, 404, 422)
+    "/progress",
+    response=list[ProgressOut],
+    summary="Progress of confirmed targets",
+    openapi_extra=problems(401, 403, 404, 422),
 )
 def progress_list(request: HttpRequest, query: Query[ProgressQuery]) -> list[dict[str, Any]]:
     """The confirmed targets that apply to a region (its own and those above), with status and ratio."""
-    region = access_region_for_user(request.user, query.region) if query.region else home_region_of(request.user)
+    region = (
+        access_region_for_user(request.user, query.region) if query.region else home_region_of(request.user)
+    )
     out = []
     for row in target_rows(targets_for_region(region)):
         out.append(
@@ -244,4 +258,3 @@ def progress_list(request: HttpRequest, query: Query[ProgressQuery]) -> list[dic
             }
         )
     return out
-

@@ -34,14 +34,18 @@ def _round(value: float, unit: str) -> Decimal:
     return Decimal(str(round(value, 2 if unit == "%" else 0)))
 
 
-def demo_trajectory(pattern: str, target: float, target_year: int, increase: bool, unit: str) -> dict[int, Decimal]:
+def demo_trajectory(
+    pattern: str, target: float, target_year: int, increase: bool, unit: str
+) -> dict[int, Decimal]:
     """Yearly values from 2020 that give `pattern` against `target` by the exact progress method."""
     base_year = FIRST_MONITORED_YEAR
     x0 = target * (0.8 if unit == "%" else 0.6) if increase else target * 1.4
     span = target_year - base_year
     if pattern == "achieved":
         step = (target * (1.08 if increase else 0.92) - x0) / span
-        return {year: _round(x0 + step * (year - base_year), unit) for year in range(base_year, base_year + 7)}
+        return {
+            year: _round(x0 + step * (year - base_year), unit) for year in range(base_year, base_year + 7)
+        }
     # Not achieved: the responsible unit has reported one year after the baseline so far.
     required = (target / x0) ** (1 / span) - 1
     observed = RATIOS[pattern] * required
@@ -59,13 +63,19 @@ def demo_monitoring_create() -> int:
     known = load_indicators()
     confirmed = 0
     index = 0
-    for target in MonitoringTarget.objects.filter(status=TargetStatus.PROPOSED).order_by("indicator_key", "pk"):
+    for target in MonitoringTarget.objects.filter(status=TargetStatus.PROPOSED).order_by(
+        "indicator_key", "pk"
+    ):
         indicator = known[target.indicator_key]
         if indicator.source == "reported" and target.region_code != "000000":
             pattern = PATTERNS[index % len(PATTERNS)]
             index += 1
             values = demo_trajectory(
-                pattern, float(target.target_value), target.target_year, indicator.direction == "increase", indicator.unit
+                pattern,
+                float(target.target_value),
+                target.target_year,
+                indicator.direction == "increase",
+                indicator.unit,
             )
             for year, value in values.items():
                 _store_value(

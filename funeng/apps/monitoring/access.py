@@ -72,7 +72,9 @@ def access_target_for_user(user: User, pk: int, *, write: bool = False) -> Monit
     """A target the user may see (its region is theirs, below or above); 404 otherwise, 403 to change it."""
     scope = require_monitoring_scope(user)
     target = MonitoringTarget.objects.filter(pk=pk).select_related("document").first()
-    if target is None or not (region_in_scope(scope, target.region_code) or region_is_context(scope, target.region_code)):
+    if target is None or not (
+        region_in_scope(scope, target.region_code) or region_is_context(scope, target.region_code)
+    ):
         raise Http404
     if write and not can_manage_target(user, target):
         raise PermissionDenied

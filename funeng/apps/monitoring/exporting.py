@@ -28,8 +28,21 @@ def dashboard_workbook(region: str) -> bytes:
     sheet.append(
         header_row(
             sheet,
-            [_("Indicator"), _("Region"), _("Lead unit"), _("Baseline year"), _("Baseline"), _("Latest year"),
-             _("Latest value"), _("Target year"), _("Target"), _("Unit"), _("Status"), _("Ratio"), _("Clause id")],
+            [
+                _("Indicator"),
+                _("Region"),
+                _("Lead unit"),
+                _("Baseline year"),
+                _("Baseline"),
+                _("Latest year"),
+                _("Latest value"),
+                _("Target year"),
+                _("Target"),
+                _("Unit"),
+                _("Status"),
+                _("Ratio"),
+                _("Clause id"),
+            ],
         )
     )
     for row in target_rows(targets_for_region(region)):
@@ -56,8 +69,19 @@ def dashboard_workbook(region: str) -> bytes:
     values.append(
         header_row(
             values,
-            [_("Indicator"), _("Region"), _("Year"), _("Value"), _("Unit"), _("Numerator"), _("Denominator"),
-             _("Provenance"), _("Source document"), _("Revision"), _("Recorded at")],
+            [
+                _("Indicator"),
+                _("Region"),
+                _("Year"),
+                _("Value"),
+                _("Unit"),
+                _("Numerator"),
+                _("Denominator"),
+                _("Provenance"),
+                _("Source document"),
+                _("Revision"),
+                _("Recorded at"),
+            ],
         )
     )
     regions = [region, *children_of(region)]

@@ -11,8 +11,12 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 class TargetConfirmForm(forms.Form):
-    baseline_year = forms.IntegerField(label=_("Baseline year"), required=False, min_value=2000, max_value=2100)
-    baseline_value = forms.DecimalField(label=_("Baseline value"), required=False, max_digits=24, decimal_places=6)
+    baseline_year = forms.IntegerField(
+        label=_("Baseline year"), required=False, min_value=2000, max_value=2100
+    )
+    baseline_value = forms.DecimalField(
+        label=_("Baseline value"), required=False, max_digits=24, decimal_places=6
+    )
     target_year = forms.IntegerField(label=_("Target year"), min_value=2000, max_value=2100)
     target_value = forms.DecimalField(label=_("Target value"), max_digits=24, decimal_places=6)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -35,7 +39,9 @@ class ValueReportForm(forms.Form):
     source_file = forms.FileField(label=_("Source file (optional)"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, indicators: list[tuple[str, str]], regions: list[tuple[str, str]], **kwargs: Any):
+    def __init__(
+        self, *args: Any, indicators: list[tuple[str, str]], regions: list[tuple[str, str]], **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicators
         self.fields["region_code"].choices = regions

@@ -58,7 +58,13 @@ def values_template() -> bytes:
     if reported:
         example = reported[0]
         sheet.append(
-            [text_cell(sheet, example.id), text_cell(sheet, "330000"), 2024, 0, text_cell(sheet, "浙江省统计公报")]
+            [
+                text_cell(sheet, example.id),
+                text_cell(sheet, "330000"),
+                2024,
+                0,
+                text_cell(sheet, "浙江省统计公报"),
+            ]
         )
     ref = book.create_sheet("indicators")
     ref.append(header_row(ref, ["指标", "名称", "Name", "单位", "责任单位"]))
@@ -91,9 +97,15 @@ def read_values(path: Path, filename: str, actor: Actor) -> tuple[list[ValueInpu
         table = open_table(path, filename)
         rows = list(table.rows())
     except FileInvalid as error:
-        return [], [ImportProblem(filename, error.row, "", _(error.message) % error.params if error.params else _(error.message))]
+        return [], [
+            ImportProblem(
+                filename, error.row, "", _(error.message) % error.params if error.params else _(error.message)
+            )
+        ]
     if not rows or all(is_blank(v) for v in rows[0].values):
-        return [], [ImportProblem(filename, 1, "", _("Row 1 should hold the headers of the import template."))]
+        return [], [
+            ImportProblem(filename, 1, "", _("Row 1 should hold the headers of the import template."))
+        ]
     header = rows[0]
     keys = _heading_keys()
     columns: dict[str, int] = {}
@@ -103,7 +115,9 @@ def read_values(path: Path, filename: str, actor: Actor) -> tuple[list[ValueInpu
             continue
         key = keys.get(str(cell).strip().lower())
         if key is None:
-            problems.append(ImportProblem(filename, 1, str(cell), _("Unknown column: use the template's headings.")))
+            problems.append(
+                ImportProblem(filename, 1, str(cell), _("Unknown column: use the template's headings."))
+            )
         elif key in columns:
             problems.append(ImportProblem(filename, 1, str(cell), _("The column appears twice.")))
         else:
@@ -134,7 +148,9 @@ def read_values(path: Path, filename: str, actor: Actor) -> tuple[list[ValueInpu
         row_problems: list[ImportProblem] = []
         for key in REQUIRED:
             if not cell(key):
-                row_problems.append(ImportProblem(filename, raw.number, labels[key], _("This cell is empty.")))
+                row_problems.append(
+                    ImportProblem(filename, raw.number, labels[key], _("This cell is empty."))
+                )
         try:
             number = Decimal(cell("value")) if cell("value") else Decimal(0)
         except InvalidOperation:
@@ -142,7 +158,9 @@ def read_values(path: Path, filename: str, actor: Actor) -> tuple[list[ValueInpu
             number = Decimal(0)
         year_text = cell("year")
         if year_text and not year_text.isdigit():
-            row_problems.append(ImportProblem(filename, raw.number, labels["year"], _("Enter a year such as 2024.")))
+            row_problems.append(
+                ImportProblem(filename, raw.number, labels["year"], _("Enter a year such as 2024."))
+            )
         if row_problems:
             problems.extend(row_problems)
             continue
@@ -168,8 +186,12 @@ def read_values(path: Path, filename: str, actor: Actor) -> tuple[list[ValueInpu
         key3 = (item.indicator_key, item.region_code, item.year)
         if key3 in seen:
             problems.append(
-                ImportProblem(filename, raw.number, labels["year"],
-                              _("The same indicator, region and year is already on row %(row)s.") % {"row": seen[key3]})
+                ImportProblem(
+                    filename,
+                    raw.number,
+                    labels["year"],
+                    _("The same indicator, region and year is already on row %(row)s.") % {"row": seen[key3]},
+                )
             )
             continue
         seen[key3] = raw.number

@@ -129,12 +129,16 @@ def target_rows(targets: Sequence[MonitoringTarget]) -> list[TargetRow]:
     known = indicators()
     usable = [t for t in targets if t.indicator_key in known]
     values = series_many((t.indicator_key, t.region_code) for t in usable)
-    return [target_progress(t, known[t.indicator_key], values[(t.indicator_key, t.region_code)]) for t in usable]
+    return [
+        target_progress(t, known[t.indicator_key], values[(t.indicator_key, t.region_code)]) for t in usable
+    ]
 
 
 def targets_visible_to(scope: str) -> QuerySet[MonitoringTarget]:
     """Every target a scope may see: its own region, below it, and the regions above it."""
-    targets = MonitoringTarget.objects.select_related("document").order_by("indicator_key", "region_code", "target_year")
+    targets = MonitoringTarget.objects.select_related("document").order_by(
+        "indicator_key", "region_code", "target_year"
+    )
     if scope == "":
         return targets
     codes = {code for code in targets.values_list("region_code", flat=True).distinct()}
@@ -173,7 +177,11 @@ def rollup_by_unit(rows: Iterable[TargetRow]) -> list[tuple[str, dict[str, int],
 def children_of(region_code: str) -> list[str]:
     """Regions directly below one that have values: a province's cities, a city's counties."""
     level = level_of(region_code)
-    codes = IndicatorValue.objects.filter(current=True, dimension="").values_list("region_code", flat=True).distinct()
+    codes = (
+        IndicatorValue.objects.filter(current=True, dimension="")
+        .values_list("region_code", flat=True)
+        .distinct()
+    )
     if level == "nation":
         return sorted({c for c in codes if level_of(c) == "province"})
     want = "city" if level == "province" else "county"
@@ -198,9 +206,13 @@ def latest_year(indicator_key: str, region_code: str) -> int | None:
 
 def disaggregation(indicator_key: str, region_code: str, year: int) -> dict[str, list[IndicatorValue]]:
     """The current values by category of each disaggregation, for one region and year."""
-    rows = IndicatorValue.objects.filter(
-        current=True, indicator_key=indicator_key, region_code=region_code, year=year
-    ).exclude(dimension="").order_by("dimension", "category")
+    rows = (
+        IndicatorValue.objects.filter(
+            current=True, indicator_key=indicator_key, region_code=region_code, year=year
+        )
+        .exclude(dimension="")
+        .order_by("dimension", "category")
+    )
     out: dict[str, list[IndicatorValue]] = defaultdict(list)
     for row in rows:
         out[row.dimension].append(row)
@@ -224,3 +236,45 @@ def last_run() -> MonitoringRun | None:
 def region_prefix_of(code: str) -> str:
     """The prefix shared by a region's codes ('' for the nation)."""
     return "" if code == NATIONWIDE else region_prefix(code)
+
+
+@dataclass(frozen=True)
+class UntargetedRow:
+    """An indicator with values but no confirmed target here: its change since the first value (no_target)."""
+
+    indicator: Indicator
+    baseline: tuple[int, Decimal] | None
+    latest: tuple[int, Decimal] | None
+    progress: Progress
+
+
+def untargeted_rows(region_code: str, targeted: Iterable[str]) -> list[UntargetedRow]:
+    """Indicators that have values for the region but no target applying to it, with their observed rate."""
+    skip = set(targeted)
+    known = [i for i in indicators().values() if i.id not in skip]
+    values = series_many((i.id, region_code) for i in known)
+    out = []
+    for item in known:
+        by_year = values[(item.id, region_code)]
+        if not by_year:
+            continue
+        first, last = min(by_year), max(by_year)
+        observation = Observation(
+            indicator=item.id,
+            direction=item.direction,
+            baseline_year=first,
+            baseline_value=float(by_year[first]),
+            target_year=None,
+            target_value=None,
+            year=last if last > first else None,
+            value=float(by_year[last]) if last > first else None,
+        )
+        out.append(
+            UntargetedRow(
+                item,
+                (first, by_year[first]),
+                (last, by_year[last]) if last > first else None,
+                progress(observation),
+            )
+        )
+    return out

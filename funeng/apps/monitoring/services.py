@@ -25,11 +25,24 @@ from django.utils.translation import gettext as _
 
 from engines.monitoring.indicators import Indicator, load_indicators
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import Actor, acting_user_id, audit_created, audit_record, field_diff, snapshot
+from funeng.apps.audit.services import (
+    Actor,
+    acting_user_id,
+    audit_created,
+    audit_record,
+    field_diff,
+    snapshot,
+)
 from funeng.apps.library.models import Measure, PolicyDocument
 from funeng.apps.library.models import Target as LibraryTarget
 from funeng.apps.monitoring.access import NATIONWIDE, can_manage_target, monitoring_scope_of, region_in_scope
-from funeng.apps.monitoring.models import IndicatorValue, MonitoringRun, MonitoringTarget, Provenance, TargetStatus
+from funeng.apps.monitoring.models import (
+    IndicatorValue,
+    MonitoringRun,
+    MonitoringTarget,
+    Provenance,
+    TargetStatus,
+)
 
 BASELINES = Path(__file__).resolve().parents[3] / "engines" / "monitoring" / "content" / "baselines.yaml"
 TARGET_FIELDS = (
@@ -47,7 +60,17 @@ TARGET_FIELDS = (
     "status",
     "decision_note",
 )
-VALUE_FIELDS = ("indicator_key", "region_code", "year", "dimension", "category", "value", "provenance", "source", "revision")
+VALUE_FIELDS = (
+    "indicator_key",
+    "region_code",
+    "year",
+    "dimension",
+    "category",
+    "value",
+    "provenance",
+    "source",
+    "revision",
+)
 FIRST_YEAR = 2000
 LIMIT = Decimal("1e17")  # what VALUE_DIGITS (24 digits, 6 decimals) can hold
 
@@ -105,7 +128,9 @@ def targets_propose_from_library(*, actor: Actor = None) -> int:
     for indicator in load_indicators().values():
         for ref in indicator.library_targets:
             found = (
-                LibraryTarget.objects.filter(document__slug=ref.document, clause_key=ref.clause_id, what=ref.what)
+                LibraryTarget.objects.filter(
+                    document__slug=ref.document, clause_key=ref.clause_id, what=ref.what
+                )
                 .select_related("document", "measure")
                 .order_by("position")
                 .first()
@@ -118,7 +143,9 @@ def targets_propose_from_library(*, actor: Actor = None) -> int:
             ).exists():
                 continue
             measure: Measure | None = found.measure
-            units = [str(unit) for unit in (measure.units if measure else [])] or list(indicator.responsible_units)
+            units = [str(unit) for unit in (measure.units if measure else [])] or list(
+                indicator.responsible_units
+            )
             baseline = stated_baselines().get((indicator.id, region))
             target = MonitoringTarget.objects.create(
                 indicator_key=indicator.id,
@@ -184,7 +211,9 @@ def target_confirm(
     target_year = _year(target_year, "target_year")
     target_value = _decimal(target_value, "target_value")
     if (baseline_year is None) != (baseline_value is None):
-        raise ValidationError({"baseline_value": _("Give the baseline's year and value together, or neither.")})
+        raise ValidationError(
+            {"baseline_value": _("Give the baseline's year and value together, or neither.")}
+        )
     if baseline_year is not None and baseline_value is not None:
         baseline_year = _year(baseline_year, "baseline_year")
         baseline_value = _decimal(baseline_value, "baseline_value")
@@ -245,13 +274,18 @@ def value_check(actor: Actor, item: ValueInput) -> ValueInput:
     indicator = indicator_or_error(item.indicator_key)
     if indicator.source != "reported":
         raise ValidationError(
-            {"indicator_key": _("“%(name)s” is computed by the platform; it cannot be reported.") % {"name": indicator.name_zh}}
+            {
+                "indicator_key": _("“%(name)s” is computed by the platform; it cannot be reported.")
+                % {"name": indicator.name_zh}
+            }
         )
     scope = monitoring_scope_of(actor)  # type: ignore[arg-type]
     if scope is None:
         raise PermissionDenied
     if not region_in_scope(scope, item.region_code):
-        raise ValidationError({"region_code": _("You can report values only for your own region and the regions below it.")})
+        raise ValidationError(
+            {"region_code": _("You can report values only for your own region and the regions below it.")}
+        )
     year = _year(item.year, "year")
     if year > timezone.localdate().year:
         raise ValidationError({"year": _("A value cannot be reported for a year that has not begun.")})
@@ -262,7 +296,9 @@ def value_check(actor: Actor, item: ValueInput) -> ValueInput:
         raise ValidationError({"value": _("This indicator counts or sums: it cannot be negative.")})
     source = item.source.strip()
     if not source:
-        raise ValidationError({"source": _("Name the source document of the value (a statistical bulletin, a report…).")})
+        raise ValidationError(
+            {"source": _("Name the source document of the value (a statistical bulletin, a report…).")}
+        )
     return ValueInput(indicator.id, item.region_code, year, value, source[:300], item.note.strip()[:500])
 
 
@@ -286,7 +322,13 @@ def _store_value(
     audit: bool = True,
 ) -> IndicatorValue | None:
     """Add a revision when the figure differs from the current one; None when nothing changed."""
-    key = {"indicator_key": indicator.id, "region_code": region_code, "year": year, "dimension": dimension, "category": category}
+    key = {
+        "indicator_key": indicator.id,
+        "region_code": region_code,
+        "year": year,
+        "dimension": dimension,
+        "category": category,
+    }
     current = IndicatorValue.objects.select_for_update().filter(current=True, **key).first()
     if (
         current is not None
@@ -327,7 +369,11 @@ def _store_value(
 
 @transaction.atomic
 def value_report(
-    *, actor: Actor, item: ValueInput, source_file: UploadedFile | None = None, provenance: str = Provenance.REPORTED
+    *,
+    actor: Actor,
+    item: ValueInput,
+    source_file: UploadedFile | None = None,
+    provenance: str = Provenance.REPORTED,
 ) -> IndicatorValue | None:
     """Record a reported value as the next revision; None when it equals the current value (a resubmit)."""
     item = value_check(actor, item)
@@ -345,7 +391,9 @@ def value_report(
 
 
 @transaction.atomic
-def values_report_many(*, actor: Actor, items: list[ValueInput], provenance: str = Provenance.REPORTED) -> int:
+def values_report_many(
+    *, actor: Actor, items: list[ValueInput], provenance: str = Provenance.REPORTED
+) -> int:
     """Record many checked values in one transaction (an import); returns how many revisions were added."""
     checked = [value_check(actor, item) for item in items]
     stored = 0
@@ -364,7 +412,9 @@ def values_report_many(*, actor: Actor, items: list[ValueInput], provenance: str
     return stored
 
 
-def platform_value(numerator: Any, denominator: Any, value: Any) -> tuple[int | None, int | None, Decimal | None]:
+def platform_value(
+    numerator: Any, denominator: Any, value: Any
+) -> tuple[int | None, int | None, Decimal | None]:
     """The stored form of one computed figure: integers, and the value rounded to the stored precision."""
     num = None if numerator is None else int(numerator)
     den = None if denominator is None else int(denominator)
@@ -406,7 +456,16 @@ def platform_values_store(
     current = {
         (v.indicator_key, v.region_code, v.year, v.dimension, v.category): v
         for v in IndicatorValue.objects.filter(current=True, provenance=Provenance.PLATFORM).only(
-            "pk", "indicator_key", "region_code", "year", "dimension", "category", "value", "numerator", "denominator", "revision"
+            "pk",
+            "indicator_key",
+            "region_code",
+            "year",
+            "dimension",
+            "category",
+            "value",
+            "numerator",
+            "denominator",
+            "revision",
         )
     }
     superseded: list[int] = []

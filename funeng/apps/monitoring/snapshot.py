@@ -48,7 +48,16 @@ def enterprises_frame() -> pl.DataFrame:
     return _frame(
         "enterprises",
         (
-            (code, region, industry, size or "", bool(core), cloud or "", srdi or "", founded.year if founded else None)
+            (
+                code,
+                region,
+                industry,
+                size or "",
+                bool(core),
+                cloud or "",
+                srdi or "",
+                founded.year if founded else None,
+            )
             for code, region, industry, size, core, cloud, srdi, founded in rows
         ),
     )

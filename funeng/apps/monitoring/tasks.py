@@ -24,4 +24,8 @@ MONITORING_RECOMPUTE = "monitoring.recompute"
 def monitoring_recompute_task(run: TaskRun, progress: Progress) -> dict[str, Any]:
     """Recompute and store; safe to run again: unchanged figures are not stored twice."""
     result = platform_recompute(actor=run.started_by, progress=progress)
-    return {"url": reverse("monitoring:home"), "values": result.values_written, "enterprises": result.enterprises}
+    return {
+        "url": reverse("monitoring:home"),
+        "values": result.values_written,
+        "enterprises": result.enterprises,
+    }

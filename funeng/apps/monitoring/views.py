@@ -32,7 +32,12 @@ from funeng.apps.monitoring.access import (
     require_monitoring_scope,
 )
 from funeng.apps.monitoring.exporting import dashboard_workbook
-from funeng.apps.monitoring.forms import TargetConfirmForm, TargetRejectForm, ValueReportForm, ValuesImportForm
+from funeng.apps.monitoring.forms import (
+    TargetConfirmForm,
+    TargetRejectForm,
+    ValueReportForm,
+    ValuesImportForm,
+)
 from funeng.apps.monitoring.interchange import read_values, values_template
 from funeng.apps.monitoring.models import TargetStatus
 from funeng.apps.monitoring.selectors import (
@@ -49,6 +54,7 @@ from funeng.apps.monitoring.selectors import (
     target_rows,
     targets_for_region,
     targets_visible_to,
+    untargeted_rows,
     value_history,
 )
 from funeng.apps.monitoring.services import (
@@ -89,7 +95,9 @@ def _region_choices(scope: str, region: str) -> list[tuple[str, str]]:
     return [(code, region_name(code)) for code in codes]
 
 
-def _trend_chart(indicator: Indicator, region: str, values: dict[int, Decimal], targets: list[Any]) -> dict[str, Any]:
+def _trend_chart(
+    indicator: Indicator, region: str, values: dict[int, Decimal], targets: list[Any]
+) -> dict[str, Any]:
     years = sorted(values)
     goals = [
         {"name": f"{t.target_year} {region_name(t.region_code)}", "value": float(t.target_value)}
@@ -145,6 +153,7 @@ def monitoring_home_view(request: HttpRequest) -> HttpResponse:
             "region": region,
             "regions": _region_choices(scope, region),
             "rows": rows,
+            "untargeted": untargeted_rows(region, {t.indicator_key for t in targets}),
             "counts": status_counts(rows),
             "units": rollup_by_unit(rows),
             "tiles": tiles,
@@ -278,7 +287,9 @@ def target_view(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("monitoring:target", target.pk)
         except ValidationError as error:
             form = confirm if action == "confirm" else reject
-            for field, errors in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
+            for field, errors in (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            ).items():
                 for message in errors:
                     form.add_error(field if field in form.fields else None, message)
     values = series(target.indicator_key, target.region_code)
@@ -328,7 +339,9 @@ def report_view(request: HttpRequest) -> HttpResponse:
         try:
             stored = value_report(actor=request.user, item=item, source_file=data.get("source_file"))
         except ValidationError as error:
-            for field, errors in (error.message_dict if hasattr(error, "error_dict") else {None: error.messages}).items():
+            for field, errors in (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            ).items():
                 name = {"indicator_key": "indicator"}.get(field or "", field)
                 for message in errors:
                     form.add_error(name if name in form.fields else None, message)
@@ -336,8 +349,12 @@ def report_view(request: HttpRequest) -> HttpResponse:
             if stored is None:
                 messages.info(request, _("That value is already recorded; nothing was changed."))
             else:
-                messages.success(request, _("The value is recorded (revision %(n)s).") % {"n": stored.revision})
-            return redirect(f"{reverse('monitoring:indicator', args=[item.indicator_key])}?region={item.region_code}")
+                messages.success(
+                    request, _("The value is recorded (revision %(n)s).") % {"n": stored.revision}
+                )
+            return redirect(
+                f"{reverse('monitoring:indicator', args=[item.indicator_key])}?region={item.region_code}"
+            )
     return render(request, "monitoring/report.html", {"form": form})
 
 
@@ -346,7 +363,9 @@ def template_view(request: HttpRequest) -> HttpResponse:
     """The XLSX template for importing reported values."""
     require_monitoring_scope(request.user)
     response = HttpResponse(values_template(), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote("monitoring-values-template.xlsx")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
+        "monitoring-values-template.xlsx"
+    )
     return response
 
 

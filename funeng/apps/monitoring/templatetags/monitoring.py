@@ -66,6 +66,17 @@ def figure(value: Decimal | float | int | None, unit: str = "") -> str:
 
 
 @register.filter
+def rate(progress: Any) -> str:
+    """The observed yearly change: a percentage for growth rates, units a year for linear ones."""
+    value = getattr(progress, "observed_rate", None)
+    if value is None:
+        return "—"
+    if getattr(progress, "method", None) == "growth":
+        return f"{value * 100:+.1f}%"
+    return f"{value:+,.2f}"
+
+
+@register.filter
 def ratio(value: float | None) -> str:
     """A progress ratio with two decimals; — when undefined."""
     return "—" if value is None else f"{value:.2f}"
