@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Path, Query, Router, Schema
+from pydantic import StringConstraints
 
 from engines.monitoring.indicators import Indicator
 from funeng.apps.api.pagination import paginated
@@ -25,6 +26,7 @@ from funeng.apps.monitoring.selectors import indicators, target_rows, targets_fo
 from funeng.apps.monitoring.services import ValueInput, value_report
 
 router = Router(tags=["monitoring"])
+IndicatorKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
 RegionCode = Field(None, pattern=r"^\d{6}$", description="GB/T 2260 code (six digits)")
 
 
@@ -160,9 +162,7 @@ def indicators_list(request: HttpRequest) -> list[dict[str, Any]]:
     summary="Get an indicator",
     openapi_extra=problems(401, 403, 404),
 )
-def indicator_detail(
-    request: HttpRequest, key: Path[str] = Field(..., max_length=64, pattern=r"^[a-z0-9_]+$")
-) -> dict[str, Any]:
+def indicator_detail(request: HttpRequest, key: Path[IndicatorKey]) -> dict[str, Any]:
     require_monitoring_scope(request.user)
     item = indicators().get(key)
     if item is None:

@@ -21,8 +21,8 @@ from funeng.apps.api.docs import LocalSwagger, docs_asset
 from funeng.apps.api.enterprises import router as enterprises_router
 from funeng.apps.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, install_exception_handlers, problem_response
 from funeng.apps.api.library import router as library_router
-from funeng.apps.api.monitoring import router as monitoring_router
 from funeng.apps.api.matching import router as matching_router
+from funeng.apps.api.monitoring import router as monitoring_router
 from funeng.apps.api.parsing import StrictParser
 from funeng.apps.api.policies import router as policies_router
 from funeng.apps.api.schemas import Problem, problem_doc

@@ -15,8 +15,8 @@ from funeng.apps.audit.models import AuditEvent
 from funeng.apps.audit.services import audit_created_many
 from funeng.apps.core.db import planner_statistics_refresh
 from funeng.apps.demo.assessments import demo_assessments_create
-from funeng.apps.demo.generator import generate_enterprises
 from funeng.apps.demo.designations import demo_designations_create
+from funeng.apps.demo.generator import generate_enterprises
 from funeng.apps.demo.matching import demo_matching_create
 from funeng.apps.demo.monitoring import demo_monitoring_create
 from funeng.apps.demo.policies import demo_policies_create
