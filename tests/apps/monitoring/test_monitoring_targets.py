@@ -64,22 +64,41 @@ def test_a_proposed_target_does_not_count_for_progress_until_confirmed(world):
     assert targets_for_region("330100") == []
     target = world.target("online_retail_sales")
     target_confirm(
-        actor=world.province, target=target, baseline_year=2020, baseline_value=Decimal("2e12"),
-        target_year=2022, target_value=target.target_value,
+        actor=world.province,
+        target=target,
+        baseline_year=2020,
+        baseline_value=Decimal("2e12"),
+        target_year=2022,
+        target_value=target.target_value,
     )
-    assert [t.pk for t in targets_for_region("330100")] == [target.pk]  # the province's target applies to its city
+    assert [t.pk for t in targets_for_region("330100")] == [
+        target.pk
+    ]  # the province's target applies to its city
 
 
 def test_confirming_is_for_the_region_s_officials_and_is_audited_once(world):
     target = world.target("online_retail_sales")
     for stranger in (world.city, world.other, world.alice):
         with pytest.raises(PermissionDenied):
-            target_confirm(actor=stranger, target=target, baseline_year=None, baseline_value=None,
-                           target_year=2022, target_value=Decimal(1))
+            target_confirm(
+                actor=stranger,
+                target=target,
+                baseline_year=None,
+                baseline_value=None,
+                target_year=2022,
+                target_value=Decimal(1),
+            )
     before = AuditEvent.objects.count()
     for _ in range(2):  # a double submit confirms once
-        target_confirm(actor=world.province, target=target, baseline_year=2020, baseline_value=Decimal("1.5e12"),
-                       target_year=2022, target_value=Decimal("2.6e12"), note="checked")
+        target_confirm(
+            actor=world.province,
+            target=target,
+            baseline_year=2020,
+            baseline_value=Decimal("1.5e12"),
+            target_year=2022,
+            target_value=Decimal("2.6e12"),
+            note="checked",
+        )
     assert AuditEvent.objects.count() == before + 1
     event = AuditEvent.objects.latest("pk")
     assert event.changes["status"] == ["proposed", "confirmed"]
@@ -118,28 +137,48 @@ def test_a_rejection_needs_a_reason(world):
 
 def test_progress_follows_the_exact_method_on_reported_values(world):
     target = world.target("open_datasets")  # 10000 个 by 2022
-    target_confirm(actor=world.province, target=target, baseline_year=2020, baseline_value=Decimal(6400),
-                   target_year=2022, target_value=target.target_value)
-    value_report(actor=world.province, item=ValueInput("open_datasets", "330000", 2021, Decimal(7200), "公报"))
+    target_confirm(
+        actor=world.province,
+        target=target,
+        baseline_year=2020,
+        baseline_value=Decimal(6400),
+        target_year=2022,
+        target_value=target.target_value,
+    )
+    value_report(
+        actor=world.province, item=ValueInput("open_datasets", "330000", 2021, Decimal(7200), "公报")
+    )
     (row,) = [r for r in target_rows(targets_for_region("330000")) if r.target.pk == target.pk]
     # r_o = 7200/6400 - 1 = 0.125; r_r = (10000/6400)^(1/2) - 1 = 0.25; R = 0.5 → limited
     assert row.progress.status == "limited"
     assert row.progress.ratio == pytest.approx(0.5)
     assert row.latest == (2021, Decimal(7200)) and row.baseline == (2020, Decimal(6400))
     assert row.target.lead_unit == "省大数据局"
-    value_report(actor=world.province, item=ValueInput("open_datasets", "330000", 2022, Decimal(10000), "公报"))
+    value_report(
+        actor=world.province, item=ValueInput("open_datasets", "330000", 2022, Decimal(10000), "公报")
+    )
     (row,) = [r for r in target_rows(targets_for_region("330000")) if r.target.pk == target.pk]
     assert row.progress.status == "achieved"
 
 
 def test_without_a_baseline_the_first_value_on_record_is_used_and_none_means_no_data(world):
     target = world.target("mobile_payment_coverage")
-    target_confirm(actor=world.province, target=target, baseline_year=None, baseline_value=None,
-                   target_year=2022, target_value=target.target_value)
+    target_confirm(
+        actor=world.province,
+        target=target,
+        baseline_year=None,
+        baseline_value=None,
+        target_year=2022,
+        target_value=target.target_value,
+    )
     (row,) = [r for r in target_rows([target])]
     assert row.progress.status == "no_data" and row.baseline is None
-    value_report(actor=world.province, item=ValueInput("mobile_payment_coverage", "330000", 2020, Decimal(80), "公报"))
-    value_report(actor=world.province, item=ValueInput("mobile_payment_coverage", "330000", 2021, Decimal(85), "公报"))
+    value_report(
+        actor=world.province, item=ValueInput("mobile_payment_coverage", "330000", 2020, Decimal(80), "公报")
+    )
+    value_report(
+        actor=world.province, item=ValueInput("mobile_payment_coverage", "330000", 2021, Decimal(85), "公报")
+    )
     (row,) = target_rows([target])
     assert row.baseline == (2020, Decimal(80)) and row.baseline_from_series
     assert row.progress.status == "on_track"  # +6.25 % a year observed vs (90/80)^(1/2)-1 = 6.07 % required
