@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from engines.library.manifest import document_for, load_manifest
+from engines.library.manifest import load_manifest
 from funeng.apps.library.services import document_ingest
 from funeng.apps.monitoring.models import MonitoringTarget
 from funeng.apps.monitoring.services import targets_propose_from_library
