@@ -32,7 +32,7 @@ import csv
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
@@ -372,22 +372,21 @@ class _Rows:
         self, row: int | None, column: str | None, code: str, message: str, value: str = "", **params: Param
     ) -> None:
         index = self.index.get(column) if column else None
+        shown = show(value)
+        # The message may repeat the column's name and the value found; extra parameters are harmless.
+        named: dict[str, Param] = {"column": column} if column else {}
         self.problems.append(
             Problem(
                 file=self.file,
                 row=row,
                 code=code,
                 message=message,
-                params={"column": column, **params} if column else params,
+                params={**named, **({"value": shown} if shown else {}), **params},
                 column=column,
                 cell=cell_name(index, row) if index is not None and row is not None else None,
-                value=show(value),
+                value=shown,
             )
         )
-        if value:
-            self.problems[-1] = replace(
-                self.problems[-1], params={**self.problems[-1].params, "value": show(value)}
-            )
 
 
 def _header_problems(rows: _Rows, header: list[str]) -> bool:
