@@ -88,6 +88,7 @@ def demo_monitoring_create() -> int:
                     source=DEMO_SOURCE,
                     audit=False,
                 )
+        baseline: tuple[int | None, Decimal | None]
         if target.baseline_year is not None:
             baseline = (target.baseline_year, target.baseline_value)
         else:

@@ -22,7 +22,7 @@ def monitoring_scope_of(user: User) -> str | None:
     """The region a user monitors: '' = everywhere (operator), a code for an official, None = no access."""
     if not user.is_authenticated:
         return None
-    return official_scope_of(user)  # type: ignore[arg-type]
+    return official_scope_of(user)
 
 
 def require_monitoring_scope(user: User) -> str:

@@ -43,8 +43,8 @@ class ValueReportForm(forms.Form):
         self, *args: Any, indicators: list[tuple[str, str]], regions: list[tuple[str, str]], **kwargs: Any
     ):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].choices = indicators
-        self.fields["region_code"].choices = regions
+        self.fields["indicator"].choices = indicators  # type: ignore[attr-defined]
+        self.fields["region_code"].choices = regions  # type: ignore[attr-defined]
 
     def clean_source_file(self) -> Any:
         upload = self.cleaned_data.get("source_file")

@@ -14,8 +14,6 @@ from funeng.apps.core.fields import acting_user_field
 from funeng.apps.library.models import PolicyDocument
 from funeng.apps.library.models import Target as LibraryTarget
 
-VALUE_DIGITS = {"max_digits": 24, "decimal_places": 6}
-
 
 class TargetStatus(models.TextChoices):
     PROPOSED = "proposed", _("proposed")
@@ -39,9 +37,11 @@ class MonitoringTarget(models.Model):
     indicator_key = models.CharField(_("indicator"), max_length=64, db_index=True)
     region_code = models.CharField(_("region"), max_length=6, db_index=True)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
-    baseline_value = models.DecimalField(_("baseline value"), null=True, blank=True, **VALUE_DIGITS)
+    baseline_value = models.DecimalField(
+        _("baseline value"), null=True, blank=True, max_digits=24, decimal_places=6
+    )
     target_year = models.PositiveSmallIntegerField(_("target year"))
-    target_value = models.DecimalField(_("target value"), **VALUE_DIGITS)
+    target_value = models.DecimalField(_("target value"), max_digits=24, decimal_places=6)
     op = models.CharField(_("comparison"), max_length=2, default=">=")
     unit = models.CharField(_("unit"), max_length=16, blank=True, default="")
     document = models.ForeignKey(
@@ -109,7 +109,7 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     dimension = models.CharField(_("disaggregation"), max_length=32, blank=True, default="")
     category = models.CharField(_("category"), max_length=32, blank=True, default="")
-    value = models.DecimalField(_("value"), null=True, blank=True, **VALUE_DIGITS)
+    value = models.DecimalField(_("value"), null=True, blank=True, max_digits=24, decimal_places=6)
     numerator = models.BigIntegerField(_("numerator"), null=True, blank=True)
     denominator = models.BigIntegerField(_("denominator"), null=True, blank=True)
     provenance = models.CharField(_("provenance"), max_length=12, choices=Provenance.choices)

@@ -72,7 +72,7 @@ VALUE_FIELDS = (
     "revision",
 )
 FIRST_YEAR = 2000
-LIMIT = Decimal("1e17")  # what VALUE_DIGITS (24 digits, 6 decimals) can hold
+LIMIT = Decimal("1e17")  # what the value fields (24 digits, 6 decimals) can hold
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from funeng.apps.monitoring import views
 app_name = "monitoring"
 urlpatterns = [
     path("", views.monitoring_home_view, name="home"),
-    path("indicators/<slug:key>/", views.indicator_view, name="indicator"),
+    path("indicators/<slug:indicator_id>/", views.indicator_view, name="indicator"),
     path("units/", views.unit_view, name="unit"),
     path("targets/", views.targets_view, name="targets"),
-    path("targets/<int:pk>/", views.target_view, name="target"),
+    path("targets/<int:target_id>/", views.target_view, name="target"),
     path("report/", views.report_view, name="report"),
     path("import/", views.import_view, name="import"),
     path("import/template.xlsx", views.template_view, name="template"),

@@ -170,9 +170,10 @@ def monitoring_home_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def indicator_view(request: HttpRequest, key: str) -> HttpResponse:
+def indicator_view(request: HttpRequest, indicator_id: str) -> HttpResponse:
     """One indicator: definition, source clause, values with provenance and revisions, disaggregations."""
     require_monitoring_scope(request.user)
+    key = indicator_id
     indicator = indicators().get(key)
     if indicator is None:
         raise Http404
@@ -243,9 +244,9 @@ def targets_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @submit_once
-def target_view(request: HttpRequest, pk: int) -> HttpResponse:
+def target_view(request: HttpRequest, target_id: int) -> HttpResponse:
     """One target: where it comes from, its progress, and the confirm and reject forms."""
-    target = access_target_for_user(request.user, pk)
+    target = access_target_for_user(request.user, target_id)
     indicator = indicators().get(target.indicator_key)
     if indicator is None:
         raise Http404

@@ -33,6 +33,7 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "policies",
         "library",
         "matching",
+        "monitoring",
     }
     assert {
         "/api/v1/enterprises",

@@ -225,6 +225,12 @@ def test_the_schema_lists_every_operation():
         "GET /api/v1/library/documents/{slug}/targets",
         "GET /api/v1/library/clauses/{clause_id}",
         "GET /api/v1/library/search",
+        "GET /api/v1/monitoring/indicators",
+        "GET /api/v1/monitoring/indicators/{key}",
+        "GET /api/v1/monitoring/values",
+        "POST /api/v1/monitoring/values",
+        "GET /api/v1/monitoring/targets",
+        "GET /api/v1/monitoring/progress",
     }
 
 
@@ -253,6 +259,7 @@ def existing(operator, enterprise_fields) -> dict[str, object]:
     return {
         "slug": plan.slug,
         "clause_id": plan.clauses.order_by("position").last().key,
+        "key": "online_retail_sales",
         **matching,
         **assessments,
         "enterprise_id": enterprises[0].pk,
