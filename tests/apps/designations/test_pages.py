@@ -273,3 +273,17 @@ def test_the_list_page_runs_a_fixed_number_of_queries(client, world, entries):
     with CaptureQueriesContext(connection) as more:
         client.get("/designations/")
     assert len(more) == len(few)
+
+
+def test_the_detail_quotes_the_clause_and_marks_the_english_as_a_translation(client, world, entries):
+    from django.conf import settings
+
+    as_user(client, world["official"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(f"/designations/{entries['a'].pk}/").content.decode()
+    assert "推广工业企业设备联网上云、数据集成上云等深度用云模式" in english
+    assert "Our translation:" in english and "by 2022, foster 400 cloud benchmark enterprises" in english
+    assert "/library/clauses/zj-2020-digital-empowerment/" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = client.get(f"/designations/{entries['a'].pk}/").content.decode()
+    assert "Our translation:" not in chinese and "推广工业企业设备联网上云" in chinese
