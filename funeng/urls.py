@@ -21,6 +21,7 @@ urlpatterns = [
     path("assessment/", include("funeng.apps.assessment.urls")),
     path("policies/", include("funeng.apps.policies.urls")),
     path("library/", include("funeng.apps.library.urls")),
+    path("designations/", include("funeng.apps.designations.urls")),
     path("matching/", include("funeng.apps.matching.urls")),
     path("monitoring/", include("funeng.apps.monitoring.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),
