@@ -81,10 +81,13 @@ bench: install
 	$(BIN)/python benchmarks/policy.py
 	$(BIN)/python benchmarks/tabular_import.py
 	$(BIN)/python benchmarks/library.py
+	$(BIN)/python benchmarks/monitoring.py --no-spark
 
 # Every batch job on Polars and on Spark local over 10,000,000 rows: tens of minutes on two cores.
+# Then the platform indicators on DuckDB and Spark local over 10,000,000 enterprises.
 bench-spark: install-dev
 	$(BIN)/python benchmarks/batch_spark.py
+	$(BIN)/python benchmarks/monitoring.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis
