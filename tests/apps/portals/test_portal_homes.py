@@ -107,6 +107,7 @@ NAV = {
         "/assessment/",
         "/policies/enterprises/{hz}/",
         "/matching/needs/",
+        "/designations/",
         "/consents/",
         "/accounts/colleagues/",
         "/audit/",
@@ -118,6 +119,7 @@ NAV = {
         "/assessment/",
         "/policies/enterprises/{hz}/",
         "/matching/needs/",
+        "/designations/",
         "/consents/",
     },
     "provider_user": {
@@ -137,6 +139,8 @@ NAV = {
         "/assessment/region/",
         "/policies/proactive/",
         "/matching/gaps/",
+        "/monitoring/",
+        "/designations/",
         "/audit/",
     },
     "admin": {
@@ -149,6 +153,8 @@ NAV = {
         "/assessment/region/",
         "/policies/proactive/",
         "/matching/gaps/",
+        "/monitoring/",
+        "/designations/",
         "/audit/",
         "/admin/",
     },
