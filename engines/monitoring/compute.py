@@ -43,6 +43,7 @@ from engines.monitoring.snapshot import (
     section_of,
     size_category,
 )
+from engines.reference.regions import region_prefix
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -368,14 +369,6 @@ def _count_one(rows: Mapping[str, Mapping[str, list[dict[str, Any]]]], count: Co
     return sum(1 for group in rows[count.table].values() if any(_matches(r, count.filters) for r in group))
 
 
-def _region_prefix(region_code: str) -> str:
-    if region_code.endswith("0000"):
-        return region_code[:2]
-    if region_code.endswith("00"):
-        return region_code[:4]
-    return region_code
-
-
 def _describe(count: Count) -> tuple[str, str]:
     what_zh = {
         "enterprises": "当年存续的企业",
@@ -408,7 +401,7 @@ def explain_value(
     definition = indicator.definition
     if definition is None:
         raise ValueError(f"indicator {indicator.id} is reported, not computed by the platform")
-    prefix = _region_prefix(region_code)
+    prefix = region_prefix(region_code)
     ents = snapshot["enterprises"]
     codes = {
         row[KEY]

@@ -26,7 +26,8 @@ YEARS = [2022, 2025]
 
 @pytest.fixture(scope="module")
 def spark():
-    session = spark_session("local[2]")
+    # The snapshot is small: two shuffle partitions (one per core) instead of the default four.
+    session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "2"})
     yield session
     session.stop()
 
