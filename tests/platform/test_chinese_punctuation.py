@@ -38,7 +38,8 @@ MASKS = [
     re.compile(r"\b[A-Za-z]+\([^()]*\)"),  # formulas and code: tanh(x), min(a, b)
 ]
 ADJACENT = re.compile(rf"(?<=[{HAN}])[,:;()?!]|[,:;()?!](?=[{HAN}])")
-SKIPPED_KEYS = {"quote"}
+# `what` in an indicator's library_targets is what the library extracted, character for character.
+SKIPPED_KEYS = {"quote", "what"}
 
 
 def violations(text: str) -> list[str]:

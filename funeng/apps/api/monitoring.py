@@ -84,7 +84,7 @@ class ValueStored(Schema):
     revision: int | None
 
 
-class TargetOut(Schema):
+class MonitoringTargetOut(Schema):
     id: int
     indicator: str = Field(alias="indicator_key")
     region_code: str
@@ -213,7 +213,10 @@ def value_create(request: HttpRequest, payload: ValueIn) -> dict[str, Any]:
 
 
 @router.get(
-    "/targets", response=list[TargetOut], summary="List targets", openapi_extra=problems(401, 403, 422)
+    "/targets",
+    response=list[MonitoringTargetOut],
+    summary="List targets",
+    openapi_extra=problems(401, 403, 422),
 )
 @paginated()
 def targets_list(request: HttpRequest, query: Query[TargetQuery]) -> QuerySet[MonitoringTarget]:

@@ -18,8 +18,14 @@ User = AbstractBaseUser | AnonymousUser
 NATIONWIDE = "000000"
 
 
-def monitoring_scope_of(user: User) -> str | None:
-    """The region a user monitors: '' = everywhere (operator), a code for an official, None = no access."""
+def monitoring_scope_of(user: User | None) -> str | None:
+    """The region a user monitors: '' = everywhere (operator), a code for an official, None = no access.
+
+    No user at all (None, never an anonymous request) is the system itself: the demo generator and
+    management commands, which act everywhere as the other apps' generated data does.
+    """
+    if user is None:
+        return ""
     if not user.is_authenticated:
         return None
     return official_scope_of(user)
@@ -62,7 +68,7 @@ def access_region_for_user(user: User, code: str, *, write: bool = False) -> str
     raise Http404
 
 
-def can_manage_target(user: User, target: MonitoringTarget) -> bool:
+def can_manage_target(user: User | None, target: MonitoringTarget) -> bool:
     """Confirm or correct a target: officials whose scope holds the target's region; nationwide → operators."""
     scope = monitoring_scope_of(user)
     return scope is not None and region_in_scope(scope, target.region_code)
