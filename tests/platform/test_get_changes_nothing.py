@@ -45,6 +45,8 @@ from funeng.apps.audit.models import AuditAction, AuditEvent
 from funeng.apps.consents.models import Consent
 from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
+from funeng.apps.demo.designations import demo_designations_create
+from funeng.apps.designations.models import DesignationEntry, DesignationEvidence
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.library.models import Clause, RuleLink
 from funeng.apps.library.models import PolicyDocument as LibraryDocument
@@ -134,6 +136,7 @@ def _build_site() -> Site:
     hangzhou = Enterprise.objects.get(members__user=owner)
     provider = Provider.objects.get(credit_code=DEMO_PROVIDER_CODE)
     people = _extra_people(hangzhou)
+    demo_designations_create(seed=1)  # idempotent: nothing happens once demo_region creates them
     _invitation, invite_token = invitation_create(
         enterprise=hangzhou, email="walk@example.com", invited_by=owner, build_link=lambda token: token
     )
@@ -226,6 +229,16 @@ def _build_site() -> Site:
         "indicator_id": ["online_retail_sales", "enterprises_on_cloud", "no_such_indicator"],
         "target_id": _ids(
             MonitoringTarget.objects.filter(status="confirmed"), MonitoringTarget.objects.all()
+        ),
+        "entry_id": _ids(
+            DesignationEntry.objects.filter(**ours),
+            DesignationEntry.objects.filter(status="applied", region_code__startswith="3301"),
+            DesignationEntry.objects.filter(kind="dt_benchmark", status="approved"),
+            DesignationEntry.objects.exclude(region_code__startswith="3301"),
+        ),
+        "designation_evidence_id": _ids(
+            DesignationEvidence.objects.filter(entry__enterprise=hangzhou),
+            DesignationEvidence.objects.exclude(entry__enterprise=hangzhou),
         ),
     }
     values["token"] += [default_token_generator.make_token(owner)]  # password reset shares the name
