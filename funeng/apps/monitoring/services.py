@@ -204,7 +204,7 @@ def target_confirm(
     note: str = "",
 ) -> MonitoringTarget:
     """Confirm a target, correcting what the parser read if need be; from then on progress uses it."""
-    if not can_manage_target(actor, target):  # type: ignore[arg-type]
+    if not can_manage_target(actor, target):
         raise PermissionDenied
     target = MonitoringTarget.objects.select_for_update().get(pk=target.pk)
     before = snapshot(target, TARGET_FIELDS)
@@ -240,7 +240,7 @@ def target_confirm(
 @transaction.atomic
 def target_reject(*, actor: Actor, target: MonitoringTarget, note: str) -> MonitoringTarget:
     """Reject a proposed target (a misread number, a target of another plan); a reason is required."""
-    if not can_manage_target(actor, target):  # type: ignore[arg-type]
+    if not can_manage_target(actor, target):
         raise PermissionDenied
     if not note.strip():
         raise ValidationError({"note": _("Say why the target is rejected.")})
@@ -279,7 +279,7 @@ def value_check(actor: Actor, item: ValueInput) -> ValueInput:
                 % {"name": indicator.name_zh}
             }
         )
-    scope = monitoring_scope_of(actor)  # type: ignore[arg-type]
+    scope = monitoring_scope_of(actor)
     if scope is None:
         raise PermissionDenied
     if not region_in_scope(scope, item.region_code):
