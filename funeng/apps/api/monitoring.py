@@ -13,7 +13,7 @@ from pydantic import StringConstraints
 
 from engines.monitoring.indicators import Indicator
 from funeng.apps.api.pagination import paginated
-from funeng.apps.api.schemas import NO_NUL, problems
+from funeng.apps.api.schemas import NO_NUL, RequestBody, problems
 from funeng.apps.monitoring.access import (
     access_region_for_user,
     home_region_of,
@@ -70,11 +70,11 @@ class ValueQuery(Schema):
     history: bool = Field(False, description="Include superseded revisions")
 
 
-class ValueIn(Schema):
+class ValueIn(RequestBody):
     indicator: str = Field(..., max_length=64, pattern=r"^[a-z0-9_]+$")
     region_code: str = Field(..., pattern=r"^\d{6}$")
     year: int = Field(..., ge=2000, le=2100)
-    value: Decimal = Field(..., max_digits=24, decimal_places=6)
+    value: Decimal = Field(..., strict=False, max_digits=24, decimal_places=6)
     source: str = Field(..., min_length=1, max_length=300, pattern=NO_NUL)
     note: str = Field("", max_length=500, pattern=NO_NUL)
 

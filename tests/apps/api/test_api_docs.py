@@ -34,6 +34,7 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "library",
         "matching",
         "monitoring",
+        "designations",
     }
     assert {
         "/api/v1/enterprises",

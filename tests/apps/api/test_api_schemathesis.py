@@ -38,6 +38,7 @@ from funeng.apps.audit.models import AuditEvent
 from funeng.apps.consents.models import Consent, FinancialInstitution
 from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
+from funeng.apps.designations.services import designation_nominate
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
 from funeng.apps.library.services import document_ingest
@@ -231,6 +232,10 @@ def test_the_schema_lists_every_operation():
         "POST /api/v1/monitoring/values",
         "GET /api/v1/monitoring/targets",
         "GET /api/v1/monitoring/progress",
+        "GET /api/v1/designations/kinds",
+        "GET /api/v1/designations/entries",
+        "GET /api/v1/designations/entries/{entry_id}",
+        "GET /api/v1/designations/counts",
     }
 
 
@@ -256,10 +261,14 @@ def existing(operator, enterprise_fields) -> dict[str, object]:
         enterprise=enterprises[0], programme_id="srdi-zhejiang", kind="missing", run=run, message="示例"
     )
     plan = document_ingest(actor=None, raw=PLAN_V1.encode(), slug=PLAN_ID).document
+    entry = designation_nominate(
+        actor=operator, enterprise=enterprises[0], kind="cloud_benchmark", title="上云标杆"
+    )
     return {
         "slug": plan.slug,
         "clause_id": plan.clauses.order_by("position").last().key,
         "key": "online_retail_sales",
+        "entry_id": entry.pk,
         **matching,
         **assessments,
         "enterprise_id": enterprises[0].pk,
