@@ -52,7 +52,7 @@ from funeng.apps.library.models import Clause, RuleLink
 from funeng.apps.library.models import PolicyDocument as LibraryDocument
 from funeng.apps.matching.models import Complaint, Deal, Match, Need, Proposal, Solution
 from funeng.apps.matching.ranking import forget_catalogue
-from funeng.apps.monitoring.models import MonitoringTarget
+from funeng.apps.monitoring.models import IndicatorValue, MonitoringTarget
 from funeng.apps.policies.const import NoticeKind
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun
 from funeng.apps.policies.selectors import programmes_in_force
@@ -227,6 +227,7 @@ def _build_site() -> Site:
         "clause_id": list(Clause.objects.order_by("-pk").values_list("key", flat=True)[:1]),
         "link_id": _ids(RuleLink.objects.all()),
         "indicator_id": ["online_retail_sales", "enterprises_on_cloud", "no_such_indicator"],
+        "value_id": _ids(IndicatorValue.objects.exclude(source_file=""), IndicatorValue.objects.all()),
         "target_id": _ids(
             MonitoringTarget.objects.filter(status="confirmed"), MonitoringTarget.objects.all()
         ),

@@ -36,7 +36,11 @@ class ValueReportForm(forms.Form):
         max_length=300,
         help_text=_("The statistical bulletin, report or letter the value comes from."),
     )
-    source_file = forms.FileField(label=_("Source file (optional)"), required=False)
+    source_file = forms.FileField(
+        label=_("Source file (optional)"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG or XLSX, at most 10 MB."),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
     def __init__(
@@ -45,12 +49,6 @@ class ValueReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["indicator"].choices = indicators  # type: ignore[attr-defined]
         self.fields["region_code"].choices = regions  # type: ignore[attr-defined]
-
-    def clean_source_file(self) -> Any:
-        upload = self.cleaned_data.get("source_file")
-        if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        return upload
 
 
 class ValuesImportForm(forms.Form):

@@ -115,6 +115,8 @@ class IndicatorValue(models.Model):
     provenance = models.CharField(_("provenance"), max_length=12, choices=Provenance.choices)
     source = models.CharField(_("source document"), max_length=300, blank=True, default="")
     source_file = models.FileField(_("source file"), upload_to="monitoring/", blank=True, default="")
+    source_file_name = models.CharField(_("source file name"), max_length=200, blank=True, default="")
+    source_file_kind = models.CharField(_("source file type"), max_length=8, blank=True, default="")
     note = models.CharField(_("note"), max_length=500, blank=True, default="")
     run = models.ForeignKey(MonitoringRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     revision = models.PositiveIntegerField(_("revision"), default=1)

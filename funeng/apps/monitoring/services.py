@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -33,6 +34,7 @@ from funeng.apps.audit.services import (
     field_diff,
     snapshot,
 )
+from funeng.apps.core.uploads import FILE_TYPES, display_name, upload_kind
 from funeng.apps.library.models import Measure, PolicyDocument
 from funeng.apps.library.models import Target as LibraryTarget
 from funeng.apps.monitoring.access import NATIONWIDE, can_manage_target, monitoring_scope_of, region_in_scope
@@ -72,6 +74,8 @@ VALUE_FIELDS = (
     "revision",
 )
 FIRST_YEAR = 2000
+SOURCE_KINDS = ("pdf", "png", "jpeg", "xlsx")
+SOURCE_MAX_BYTES = 10 * 1024 * 1024
 LIMIT = Decimal("1e17")  # what the value fields (24 digits, 6 decimals) can hold
 
 
@@ -302,6 +306,17 @@ def value_check(actor: Actor, item: ValueInput) -> ValueInput:
     return ValueInput(indicator.id, item.region_code, year, value, source[:300], item.note.strip()[:500])
 
 
+def source_kind(upload: UploadedFile) -> str:
+    """The type of a value's source document, read from its bytes; a ValidationError on source_file otherwise."""
+    return upload_kind(
+        upload,
+        allowed=SOURCE_KINDS,
+        max_bytes=SOURCE_MAX_BYTES,
+        field="source_file",
+        wrong_type=_("%(name)s is not a PDF, PNG, JPEG or XLSX file."),
+    )
+
+
 def _store_value(
     *,
     actor: Actor,
@@ -360,7 +375,11 @@ def _store_value(
         recorded_at=now or timezone.now(),
     )
     if source_file is not None:
-        row.source_file.save(source_file.name or "source", source_file, save=False)
+        kind = source_kind(source_file)
+        row.source_file_name = display_name(source_file.name)
+        row.source_file_kind = kind
+        # A stored name of our own: the reader's file name is kept apart and only ever shown.
+        row.source_file.save(f"{uuid.uuid4().hex}{FILE_TYPES[kind][1]}", source_file, save=False)
     row.save()
     if audit:
         audit_created(actor=actor, obj=row, fields=VALUE_FIELDS)
@@ -377,6 +396,8 @@ def value_report(
 ) -> IndicatorValue | None:
     """Record a reported value as the next revision; None when it equals the current value (a resubmit)."""
     item = value_check(actor, item)
+    if source_file is not None:
+        source_kind(source_file)  # checked before anything is written
     return _store_value(
         actor=actor,
         indicator=indicator_or_error(item.indicator_key),

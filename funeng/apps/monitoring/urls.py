@@ -12,6 +12,7 @@ urlpatterns = [
     path("targets/", views.targets_view, name="targets"),
     path("targets/<int:target_id>/", views.target_view, name="target"),
     path("report/", views.report_view, name="report"),
+    path("values/<int:value_id>/source/", views.value_source_view, name="value_source"),
     path("import/", views.import_view, name="import"),
     path("import/template.xlsx", views.template_view, name="template"),
     path("recompute/", views.recompute_view, name="recompute"),

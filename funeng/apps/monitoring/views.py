@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,8 @@ from engines.monitoring.indicators import Indicator
 from funeng.apps.core.i18n import is_english
 from funeng.apps.core.pages import submit_once
 from funeng.apps.core.templatetags.funeng import region_name
+from funeng.apps.core.uploads import FILE_TYPES, stored_file_response
+from funeng.apps.library.models import Clause
 from funeng.apps.monitoring.access import (
     NATIONWIDE,
     access_region_for_user,
@@ -39,7 +41,7 @@ from funeng.apps.monitoring.forms import (
     ValuesImportForm,
 )
 from funeng.apps.monitoring.interchange import read_values, values_template
-from funeng.apps.monitoring.models import TargetStatus
+from funeng.apps.monitoring.models import IndicatorValue, TargetStatus
 from funeng.apps.monitoring.selectors import (
     ancestors_of,
     children_of,
@@ -107,7 +109,7 @@ def _trend_chart(
     return {
         "type": "line",
         "labels": [str(y) for y in years],
-        "series": [{"name": region_name(region), "values": [float(values[y]) for y in years]}],
+        "series": [{"name": region_name(region), "values": [round(float(values[y]), 2) for y in years]}],
         "goals": goals,
         "unit": indicator.unit,
     }
@@ -181,11 +183,13 @@ def indicator_view(request: HttpRequest, indicator_id: str) -> HttpResponse:
     values = series(key, region)
     targets = [t for t in targets_for_region(region) if t.indicator_key == key]
     year = max(values) if values else None
+    clause = Clause.objects.select_related("document").filter(key=indicator.clause_id).first()
     return render(
         request,
         "monitoring/indicator.html",
         {
             "indicator": indicator,
+            "clause": clause,
             "region": region,
             "rows": target_rows(targets),
             "history": value_history(key, region)[:200],
@@ -357,6 +361,19 @@ def report_view(request: HttpRequest) -> HttpResponse:
                 f"{reverse('monitoring:indicator', args=[item.indicator_key])}?region={item.region_code}"
             )
     return render(request, "monitoring/report.html", {"form": form})
+
+
+@login_required
+def value_source_view(request: HttpRequest, value_id: int) -> FileResponse:
+    """The source document attached to a reported value, as a download, for whoever sees the value."""
+    value = IndicatorValue.objects.filter(pk=value_id).exclude(source_file="").first()
+    if value is None:
+        raise Http404
+    access_region_for_user(request.user, value.region_code)
+    content_type = FILE_TYPES.get(value.source_file_kind, ("application/octet-stream", ""))[0]
+    return stored_file_response(
+        value.source_file, filename=value.source_file_name or "source", content_type=content_type
+    )
 
 
 @login_required

@@ -43,7 +43,9 @@
       base.legend = { bottom: 0, data: spec.series.map(function (s) { return s.name; }) };
       base.grid = { left: 64, right: 120, top: 24, bottom: 48 };
       base.xAxis = { type: "category", data: spec.labels };
-      base.yAxis = { type: "value", name: spec.unit || "", max: all.length ? Math.max.apply(null, all) * 1.05 : null };
+      var top = all.length ? Math.max.apply(null, all) : 0;
+      // Stretch the axis so every target line shows; round the end to a whole number.
+      base.yAxis = { type: "value", name: spec.unit || "", max: goals.length ? function (v) { return Math.ceil(Math.max(v.max, top) * 1.05); } : null };
       base.series = spec.series.map(function (s, i) {
         var series = { type: "line", name: s.name, data: s.values, symbolSize: 6, label: { show: true } };
         if (i === 0 && goals.length) {

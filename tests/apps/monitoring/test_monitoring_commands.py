@@ -19,12 +19,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def registry(enterprise_fields, credit_code):
-    for serial, (region, cloud) in enumerate([("330106", "platform"), ("330108", "none"), ("330203", "business")]):
+    for serial, (region, cloud) in enumerate(
+        [("330106", "platform"), ("330108", "none"), ("330203", "business")]
+    ):
         enterprise_create(
             acting_user=None,
             **enterprise_fields(
-                credit_code=credit_code(region, serial + 1), name=f"企业{serial}有限公司", region_code=region,
-                cloud_level=cloud, founded_on=dt.date(2018, 1, 1),
+                credit_code=credit_code(region, serial + 1),
+                name=f"企业{serial}有限公司",
+                region_code=region,
+                cloud_level=cloud,
+                founded_on=dt.date(2018, 1, 1),
             ),
         )
 
@@ -34,7 +39,9 @@ def test_recompute_from_the_command_line_stores_and_reports(registry):
     call_command("monitoring_recompute", "--no-progress", stdout=out)
     assert "3 enterprises" in out.getvalue()
     year = timezone.localdate().year
-    row = IndicatorValue.objects.get(indicator_key="enterprises_on_cloud", region_code="330000", year=year, dimension="")
+    row = IndicatorValue.objects.get(
+        indicator_key="enterprises_on_cloud", region_code="330000", year=year, dimension=""
+    )
     assert row.numerator == 2
     out = StringIO()
     call_command("monitoring_recompute", "--no-progress", stdout=out)
@@ -45,12 +52,22 @@ def test_the_snapshot_computed_outside_gives_the_stored_figures(registry, tmp_pa
     call_command("monitoring_recompute", "--no-progress", stdout=StringIO())
     call_command("monitoring_snapshot", "--out", str(tmp_path), stdout=StringIO())
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "assessments.parquet", "deals.parquet", "designations.parquet", "enterprises.parquet",
+        "assessments.parquet",
+        "deals.parquet",
+        "designations.parquet",
+        "enterprises.parquet",
     ]
     year = timezone.localdate().year
     out = StringIO()
     call_command(
-        "monitoring_compute", "--snapshot", str(tmp_path), "--year", str(year), "--output", str(tmp_path / "out.parquet"), stdout=out
+        "monitoring_compute",
+        "--snapshot",
+        str(tmp_path),
+        "--year",
+        str(year),
+        "--output",
+        str(tmp_path / "out.parquet"),
+        stdout=out,
     )
     assert "rows on duckdb" in out.getvalue()
     frame = pl.read_parquet(tmp_path / "out.parquet").filter(pl.col("dimension") == "")

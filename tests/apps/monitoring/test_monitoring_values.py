@@ -154,3 +154,34 @@ def test_a_file_without_the_required_columns_is_refused_at_the_header(world, tmp
         (1, "年份"),
         (1, "来源文件"),
     }
+
+
+def test_a_source_document_is_kept_by_its_bytes_and_served_to_who_sees_the_value(world, client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    pdf = SimpleUploadedFile("公报.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    row = value_report(
+        actor=world.province,
+        item=ValueInput("open_datasets", "330000", 2021, Decimal(7200), "2021年公报"),
+        source_file=pdf,
+    )
+    assert row is not None and row.source_file_kind == "pdf" and row.source_file_name == "公报.pdf"
+    assert not row.source_file.name.endswith("公报.pdf")  # stored under a name of our own
+    url = reverse("monitoring:value_source", args=[row.pk])
+    client.force_login(world.city)  # the province's figures are context for its city
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(world.other)
+    assert client.get(url).status_code == 404
+    script = SimpleUploadedFile("公报.pdf", b"<script>alert(1)</script>")
+    with pytest.raises(ValidationError) as error:
+        value_report(
+            actor=world.province,
+            item=ValueInput("open_datasets", "330000", 2021, Decimal(7300), "2021年公报"),
+            source_file=script,
+        )
+    assert "source_file" in error.value.message_dict
+    assert IndicatorValue.objects.filter(indicator_key="open_datasets").count() == 1

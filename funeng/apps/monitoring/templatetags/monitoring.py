@@ -13,6 +13,8 @@ from engines.monitoring.progress import STATUS_LABELS
 from funeng.apps.core.i18n import is_english
 
 register = template.Library()
+# Counting words need no English (400 家 → 400); amounts and person-times do.
+UNITS_EN = {"家": "", "个": "", "元": "CNY", "人次": "person-times", "人": "people"}
 
 
 def _pick(obj: Any, attr: str) -> str:
@@ -60,6 +62,8 @@ def figure(value: Decimal | float | int | None, unit: str = "") -> str:
         text = f"{int(number):,}"
     else:
         text = f"{number.quantize(Decimal('0.01')).normalize():,f}"
+    if is_english():
+        unit = UNITS_EN.get(unit, unit)
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
@@ -112,6 +116,8 @@ def category_label(value: Any) -> str:
     from engines.reference.industry import industry_name_en, industry_table
 
     dimension, category = value.dimension, value.category
+    if category == "unknown":  # the engine's word for a missing attribute (never the total's "")
+        return "Unknown" if is_english() else "未知"
     if dimension == "industry_section":
         node = industry_table().by_code.get(category)
         if node is None:
