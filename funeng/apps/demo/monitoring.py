@@ -21,6 +21,7 @@ from funeng.apps.monitoring.services import (
     FIRST_MONITORED_YEAR,
     _store_value,
     target_confirm,
+    target_create,
     targets_propose_from_library,
 )
 
@@ -107,4 +108,32 @@ def demo_monitoring_create() -> int:
             note="演示：已核对条款原文",
         )
         confirmed += 1
+    confirmed += _demo_local_targets(admin)
     return confirmed
+
+
+def _demo_local_targets(admin: object) -> int:
+    """Own targets of Hangzhou and one of its districts, so the regions below a province show theirs."""
+    made = 0
+    for indicator, region, factor in (
+        ("cloud_adoption_rate", "330100", 1.3),
+        ("enterprises_on_cloud", "330106", 1.5),
+    ):
+        values = series(indicator, region)
+        if FIRST_MONITORED_YEAR not in values:
+            continue
+        base = values[FIRST_MONITORED_YEAR]
+        target_create(
+            actor=admin,  # type: ignore[arg-type]
+            indicator_key=indicator,
+            region_code=region,
+            baseline_year=FIRST_MONITORED_YEAR,
+            baseline_value=base,
+            target_year=2027,
+            target_value=Decimal(str(round(float(base) * factor, 2))),
+            lead_unit="演示责任单位",
+            source_text="演示目标（非真实规划）",
+            note="演示数据",
+        )
+        made += 1
+    return made

@@ -59,3 +59,36 @@ class ValuesImportForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+class TargetCreateForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"))
+    region_code = forms.ChoiceField(label=_("Region"))
+    baseline_year = forms.IntegerField(
+        label=_("Baseline year"), required=False, min_value=2000, max_value=2100
+    )
+    baseline_value = forms.DecimalField(
+        label=_("Baseline value"), required=False, max_digits=24, decimal_places=6
+    )
+    target_year = forms.IntegerField(label=_("Target year"), min_value=2000, max_value=2100)
+    target_value = forms.DecimalField(label=_("Target value"), max_digits=24, decimal_places=6)
+    lead_unit = forms.CharField(label=_("Lead unit"), max_length=100)
+    co_units = forms.CharField(
+        label=_("Co-responsible units"),
+        required=False,
+        max_length=300,
+        help_text=_("Separate them with 、 or commas."),
+    )
+    source_text = forms.CharField(
+        label=_("Set by"),
+        max_length=500,
+        help_text=_("The plan or decision that sets the target, e.g. its title and number."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+    def __init__(
+        self, *args: Any, indicators: list[tuple[str, str]], regions: list[tuple[str, str]], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].choices = indicators  # type: ignore[attr-defined]
+        self.fields["region_code"].choices = regions  # type: ignore[attr-defined]

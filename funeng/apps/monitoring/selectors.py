@@ -278,3 +278,21 @@ def untargeted_rows(region_code: str, targeted: Iterable[str]) -> list[Untargete
             )
         )
     return out
+
+
+def rollup_by_region(region_code: str) -> list[tuple[str, dict[str, int], int]]:
+    """Per region directly below: the status counts of its own confirmed targets, and how many it has."""
+    level = level_of(region_code)
+    below = {"nation": "province", "province": "city", "city": "county"}.get(level)
+    targets = [
+        target
+        for target in MonitoringTarget.objects.filter(status=TargetStatus.CONFIRMED).order_by("region_code")
+        if level_of(target.region_code) == below
+        and (level == "nation" or region_contains(region_code, target.region_code))
+    ]
+    by_region: dict[str, list[MonitoringTarget]] = defaultdict(list)
+    for target in targets:
+        by_region[target.region_code].append(target)
+    return [
+        (code, status_counts(target_rows(items)), len(items)) for code, items in sorted(by_region.items())
+    ]

@@ -529,3 +529,57 @@ def platform_values_store(
     run.save(update_fields=["values_written"])
     audit_created(actor=actor, obj=run, fields=RUN_FIELDS)
     return run
+
+
+@transaction.atomic
+def target_create(
+    *,
+    actor: Actor,
+    indicator_key: str,
+    region_code: str,
+    baseline_year: int | None,
+    baseline_value: Decimal | None,
+    target_year: int,
+    target_value: Decimal,
+    lead_unit: str,
+    source_text: str,
+    co_units: list[str] | None = None,
+    note: str = "",
+) -> MonitoringTarget:
+    """A region's own target (a city's or county's plan), entered and so confirmed by its official."""
+    indicator = indicator_or_error(indicator_key)
+    scope = monitoring_scope_of(actor)
+    if scope is None:
+        raise PermissionDenied
+    if not region_in_scope(scope, region_code):
+        raise ValidationError(
+            {"region_code": _("You can set targets only for your own region and the regions below it.")}
+        )
+    if not source_text.strip():
+        raise ValidationError({"source_text": _("Name the plan or decision that sets this target.")})
+    if MonitoringTarget.objects.filter(
+        indicator_key=indicator.id, region_code=region_code, target_year=target_year
+    ).exists():
+        raise ValidationError({"target_year": _("This indicator already has a target for that year here.")})
+    target = MonitoringTarget.objects.create(
+        indicator_key=indicator.id,
+        region_code=region_code,
+        target_year=_year(target_year, "target_year"),
+        target_value=_decimal(target_value, "target_value"),
+        op="<=" if indicator.direction == "decrease" else ">=",
+        unit=indicator.unit,
+        source_text=source_text.strip()[:500],
+        lead_unit=lead_unit.strip()[:100],
+        co_units=[u.strip() for u in (co_units or []) if u.strip()],
+    )
+    audit_created(actor=actor, obj=target, fields=TARGET_FIELDS)
+    # Entered by the region's own official: confirmed at once, through the one confirming path.
+    return target_confirm(
+        actor=actor,
+        target=target,
+        baseline_year=baseline_year,
+        baseline_value=baseline_value,
+        target_year=target.target_year,
+        target_value=target.target_value,
+        note=note,
+    )

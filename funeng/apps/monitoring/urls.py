@@ -10,6 +10,7 @@ urlpatterns = [
     path("indicators/<slug:indicator_id>/", views.indicator_view, name="indicator"),
     path("units/", views.unit_view, name="unit"),
     path("targets/", views.targets_view, name="targets"),
+    path("targets/new/", views.target_create_view, name="target_create"),
     path("targets/<int:target_id>/", views.target_view, name="target"),
     path("report/", views.report_view, name="report"),
     path("values/<int:value_id>/source/", views.value_source_view, name="value_source"),

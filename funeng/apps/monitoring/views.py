@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,7 @@ from funeng.apps.monitoring.access import (
 from funeng.apps.monitoring.exporting import dashboard_workbook
 from funeng.apps.monitoring.forms import (
     TargetConfirmForm,
+    TargetCreateForm,
     TargetRejectForm,
     ValueReportForm,
     ValuesImportForm,
@@ -49,6 +51,7 @@ from funeng.apps.monitoring.selectors import (
     indicators,
     last_run,
     region_values,
+    rollup_by_region,
     rollup_by_unit,
     series,
     series_many,
@@ -62,6 +65,7 @@ from funeng.apps.monitoring.selectors import (
 from funeng.apps.monitoring.services import (
     ValueInput,
     target_confirm,
+    target_create,
     target_reject,
     value_report,
     values_report_many,
@@ -158,6 +162,7 @@ def monitoring_home_view(request: HttpRequest) -> HttpResponse:
             "untargeted": untargeted_rows(region, {t.indicator_key for t in targets}),
             "counts": status_counts(rows),
             "units": rollup_by_unit(rows),
+            "by_region": rollup_by_region(region),
             "tiles": tiles,
             "chosen": chosen,
             "choices": [(i.id, _name(i)) for i in known.values()],
@@ -312,6 +317,43 @@ def target_view(request: HttpRequest, target_id: int) -> HttpResponse:
             "reject": reject,
         },
     )
+
+
+@login_required
+@submit_once
+def target_create_view(request: HttpRequest) -> HttpResponse:
+    """A region's own target (a city's or county's plan): entered by its official, confirmed at once."""
+    scope = require_monitoring_scope(request.user)
+    _reported, regions = _report_choices(scope)
+    choices = [(i.id, f"{_name(i)} ({i.unit})") for i in indicators().values()]
+    form = TargetCreateForm(request.POST or None, indicators=choices, regions=regions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            target = target_create(
+                actor=request.user,
+                indicator_key=data["indicator"],
+                region_code=data["region_code"],
+                baseline_year=data["baseline_year"],
+                baseline_value=data["baseline_value"],
+                target_year=data["target_year"],
+                target_value=data["target_value"],
+                lead_unit=data["lead_unit"],
+                co_units=re.split(r"[、,，;；]", data["co_units"]),
+                source_text=data["source_text"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            for field, errors in (
+                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
+            ).items():
+                name = {"indicator_key": "indicator"}.get(field or "", field)
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        else:
+            messages.success(request, _("The target is set and confirmed."))
+            return redirect("monitoring:target", target.pk)
+    return render(request, "monitoring/target_new.html", {"form": form})
 
 
 def _report_choices(scope: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:

@@ -164,3 +164,25 @@ def test_the_pdf_report_and_the_xlsx_export(client, world):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     xlsx = client.get(reverse("monitoring:export") + "?region=330000")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_setting_a_target_through_the_page(client, world):
+    client.force_login(world.city)
+    assert client.get(reverse("monitoring:target_create")).status_code == 200
+    response = client.post(
+        reverse("monitoring:target_create"),
+        {
+            "indicator": "open_datasets",
+            "region_code": "330100",
+            "target_year": "2025",
+            "target_value": "900",
+            "lead_unit": "市数据资源局",
+            "co_units": "市经信局、市统计局",
+            "source_text": "杭州市规划",
+        },
+    )
+    assert response.status_code == 302
+    target = MonitoringTarget.objects.get(region_code="330100")
+    assert target.status == TargetStatus.CONFIRMED and target.co_units == ["市经信局", "市统计局"]
+    page = _get(client, world.province, reverse("monitoring:home")).content.decode()
+    assert "?region=330100" in page and "杭州市" in page

@@ -183,3 +183,67 @@ def test_without_a_baseline_the_first_value_on_record_is_used_and_none_means_no_
     assert row.baseline == (2020, Decimal(80)) and row.baseline_from_series
     assert row.progress.status == "on_track"  # +6.25 % a year observed vs (90/80)^(1/2)-1 = 6.07 % required
     assert MonitoringTarget.objects.get(pk=target.pk).baseline_value is None
+
+
+def test_a_city_sets_its_own_target_which_counts_at_once_and_rolls_up_to_the_province(world):
+    from funeng.apps.monitoring.selectors import rollup_by_region
+    from funeng.apps.monitoring.services import target_create
+
+    value_report(actor=world.city, item=ValueInput("open_datasets", "330100", 2020, Decimal(500), "杭州公报"))
+    value_report(actor=world.city, item=ValueInput("open_datasets", "330100", 2022, Decimal(520), "杭州公报"))
+    before = AuditEvent.objects.count()
+    target = target_create(
+        actor=world.city,
+        indicator_key="open_datasets",
+        region_code="330100",
+        baseline_year=2020,
+        baseline_value=Decimal(500),
+        target_year=2025,
+        target_value=Decimal(1000),
+        lead_unit="市数据资源局",
+        source_text="杭州市数字经济规划",
+        co_units=["市经信局", " "],
+    )
+    assert target.status == TargetStatus.CONFIRMED and target.co_units == ["市经信局"]
+    assert AuditEvent.objects.count() == before + 2  # created, then confirmed
+    (row,) = target_rows([target])
+    assert row.progress.status == "limited"  # +2 % a year observed against +14.9 % required
+    assert rollup_by_region("330000") == [("330100", {"limited": 1}, 1)]
+    with pytest.raises(ValidationError) as error:
+        target_create(
+            actor=world.city,
+            indicator_key="open_datasets",
+            region_code="330000",
+            baseline_year=None,
+            baseline_value=None,
+            target_year=2025,
+            target_value=Decimal(1),
+            lead_unit="x",
+            source_text="x",
+        )
+    assert "region_code" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        target_create(
+            actor=world.city,
+            indicator_key="open_datasets",
+            region_code="330100",
+            baseline_year=None,
+            baseline_value=None,
+            target_year=2025,
+            target_value=Decimal(1),
+            lead_unit="x",
+            source_text="x",
+        )
+    assert "target_year" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        target_create(
+            actor=world.alice,
+            indicator_key="open_datasets",
+            region_code="330106",
+            baseline_year=None,
+            baseline_value=None,
+            target_year=2025,
+            target_value=Decimal(1),
+            lead_unit="x",
+            source_text="x",
+        )

@@ -156,7 +156,9 @@ def test_a_file_without_the_required_columns_is_refused_at_the_header(world, tmp
     }
 
 
-def test_a_source_document_is_kept_by_its_bytes_and_served_to_who_sees_the_value(world, client, settings, tmp_path):
+def test_a_source_document_is_kept_by_its_bytes_and_served_to_who_sees_the_value(
+    world, client, settings, tmp_path
+):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
