@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 BACKENDS = ("duckdb", "pyspark")
 # The disaggregations computed as (dimension, category) rows; "region" is the county row itself.
-DIMENSIONS = ("industry_section", "size_class", "de_core")
+DIMENSIONS = ("industry_section", "industry_division", "size_class", "de_core")
 LEVELS = ("county", "city", "province")
 LEVEL_MAX = 1000  # assessment levels are 0..999: the latest is found as max(year * 1000 + level)
 
@@ -116,6 +116,11 @@ def _section(industry_code: ir.StringValue) -> ir.StringValue:
     return ibis.cases(*branches, else_=UNKNOWN)
 
 
+def _division(industry_code: ir.StringValue) -> ir.StringValue:
+    division = industry_code.substr(0, 2)
+    return ibis.ifelse(division.isin(list(division_sections())), division, UNKNOWN)
+
+
 def _year_values(tables: Mapping[str, ir.Table], indicators: Sequence[Indicator], year: int) -> ir.Table:
     counts = _counts(indicators)
     ent = tables["enterprises"]
@@ -124,6 +129,7 @@ def _year_values(tables: Mapping[str, ir.Table], indicators: Sequence[Indicator]
         KEY: ent[KEY],
         "region_code": ent.region_code,
         "industry_section": _section(ent.industry_code),
+        "industry_division": _division(ent.industry_code),
         "size_class": ibis.ifelse(ent.size_class.isin(list(SIZE_CLASSES)), ent.size_class, UNKNOWN),
         "de_core": ent.de_core.cases((True, "true"), (False, "false"), else_=UNKNOWN),
     }

@@ -29,7 +29,7 @@ DEFAULT = CONTENT_DIR / "indicators.yaml"
 DIRECTIONS = ("increase", "decrease")
 FREQUENCIES = ("yearly",)
 SOURCES = ("platform", "reported")
-DISAGGREGATIONS = ("region", "industry_section", "size_class", "de_core")
+DISAGGREGATIONS = ("region", "industry_section", "industry_division", "size_class", "de_core")
 OPS = ("eq", "ne", "in", "ge", "le", "gt", "lt", "is_true")
 
 _ID = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")

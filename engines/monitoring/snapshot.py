@@ -72,6 +72,13 @@ def section_of(industry_code: str | None) -> str:
     return division_sections().get(industry_code[:2], UNKNOWN)
 
 
+def division_of(industry_code: str | None) -> str:
+    """The GB/T 4754 division (2 digits) of an industry code, else UNKNOWN."""
+    if not industry_code or industry_code[:2] not in division_sections():
+        return UNKNOWN
+    return industry_code[:2]
+
+
 def size_category(size_class: str | None) -> str:
     return size_class if size_class in SIZE_CLASSES else UNKNOWN
 

@@ -126,18 +126,22 @@ def test_disaggregations(result):
     assert _nd(result, "enterprises_registered", 2024, "330203", "de_core", "unknown") == (1, None)
     assert _nd(result, "enterprises_registered", 2024, "330203", "industry_section", "unknown") == (1, None)
     assert _nd(result, "cloud_adoption_rate", 2023, "330000", "size_class", "medium") == (1, 1)
+    assert _nd(result, "enterprises_registered", 2023, "330102", "industry_division", "17") == (1, None)
+    assert _nd(result, "enterprises_registered", 2023, "330102", "industry_division", "65") == (1, None)
+    assert _nd(result, "enterprises_registered", 2024, "330203", "industry_division", "unknown") == (1, None)
     dims = set(result.get_column("dimension"))
-    assert dims == {"", "industry_section", "size_class", "de_core"}
-    # Categories of a dimension add up to the total.
-    per = (
-        result.filter(pl.col("dimension") == "size_class")
-        .group_by("indicator", "year", "region_code")
-        .agg(pl.col("numerator").sum())
-    )
+    assert dims == {"", "industry_section", "industry_division", "size_class", "de_core"}
+    # The categories of every dimension add up to the total.
     total = result.filter(pl.col("dimension") == "").select("indicator", "year", "region_code", "numerator")
-    joined = total.join(per, on=["indicator", "year", "region_code"], suffix="_sum")
-    assert joined.height == total.height
-    assert (joined["numerator"] == joined["numerator_sum"]).all()
+    for dimension in dims - {""}:
+        per = (
+            result.filter(pl.col("dimension") == dimension)
+            .group_by("indicator", "year", "region_code")
+            .agg(pl.col("numerator").sum())
+        )
+        joined = total.join(per, on=["indicator", "year", "region_code"], suffix="_sum")
+        assert joined.height == total.height, dimension
+        assert (joined["numerator"] == joined["numerator_sum"]).all(), dimension
 
 
 def test_shape_levels_and_order(result):

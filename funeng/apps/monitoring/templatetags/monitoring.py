@@ -88,6 +88,7 @@ def ratio(value: float | None) -> str:
 
 DIMENSIONS = {
     "industry_section": ("行业门类（GB/T 4754）", "Industry section (GB/T 4754)"),
+    "industry_division": ("行业大类（GB/T 4754）", "Industry division (GB/T 4754)"),
     "size_class": ("企业规模", "Size class"),
     "de_core": ("数字经济核心产业", "Digital-economy core industry"),
     "region": ("地区", "Region"),
@@ -118,7 +119,7 @@ def category_label(value: Any) -> str:
     dimension, category = value.dimension, value.category
     if category == "unknown":  # the engine's word for a missing attribute (never the total's "")
         return "Unknown" if is_english() else "未知"
-    if dimension == "industry_section":
+    if dimension in ("industry_section", "industry_division"):
         node = industry_table().by_code.get(category)
         if node is None:
             return category or "—"
