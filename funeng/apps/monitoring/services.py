@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -454,6 +454,42 @@ def monitored_years(today: dt.date | None = None) -> list[int]:
     return list(range(FIRST_MONITORED_YEAR, year + 1))
 
 
+def values_insert(rows: list[IndicatorValue]) -> None:
+    """Insert many new values with one prepared statement (executemany).
+
+    A recompute writes tens of thousands of rows; bulk_create compiles SQL for every batch of ~50
+    rows (SQLite's parameter limit), which took most of the time. Every column is passed as the
+    field's own database value, so the rows are exactly what save() would write.
+    """
+    if not rows:
+        return
+    fields = [field for field in IndicatorValue._meta.concrete_fields if not field.primary_key]
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    # Columns whose value is the same Python type in the database are passed as they are; the others
+    # (decimals, times, files) go through the field once per distinct value.
+    plain = (models.CharField, models.IntegerField, models.BooleanField, models.ForeignKey)
+    cache: dict[tuple[str, object], object] = {}
+
+    def prepared(field: models.Field[Any, Any], value: object) -> object:
+        if value is None or (isinstance(field, plain) and not isinstance(field, models.FileField)):
+            return value
+        key = (field.attname, value)
+        if key not in cache:
+            cache[key] = field.get_db_prep_save(value, connection)
+        return cache[key]
+
+    params: list[list[Any]] = [
+        [prepared(field, getattr(row, field.attname)) for field in fields] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})", params[start : start + 5000]
+            )
+
+
 @transaction.atomic
 def platform_values_store(
     *, actor: Actor, frame: Any, enterprises: int, seconds: float, backend: str = "duckdb", latest_year: int
@@ -524,7 +560,7 @@ def platform_values_store(
         )
     for start in range(0, len(superseded), 500):
         IndicatorValue.objects.filter(pk__in=superseded[start : start + 500]).update(current=False)
-    IndicatorValue.objects.bulk_create(fresh, batch_size=1000)
+    values_insert(fresh)
     run.values_written = len(fresh)
     run.save(update_fields=["values_written"])
     audit_created(actor=actor, obj=run, fields=RUN_FIELDS)
