@@ -47,10 +47,11 @@ def anonymous_only(view: ViewFunc) -> ViewFunc:
     return wrapper
 
 
-def form_errors_from(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the form fields it names."""
+def form_errors_from(form: forms.Form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's ValidationError next to the form fields it names (`aliases`: service name → form field)."""
     by_field = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     for field, field_messages in by_field.items():
+        field = (aliases or {}).get(field, field)
         target = field if field in form.fields else None
         for message in field_messages:
             form.add_error(target, message)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from engines.monitoring.indicators import Indicator
 from funeng.apps.core.i18n import is_english
-from funeng.apps.core.pages import submit_once
+from funeng.apps.core.pages import form_errors_from, submit_once
 from funeng.apps.core.templatetags.funeng import region_name
 from funeng.apps.core.uploads import FILE_TYPES, stored_file_response
 from funeng.apps.library.models import Clause
@@ -73,6 +73,8 @@ from funeng.apps.monitoring.services import (
 from funeng.apps.monitoring.tasks import MONITORING_RECOMPUTE
 from funeng.apps.tasks.services import task_enqueue
 
+# The services name the indicator `indicator_key`; the forms call the field `indicator`.
+INDICATOR_FIELD = {"indicator_key": "indicator"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -296,12 +298,7 @@ def target_view(request: HttpRequest, target_id: int) -> HttpResponse:
                     messages.success(request, _("The target is rejected."))
                     return redirect("monitoring:target", target.pk)
         except ValidationError as error:
-            form = confirm if action == "confirm" else reject
-            for field, errors in (
-                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            ).items():
-                for message in errors:
-                    form.add_error(field if field in form.fields else None, message)
+            form_errors_from(confirm if action == "confirm" else reject, error)
     values = series(target.indicator_key, target.region_code)
     from funeng.apps.monitoring.selectors import target_progress
 
@@ -344,12 +341,7 @@ def target_create_view(request: HttpRequest) -> HttpResponse:
                 note=data["note"],
             )
         except ValidationError as error:
-            for field, errors in (
-                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            ).items():
-                name = {"indicator_key": "indicator"}.get(field or "", field)
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
+            form_errors_from(form, error, INDICATOR_FIELD)
         else:
             messages.success(request, _("The target is set and confirmed."))
             return redirect("monitoring:target", target.pk)
@@ -386,12 +378,7 @@ def report_view(request: HttpRequest) -> HttpResponse:
         try:
             stored = value_report(actor=request.user, item=item, source_file=data.get("source_file"))
         except ValidationError as error:
-            for field, errors in (
-                error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
-            ).items():
-                name = {"indicator_key": "indicator"}.get(field or "", field)
-                for message in errors:
-                    form.add_error(name if name in form.fields else None, message)
+            form_errors_from(form, error, INDICATOR_FIELD)
         else:
             if stored is None:
                 messages.info(request, _("That value is already recorded; nothing was changed."))
