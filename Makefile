@@ -15,14 +15,15 @@ $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Funeng needs Python 3.11"'
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps make a second run fast: pip only runs again when pyproject.toml changes.
+# Stamps make a second run fast: pip only runs again when pyproject.toml changes. The schedule
+# extra (OR-Tools) belongs to the demo: it plans the shared-manufacturing orders.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --disable-pip-version-check -q -e .
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[schedule]'
 	touch $@
 
 # The spark extra is part of the development install: the parity tests run every batch job on Spark.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev,spark]'
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev,spark,schedule]'
 	touch $@
 
 catalogs: $(VENV)/.installed
