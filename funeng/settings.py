@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "funeng.apps.policies",
     "funeng.apps.matching",
     "funeng.apps.designations",
+    "funeng.apps.shared_manufacturing",
     "funeng.apps.monitoring",
     "funeng.apps.portals",
     "funeng.apps.api",

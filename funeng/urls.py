@@ -22,6 +22,7 @@ urlpatterns = [
     path("policies/", include("funeng.apps.policies.urls")),
     path("library/", include("funeng.apps.library.urls")),
     path("designations/", include("funeng.apps.designations.urls")),
+    path("manufacturing/", include("funeng.apps.shared_manufacturing.urls")),
     path("matching/", include("funeng.apps.matching.urls")),
     path("monitoring/", include("funeng.apps.monitoring.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),

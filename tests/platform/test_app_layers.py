@@ -38,6 +38,7 @@ LAYERS: list[set[str]] = [
     {"library"},
     {"assessment", "policies", "matching"},
     {"designations"},
+    {"shared_manufacturing"},
     {"monitoring"},
     {"portals", "api", "demo"},
 ]

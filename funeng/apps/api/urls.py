@@ -18,6 +18,7 @@ from funeng.apps.api.audit import router as audit_router
 from funeng.apps.api.auth import API_AUTH
 from funeng.apps.api.consents import router as consents_router
 from funeng.apps.api.designations import router as designations_router
+from funeng.apps.api.manufacturing import router as manufacturing_router
 from funeng.apps.api.docs import LocalSwagger, docs_asset
 from funeng.apps.api.enterprises import router as enterprises_router
 from funeng.apps.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, install_exception_handlers, problem_response
@@ -147,3 +148,4 @@ api.add_router("/matching", matching_router)
 api.add_router("/library", library_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/designations", designations_router)
+api.add_router("/manufacturing", manufacturing_router)

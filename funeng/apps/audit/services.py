@@ -43,10 +43,10 @@ def signed_in_user_id(user: Actor) -> int:
 
 
 def audit_value(value: Any) -> Any:
-    """A field value as the audit log stores it (JSON): decimals as text, dates ISO, tuples as lists."""
+    """A field value as the audit log stores it (JSON): decimals as text, dates and times ISO, tuples as lists."""
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, list | tuple):
         return [audit_value(v) for v in value]

@@ -59,6 +59,55 @@
       });
       return base;
     }
+    if (spec.type === "gantt") {
+      // {rows (machine labels), items: [{row, start, end (ms), name, group, changed, tip}], due, due_label}:
+      // one bar per planned lot; moved bars are outlined in red.
+      var groups = [];
+      spec.items.forEach(function (item) { if (groups.indexOf(item.group) < 0) { groups.push(item.group); } });
+      base.tooltip = { trigger: "item", formatter: function (p) { return p.data.tip; } };
+      base.grid = { left: 220, right: 24, top: 16, bottom: 56 };
+      base.xAxis = { type: "time" };
+      base.yAxis = { type: "category", data: spec.rows, inverse: true, axisLabel: { width: 200, overflow: "truncate" } };
+      base.dataZoom = [{ type: "slider", xAxisIndex: 0, bottom: 8 }, { type: "inside", xAxisIndex: 0 }];
+      base.series = [{
+        type: "custom",
+        encode: { x: [1, 2], y: 0 },
+        renderItem: function (params, api) {
+          var start = api.coord([api.value(1), api.value(0)]);
+          var end = api.coord([api.value(2), api.value(0)]);
+          var height = api.size([0, 1])[1] * 0.6;
+          var rect = window.echarts.graphic.clipRectByRect(
+            { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 1), height: height },
+            { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });
+          if (!rect) { return null; }
+          var item = spec.items[params.dataIndex];
+          return {
+            type: "rect", shape: rect,
+            style: { fill: PALETTE[groups.indexOf(item.group) % PALETTE.length], stroke: item.changed ? "#be123c" : null, lineWidth: item.changed ? 3 : 0 },
+            textContent: { style: { text: rect.width > 36 ? item.name : "", fill: "#fff", fontSize: 10 } },
+            textConfig: { position: "inside" }
+          };
+        },
+        data: spec.items.map(function (item) { return { value: [item.row, item.start, item.end], tip: item.tip }; })
+      }];
+      if (spec.due) {
+        base.series.push({ type: "line", data: [], markLine: { symbol: "none", lineStyle: { type: "dashed", color: "#be123c" },
+          label: { formatter: spec.due_label }, data: [{ xAxis: spec.due }] } });
+      }
+      return base;
+    }
+    if (spec.type === "trace") {
+      // {points: [[seconds, incumbent, bound]], incumbent, bound, seconds}: how a solver's search went.
+      base.legend = { bottom: 0, data: [spec.incumbent, spec.bound] };
+      base.grid = { left: 64, right: 24, top: 16, bottom: 48 };
+      base.xAxis = { type: "value", name: spec.seconds };
+      base.yAxis = { type: "value", scale: true };
+      base.series = [
+        { type: "line", step: "end", name: spec.incumbent, data: spec.points.map(function (p) { return [p[0], p[1]]; }), symbolSize: 4 },
+        { type: "line", step: "end", name: spec.bound, data: spec.points.map(function (p) { return [p[0], p[2]]; }), symbolSize: 4, lineStyle: { type: "dashed" } }
+      ];
+      return base;
+    }
     var horizontal = spec.type === "hbar";
     var category = { type: "category", data: spec.labels, axisLabel: { interval: 0, width: 120, overflow: "truncate" } };
     var value = { type: "value", minInterval: 1 };

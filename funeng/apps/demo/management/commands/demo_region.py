@@ -17,6 +17,7 @@ from funeng.apps.core.db import planner_statistics_refresh
 from funeng.apps.demo.assessments import demo_assessments_create
 from funeng.apps.demo.designations import demo_designations_create
 from funeng.apps.demo.generator import generate_enterprises
+from funeng.apps.demo.manufacturing import demo_manufacturing_create
 from funeng.apps.demo.matching import demo_matching_create
 from funeng.apps.demo.monitoring import demo_monitoring_create
 from funeng.apps.demo.policies import demo_policies_create
@@ -97,6 +98,9 @@ class Command(BaseCommand):
         self.stdout.write(f"stored {runs} 免申即享 policy runs in {time.perf_counter() - started:.2f} s")
         started = time.perf_counter()
         entries = demo_designations_create(seed=seed)
+        started_manufacturing = time.perf_counter()
+        manufacturing = demo_manufacturing_create(seed=seed)
+        self.stdout.write(f"{manufacturing.summary()} in {time.perf_counter() - started_manufacturing:.2f} s")
         confirmed = demo_monitoring_create()
         self.stdout.write(
             f"stored {entries} designation entries and {confirmed} confirmed monitoring targets "
