@@ -242,12 +242,32 @@ def _build_site() -> Site:
             DesignationEvidence.objects.exclude(entry__enterprise=hangzhou),
         ),
     }
+    values.update(_manufacturing_values(hangzhou))
     values["token"] += [default_token_generator.make_token(owner)]  # password reset shares the name
     admin_objects = {
         f"{model._meta.app_label}/{model._meta.model_name}": _ids(model._default_manager.all()) or ["1"]
         for model in admin.site._registry
     }
     return Site(values, admin_objects)
+
+
+def _manufacturing_values(hangzhou: Enterprise) -> dict[str, list[str]]:
+    """Own and others' factories, machines, orders, plans and shares (the demo plans them)."""
+    from funeng.apps.shared_manufacturing.models import Factory, FactoryShare, Machine, Order, Plan
+
+    ours = {"enterprise": hangzhou}
+    return {
+        "factory_id": _ids(Factory.objects.filter(**ours), Factory.objects.exclude(**ours)),
+        "machine_id": _ids(Machine.objects.filter(factory__enterprise=hangzhou), Machine.objects.all()),
+        "order_id": _ids(Order.objects.filter(customer=hangzhou), Order.objects.exclude(customer=hangzhou)),
+        "plan_id": _ids(
+            Plan.objects.filter(order__customer=hangzhou),
+            Plan.objects.filter(shares__factory__enterprise=hangzhou),
+            Plan.objects.filter(status="superseded"),
+            Plan.objects.exclude(order__customer=hangzhou),
+        ),
+        "share_id": _ids(FactoryShare.objects.filter(factory__enterprise=hangzhou), FactoryShare.objects.all()),
+    }
 
 
 @pytest.fixture(scope="module")

@@ -125,6 +125,13 @@ class OrderForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    routing_file = forms.FileField(
+        label=_("Routing file (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        help_text=_("XLSX or CSV in the template's columns; when given, it replaces the rows below"),
+    )
+
     def __init__(self, *args: Any, customers: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if customers is not None:

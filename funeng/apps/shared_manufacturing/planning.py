@@ -115,8 +115,9 @@ def plan_solve(
     workers: int = 2,
 ) -> Plan:
     """Solve a plan version and store it; an order that cannot be planned is marked so, with the reason."""
-    from engines.schedule import Disruption, reschedule, solve
     from engines.schedule.errors import InstanceError, SolverUnavailableError
+
+    from engines.schedule import Disruption, reschedule, solve
 
     progress = progress or Progress()
     plan = Plan.objects.select_related("order", "replan_of").get(pk=plan.pk)
@@ -163,7 +164,10 @@ def plan_solve(
         return _store_unschedulable(plan, actor, str(error), zh, status=PlanStatus.FAILED)
     if schedule.status == "infeasible":
         return _store_unschedulable(
-            plan, actor, schedule.reason or "No feasible plan exists.", schedule.reason or ""
+            plan,
+            actor,
+            schedule.reason or "No plan fits the machines' working time.",
+            schedule.reason_zh or "设备的工作时间内排不下本订单。",
         )
     return _store_schedule(plan, problem, schedule, actor, seconds=time.monotonic() - started)
 
@@ -232,15 +236,14 @@ def _store_schedule(
         share["operations"] += 1
         share["minutes"] += row.end_minute - row.start_minute
         share["cost"] += row.cost
-        share["moved"] += row.changed
+        old = before.get((row.operation_id, row.lot))
+        # A moved operation, or one new to this factory, needs the factory's decision again.
+        share["moved"] += row.changed or old is None or old.factory_id != row.factory_id
     kept_acceptance: set[int] = set()
     if previous is not None:
         accepted = set(previous.shares.filter(state=ShareState.ACCEPTED).values_list("factory_id", flat=True))
-        old_factories = {row.factory_id for row in before.values()}
         # A factory keeps its acceptance when none of its operations moved and it gained none.
-        kept_acceptance = {
-            f for f in accepted if shares.get(f, {}).get("moved", 1) == 0 and f in old_factories
-        }
+        kept_acceptance = {f for f in accepted if f in shares and shares[f]["moved"] == 0}
     FactoryShare.objects.bulk_create(
         [
             FactoryShare(

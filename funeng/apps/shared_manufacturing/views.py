@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -45,11 +47,13 @@ from funeng.apps.shared_manufacturing.forms import (
     OrderForm,
     RoutingFormSet,
 )
+from funeng.apps.shared_manufacturing.interchange import RoutingProblem, read_routing, routing_template
 from funeng.apps.shared_manufacturing.models import Factory, FactoryShare, Machine, Plan
 from funeng.apps.shared_manufacturing.planning import current_plan, plan_start
 from funeng.apps.shared_manufacturing.processes import process_choices, processes_by_id
 from funeng.apps.shared_manufacturing.selectors import gantt_spec, shared_factory_enterprise_ids, trace_spec
 from funeng.apps.shared_manufacturing.services import (
+    OperationInput,
     closure_add,
     downtime_report,
     factory_create,
@@ -64,6 +68,7 @@ from funeng.apps.shared_manufacturing.tasks import PLAN_SOLVE
 from funeng.apps.tasks.services import task_enqueue
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _enqueue_solve(request: HttpRequest, plan: Plan) -> None:
@@ -171,9 +176,9 @@ def factory_new_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @submit_once
-def factory_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def factory_edit_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     """Change a factory's details and working hours."""
-    factory = access_factory_for_user(request.user, pk, write=True)
+    factory = access_factory_for_user(request.user, factory_id, write=True)
     initial = {field: getattr(factory, field) for field in FactoryForm.base_fields}
     form = FactoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -191,9 +196,9 @@ def factory_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def factory_view(request: HttpRequest, pk: int) -> HttpResponse:
+def factory_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     """A factory: working hours, closures, machines with their processes, prices and downtime."""
-    factory = access_factory_for_user(request.user, pk)
+    factory = access_factory_for_user(request.user, factory_id)
     manage = can_manage_factory(request.user, factory)
     machines = factory.machines.all() if manage else factory.machines.filter(is_active=True)
     context = {
@@ -211,9 +216,9 @@ def factory_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @submit_once
-def closure_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+def closure_new_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     """Close the factory for some days."""
-    factory = access_factory_for_user(request.user, pk, write=True)
+    factory = access_factory_for_user(request.user, factory_id, write=True)
     form = ClosureForm(request.POST)
     if form.is_valid():
         try:
@@ -238,9 +243,9 @@ def _machine_data(form: MachineForm) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @login_required
 @submit_once
-def machine_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+def machine_new_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     """Add a machine to a factory."""
-    factory = access_factory_for_user(request.user, pk, write=True)
+    factory = access_factory_for_user(request.user, factory_id, write=True)
     form = MachineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,9 +265,9 @@ def machine_new_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @submit_once
-def machine_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def machine_edit_view(request: HttpRequest, machine_id: int) -> HttpResponse:
     """Change a machine's processes, speed, price or the share offered."""
-    machine = access_machine_for_user(request.user, pk, write=True)
+    machine = access_machine_for_user(request.user, machine_id, write=True)
     initial = {field: getattr(machine, field) for field in MachineForm.base_fields}
     form = MachineForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -283,9 +288,9 @@ def machine_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @submit_once
-def downtime_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+def downtime_new_view(request: HttpRequest, machine_id: int) -> HttpResponse:
     """Report a machine down (maintenance or breakdown); plans that use it are planned again."""
-    machine = access_machine_for_user(request.user, pk, write=True)
+    machine = access_machine_for_user(request.user, machine_id, write=True)
     form = DowntimeForm(
         request.POST or None, initial={"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
     )
@@ -340,11 +345,19 @@ def order_new_view(request: HttpRequest) -> HttpResponse:
     enterprise_id = member_enterprise_id(request.user)
     customers = None if enterprise_id is not None else enterprises_visible_to(request.user).order_by("name")
     today = timezone.localdate()
-    form = OrderForm(request.POST or None, customers=customers, initial={"order_date": today})
+    form = OrderForm(
+        request.POST or None, request.FILES or None, customers=customers, initial={"order_date": today}
+    )
     routing = RoutingFormSet(request.POST or None, prefix="op")
+    problems: list[RoutingProblem] = []
     if request.method == "POST" and form.is_valid() and routing.is_valid():
-        rows = [row.operation() for row in routing if not row.is_blank()]
         data = form.cleaned_data
+        upload = data.get("routing_file")
+        if upload:
+            rows, problems = _routing_from_upload(upload)
+        else:
+            rows = [row.operation() for row in routing if not row.is_blank()]
+    if request.method == "POST" and form.is_valid() and routing.is_valid() and not problems:
         customer = Enterprise.objects.get(pk=enterprise_id) if enterprise_id is not None else data["customer"]
         try:
             order = order_create(
@@ -367,14 +380,37 @@ def order_new_view(request: HttpRequest) -> HttpResponse:
                 % {"number": order.number},
             )
             return redirect("shared_manufacturing:order", order.pk)
-    return render(request, "shared_manufacturing/order_new.html", {"form": form, "routing": routing})
+    return render(
+        request,
+        "shared_manufacturing/order_new.html",
+        {"form": form, "routing": routing, "problems": problems},
+    )
+
+
+def _routing_from_upload(upload: Any) -> tuple[list[OperationInput], list[RoutingProblem]]:
+    name = Path(upload.name or "routing.xlsx").name
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("upload" + Path(name).suffix.lower())
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        return read_routing(path, name)
 
 
 @require_GET
 @login_required
-def order_view(request: HttpRequest, pk: int) -> HttpResponse:
+def routing_template_view(request: HttpRequest) -> HttpResponse:
+    """The routing import template (XLSX) with an example and the process list."""
+    response = HttpResponse(routing_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="routing-template.xlsx"'
+    return response
+
+
+@require_GET
+@login_required
+def order_view(request: HttpRequest, order_id: int) -> HttpResponse:
     """An order: its routing, its plan versions and the plan in force."""
-    order = access_order_for_user(request.user, pk)
+    order = access_order_for_user(request.user, order_id)
     whole = sees_whole_order(request.user, order)
     operations = order.operations.prefetch_related("predecessors")
     plans = order.plans.all()
@@ -396,9 +432,9 @@ def order_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @submit_once
-def order_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+def order_plan_view(request: HttpRequest, order_id: int) -> HttpResponse:
     """Start planning the order (again) in the background; the plan page shows the search live."""
-    order = access_order_for_user(request.user, pk, write=True)
+    order = access_order_for_user(request.user, order_id, write=True)
     if order.status == "cancelled":
         raise PermissionDenied
     plan = plan_start(order=order, actor=request.user, cause="manual" if current_plan(order) else "initial")
@@ -409,9 +445,9 @@ def order_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @submit_once
-def order_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+def order_cancel_view(request: HttpRequest, order_id: int) -> HttpResponse:
     """Cancel an order; its plan frees the machines."""
-    order = access_order_for_user(request.user, pk, write=True)
+    order = access_order_for_user(request.user, order_id, write=True)
     order_cancel(actor=request.user, order=order)
     messages.success(request, _("Order cancelled."))
     return redirect("shared_manufacturing:order", order.pk)
@@ -419,9 +455,9 @@ def order_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     """A plan version: the Gantt chart, each factory's share, transport legs, what moved; live while solving."""
-    plan = access_plan_for_user(request.user, pk)
+    plan = access_plan_for_user(request.user, plan_id)
     rows = list(plan_rows_for(request.user, plan))
     shares = list(shares_visible_to(request.user, plan))
     enterprise_id = member_enterprise_id(request.user)
@@ -459,9 +495,9 @@ def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @submit_once
-def share_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
+def share_accept_view(request: HttpRequest, share_id: int) -> HttpResponse:
     """The factory accepts its operations in the plan."""
-    share = access_share_for_user(request.user, pk)
+    share = access_share_for_user(request.user, share_id)
     try:
         share_decide(actor=request.user, share=share, accept=True)
     except ValidationError as exc:
@@ -477,9 +513,9 @@ def share_accept_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 @submit_once
-def share_decline_view(request: HttpRequest, pk: int) -> HttpResponse:
+def share_decline_view(request: HttpRequest, share_id: int) -> HttpResponse:
     """The factory declines its share; the order is planned again without it."""
-    share = access_share_for_user(request.user, pk)
+    share = access_share_for_user(request.user, share_id)
     form = DeclineForm(request.POST)
     reason = request.POST.get("reason", "") if form.is_valid() else ""
     try:

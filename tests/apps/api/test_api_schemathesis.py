@@ -236,6 +236,48 @@ def test_the_schema_lists_every_operation():
         "GET /api/v1/designations/entries",
         "GET /api/v1/designations/entries/{entry_id}",
         "GET /api/v1/designations/counts",
+        "GET /api/v1/manufacturing/processes",
+        "GET /api/v1/manufacturing/factories",
+        "POST /api/v1/manufacturing/factories",
+        "GET /api/v1/manufacturing/factories/{factory_id}",
+        "POST /api/v1/manufacturing/factories/{factory_id}/machines",
+        "POST /api/v1/manufacturing/machines/{machine_id}/downtime",
+        "GET /api/v1/manufacturing/orders",
+        "POST /api/v1/manufacturing/orders",
+        "GET /api/v1/manufacturing/orders/{order_id}",
+        "POST /api/v1/manufacturing/orders/{order_id}/plan",
+        "GET /api/v1/manufacturing/plans/{plan_id}",
+        "POST /api/v1/manufacturing/shares/{share_id}/decision",
+    }
+
+
+def _manufacturing_objects(customer, operator) -> dict[str, object]:
+    """A factory with a machine, an order with a routing and its solved plan with a factory share."""
+    from decimal import Decimal
+
+    from funeng.apps.shared_manufacturing.models import Factory, Machine
+    from funeng.apps.shared_manufacturing.planning import plan_solve, plan_start
+    from funeng.apps.shared_manufacturing.services import OperationInput, order_create
+
+    factory = Factory.objects.create(enterprise=customer, name="甲一厂", region_code="330106", working_weekdays=[0, 1, 2, 3, 4, 5, 6])
+    machine = Machine.objects.create(factory=factory, name="加工中心", processes=["cnc_milling"], price_per_hour=Decimal(100))
+    today = timezone.localdate()
+    order = order_create(
+        actor=operator,
+        customer=customer,
+        product="模具",
+        quantity=2,
+        order_date=today,
+        due_date=today + dt.timedelta(days=5),
+        operations=[OperationInput("OP10", "铣削", "cnc_milling", 10, Decimal(30))],
+    )
+    plan = plan_solve(plan=plan_start(order=order, actor=operator), actor=operator, time_limit=1)
+    return {
+        "factory_id": factory.pk,
+        "machine_id": machine.pk,
+        "order_id": order.pk,
+        "plan_id": plan.pk,
+        "share_id": plan.shares.first().pk,
     }
 
 
@@ -264,7 +306,9 @@ def existing(operator, enterprise_fields) -> dict[str, object]:
     entry = designation_nominate(
         actor=operator, enterprise=enterprises[0], kind="cloud_benchmark", title="上云标杆"
     )
+    manufacturing = _manufacturing_objects(enterprises[0], operator)
     return {
+        **manufacturing,
         "slug": plan.slug,
         "clause_id": plan.clauses.order_by("position").last().key,
         "key": "online_retail_sales",
