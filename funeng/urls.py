@@ -24,6 +24,7 @@ urlpatterns = [
     path("designations/", include("funeng.apps.designations.urls")),
     path("matching/", include("funeng.apps.matching.urls")),
     path("monitoring/", include("funeng.apps.monitoring.urls")),
+    path("workforce/", include("funeng.apps.shared_workforce.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),
     path("tasks/", include("funeng.apps.tasks.urls")),
     path("healthz", task_views.healthz_view, name="healthz"),

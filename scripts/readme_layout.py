@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top, as tests/platform/test_app_layers.py orders them.
 APP_ORDER = [
     "core", "audit", "tasks", "consents", "enterprises", "accounts", "providers", "library",
-    "assessment", "policies", "matching", "designations", "monitoring", "portals", "api", "demo",
+    "assessment", "policies", "matching", "shared_workforce", "designations", "monitoring", "portals", "api", "demo",
 ]  # fmt: skip
 WIDTH = 20
 
@@ -24,7 +24,8 @@ def _summary(package: Path) -> str:
 
 
 def _line(name: str, text: str) -> str:
-    return f"{name:<{WIDTH}}{text}".rstrip()
+    # A name as long as the column still gets a space before its text.
+    return f"{name:<{WIDTH - 1}} {text}".rstrip() if len(name) >= WIDTH else f"{name:<{WIDTH}}{text}".rstrip()
 
 
 def layout() -> str:

@@ -43,6 +43,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Policy library"), "library:home"),
             _item(_("Regional monitoring"), "monitoring:home"),
             _item(_("Designations"), "designations:list"),
+            _item(_("Shared workforce"), "shared_workforce:home"),
             _item(_("Audit log"), "audit:list"),
         ]
         if is_platform_admin(user) and getattr(user, "is_staff", False):
@@ -57,6 +58,7 @@ def nav_items(user: User) -> list[NavItem]:
         items.append(_item(_("My policies"), "policies:enterprise", membership.enterprise_id))
         items.append(_item(_("Matchmaking"), "matching:needs"))
         items.append(_item(_("Designations"), "designations:list"))
+        items.append(_item(_("Shared workforce"), "shared_workforce:home"))
         items.append(_item(_("Consents"), "consents:list"))
         if membership.is_enterprise_admin:
             items.append(_item(_("Colleagues"), "accounts:colleagues"))
@@ -78,6 +80,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Matchmaking"), "matching:gaps"),
             _item(_("Regional monitoring"), "monitoring:home"),
             _item(_("Designations"), "designations:list"),
+            _item(_("Shared workforce"), "shared_workforce:home"),
         ]
     items.append(_item(_("Policy library"), "library:home"))
     if can_browse_audit(user):

@@ -108,6 +108,7 @@ NAV = {
         "/policies/enterprises/{hz}/",
         "/matching/needs/",
         "/designations/",
+        "/workforce/",
         "/consents/",
         "/accounts/colleagues/",
         "/audit/",
@@ -120,6 +121,7 @@ NAV = {
         "/policies/enterprises/{hz}/",
         "/matching/needs/",
         "/designations/",
+        "/workforce/",
         "/consents/",
     },
     "provider_user": {
@@ -141,6 +143,7 @@ NAV = {
         "/matching/gaps/",
         "/monitoring/",
         "/designations/",
+        "/workforce/",
         "/audit/",
     },
     "admin": {
@@ -155,6 +158,7 @@ NAV = {
         "/matching/gaps/",
         "/monitoring/",
         "/designations/",
+        "/workforce/",
         "/audit/",
         "/admin/",
     },
