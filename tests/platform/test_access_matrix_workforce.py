@@ -130,5 +130,5 @@ def test_the_visible_sets_agree_with_the_single_lookups(world, persona):
     ]
     for visible_to, access, objects in checks:
         visible = set(visible_to(user).values_list("pk", flat=True)) & {o.pk for o in objects}
-        readable = {o.pk for o in objects if outcome(lambda o=o: access(user, o.pk)) == ALLOW}
+        readable = {o.pk for o in objects if outcome(lambda o=o, access=access: access(user, o.pk)) == ALLOW}
         assert visible == readable, visible_to.__name__
