@@ -35,6 +35,7 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "matching",
         "monitoring",
         "designations",
+        "workforce",
     }
     assert {
         "/api/v1/enterprises",
