@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from funeng.apps.audit.services import audit_created
 from funeng.apps.enterprises.models import Enterprise
@@ -45,6 +45,12 @@ DEMAND_PLAN = [
     ("新产线试产急需装配工", ["assembly_worker", "quality_inspector"], 4, "二号厂房"),
     ("模具赶工需钳工", ["mould_fitter", "fitter"], 2, "模具车间"),
 ]
+
+
+def _in_chinese(text: object) -> str:
+    # Stored text, like a form's initial value, is in the platform's default language.
+    with translation.override("zh-hans"):
+        return str(text)
 
 
 def _name(rng: random.Random) -> str:
@@ -132,8 +138,8 @@ def _agreement(
         starts_on=first,
         ends_on=last,
         hourly_pay=surplus.hourly_cost,
-        payment_terms=str(DEFAULT_PAYMENT_TERMS),
-        insurance_terms=str(DEFAULT_INSURANCE_TERMS),
+        payment_terms=_in_chinese(DEFAULT_PAYMENT_TERMS),
+        insurance_terms=_in_chinese(DEFAULT_INSURANCE_TERMS),
         place=demand.place,
         region_code=demand.region_code,
         status=status,

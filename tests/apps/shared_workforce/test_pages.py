@@ -113,6 +113,7 @@ def test_the_whole_flow_through_the_pages(client, world, frozen_today):
     worker = as_user(client, world["worker_user"])
     mine = worker.get("/workforce/mine/").content.decode()
     assert f'id="agreement-{agreement.pk}"' in mine
+    assert "共享用工不改变原有劳动关系" in mine and "只有您确认后才生效" in mine
     assert (
         worker.post(f"/workforce/agreements/{agreement.pk}/answer/", {"decision": "confirm"}).status_code
         == 302

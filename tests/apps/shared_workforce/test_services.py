@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.shared_workforce.models import Agreement, HoursRecord
@@ -25,6 +26,13 @@ from tests.support.workforce import END, START, propose
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 4, 15)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages read in English here; the pages' tests check them in Chinese where the pages show them."""
+    with translation.override("en"):
+        yield
 
 
 def active(world) -> Agreement:
