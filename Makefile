@@ -47,7 +47,7 @@ demo: install
 	@echo
 	@echo "Funeng is starting at http://$(HOST):$(PORT)/ with its background worker  (Ctrl-C stops both)"
 	@echo "Demo logins (DEBUG only, password funeng-demo-2026): demo_admin demo_enterprise demo_enterprise_b"
-	@echo "  demo_official (330100) demo_official_b (320100) demo_official_zj (330000) demo_provider demo_bank demo_claimant — see README.md"
+	@echo "  demo_official (330100) demo_official_b (320100) demo_official_zj (330000) demo_provider demo_bank demo_claimant demo_worker — see README.md"
 	$(DEMO_ENV) bash scripts/run_with_worker.sh $(BIN)/funeng $(BIN)/funeng runserver $(HOST):$(PORT)
 
 # Production: gunicorn (gthread workers) with whitenoise static files, plus the task worker.

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "funeng.apps.assessment",
     "funeng.apps.policies",
     "funeng.apps.matching",
+    "funeng.apps.shared_workforce",
     "funeng.apps.designations",
     "funeng.apps.shared_manufacturing",
     "funeng.apps.monitoring",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("manufacturing/", include("funeng.apps.shared_manufacturing.urls")),
     path("matching/", include("funeng.apps.matching.urls")),
     path("monitoring/", include("funeng.apps.monitoring.urls")),
+    path("workforce/", include("funeng.apps.shared_workforce.urls")),
     path("settings/tokens/", include("funeng.apps.api.page_urls")),
     path("tasks/", include("funeng.apps.tasks.urls")),
     path("healthz", task_views.healthz_view, name="healthz"),

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top, as tests/platform/test_app_layers.py orders them.
 APP_ORDER = [
     "core", "audit", "tasks", "consents", "enterprises", "accounts", "providers", "library",
-    "assessment", "policies", "matching", "designations", "shared_manufacturing", "monitoring", "portals", "api", "demo",
+    "assessment", "policies", "matching", "shared_workforce", "designations", "shared_manufacturing", "monitoring", "portals", "api", "demo",
 ]  # fmt: skip
 WIDTH = 20
 

@@ -10,7 +10,7 @@ The order, bottom to top (apps on one line are siblings and never import each ot
     accounts                          users, enterprise registration, colleagues, invitations
     providers                         service providers: application, vetting
     library                           政策库: policy documents, clauses, measures, targets, rule links
-    assessment | policies | matching  the capabilities
+    assessment | policies | matching | shared_workforce  the capabilities
     portals | api | demo              home pages and navigation, the REST API, demo data
 
 Every import counts, also inside functions and `if TYPE_CHECKING:` blocks; migrations are
@@ -36,7 +36,7 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"providers"},
     {"library"},
-    {"assessment", "policies", "matching"},
+    {"assessment", "policies", "matching", "shared_workforce"},
     {"designations"},
     {"shared_manufacturing"},
     {"monitoring"},

@@ -57,6 +57,7 @@ from funeng.apps.policies.const import NoticeKind
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun
 from funeng.apps.policies.selectors import programmes_in_force
 from funeng.apps.providers.models import Provider
+from funeng.apps.shared_workforce.models import Agreement, DemandPost, SurplusPost, Worker
 
 DEMO_PROVIDER_CODE = "91330106MA2H7K1N3G"  # demo_provider's tenant (funeng/apps/demo/users.py)
 
@@ -95,6 +96,7 @@ PERSONAS = [
     Persona("provider", "demo_provider"),
     Persona("bank", "demo_bank"),
     Persona("official", "demo_official"),
+    Persona("worker", "demo_worker"),
     Persona("no_role", "walk_nobody"),
     Persona("anonymous", None),
 ]
@@ -241,8 +243,18 @@ def _build_site() -> Site:
             DesignationEvidence.objects.filter(entry__enterprise=hangzhou),
             DesignationEvidence.objects.exclude(entry__enterprise=hangzhou),
         ),
+        "worker_id": _ids(Worker.objects.filter(**ours), Worker.objects.exclude(**ours)),
+        "surplus_id": _ids(SurplusPost.objects.filter(**ours), SurplusPost.objects.exclude(**ours)),
+        "demand_id": _ids(DemandPost.objects.filter(**ours), DemandPost.objects.exclude(**ours)),
+        "agreement_id": _ids(
+            Agreement.objects.filter(lender=hangzhou, status="active"),
+            Agreement.objects.filter(lender=hangzhou, status="proposed"),
+            Agreement.objects.exclude(lender=hangzhou),
+        ),
     }
     values.update(_manufacturing_values(hangzhou))
+    # Closing a post is a POST; its GET is walked for both kinds under one name.
+    values["post_id"] = values["surplus_id"] + values["demand_id"]
     values["token"] += [default_token_generator.make_token(owner)]  # password reset shares the name
     admin_objects = {
         f"{model._meta.app_label}/{model._meta.model_name}": _ids(model._default_manager.all()) or ["1"]
@@ -337,6 +349,14 @@ def get_urls(site: Site) -> list[str]:
     # Query parameters that change what a view does (the rest only filter or page a list).
     for solution_id in site.values["solution_id"]:
         urls += [f"/matching/solutions/{solution_id}/?need={need_id}" for need_id in site.values["need_id"]]
+    for demand_id in site.values["demand_id"]:
+        urls += [
+            f"/workforce/demand/{demand_id}/propose/?surplus={surplus.pk}&worker={worker_id}"
+            for surplus in SurplusPost.objects.exclude(enterprise__demand_posts__pk=demand_id).order_by("pk")[
+                :2
+            ]
+            for worker_id in surplus.workers.order_by("pk").values_list("pk", flat=True)[:1]
+        ]
     return list(dict.fromkeys(urls))
 
 

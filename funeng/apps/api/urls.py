@@ -28,6 +28,7 @@ from funeng.apps.api.monitoring import router as monitoring_router
 from funeng.apps.api.parsing import StrictParser
 from funeng.apps.api.policies import router as policies_router
 from funeng.apps.api.schemas import Problem, problem_doc
+from funeng.apps.api.workforce import router as workforce_router
 
 View = Callable[..., HttpResponseBase]
 
@@ -149,3 +150,4 @@ api.add_router("/library", library_router)
 api.add_router("/monitoring", monitoring_router)
 api.add_router("/designations", designations_router)
 api.add_router("/manufacturing", manufacturing_router)
+api.add_router("/workforce", workforce_router)

@@ -91,6 +91,11 @@ def demo_users_create() -> list[DemoLogin]:
         ("demo_official", {"role": Role.OFFICIAL, "region_code": "330100"}, "official of 330100 杭州市"),
         ("demo_official_b", {"role": Role.OFFICIAL, "region_code": "320100"}, "official of 320100 南京市"),
         ("demo_official_zj", {"role": Role.OFFICIAL, "region_code": "330000"}, "official of 330000 浙江省"),
+        (
+            "demo_worker",
+            {"role": Role.ENTERPRISE, "enterprise": hangzhou},
+            f"worker (colleague) of {hangzhou.name}: confirms shared-workforce agreements",
+        ),
     ]
     logins = []
     for username, membership, description in plan:

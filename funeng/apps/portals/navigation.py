@@ -44,6 +44,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Regional monitoring"), "monitoring:home"),
             _item(_("Designations"), "designations:list"),
             _item(_("Shared manufacturing"), "shared_manufacturing:home"),
+            _item(_("Shared workforce"), "shared_workforce:home"),
             _item(_("Audit log"), "audit:list"),
         ]
         if is_platform_admin(user) and getattr(user, "is_staff", False):
@@ -59,6 +60,7 @@ def nav_items(user: User) -> list[NavItem]:
         items.append(_item(_("Matchmaking"), "matching:needs"))
         items.append(_item(_("Designations"), "designations:list"))
         items.append(_item(_("Shared manufacturing"), "shared_manufacturing:home"))
+        items.append(_item(_("Shared workforce"), "shared_workforce:home"))
         items.append(_item(_("Consents"), "consents:list"))
         if membership.is_enterprise_admin:
             items.append(_item(_("Colleagues"), "accounts:colleagues"))
@@ -81,6 +83,7 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Regional monitoring"), "monitoring:home"),
             _item(_("Designations"), "designations:list"),
             _item(_("Shared manufacturing"), "shared_manufacturing:home"),
+            _item(_("Shared workforce"), "shared_workforce:home"),
         ]
     items.append(_item(_("Policy library"), "library:home"))
     if can_browse_audit(user):

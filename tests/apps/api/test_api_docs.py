@@ -36,6 +36,7 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "monitoring",
         "designations",
         "manufacturing",
+        "workforce",
     }
     assert {
         "/api/v1/enterprises",

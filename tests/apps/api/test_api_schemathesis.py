@@ -45,6 +45,12 @@ from funeng.apps.library.services import document_ingest
 from funeng.apps.policies.models import PolicyNotice
 from funeng.apps.policies.services import policy_run_create
 from funeng.apps.providers.models import Provider
+from funeng.apps.shared_workforce.services import (
+    agreement_propose,
+    demand_post_create,
+    surplus_post_create,
+    worker_create,
+)
 from tests.conftest import make_credit_code
 from tests.support.api import bearer
 from tests.support.assessment import MANUFACTURING, answers_for
@@ -248,6 +254,17 @@ def test_the_schema_lists_every_operation():
         "POST /api/v1/manufacturing/orders/{order_id}/plan",
         "GET /api/v1/manufacturing/plans/{plan_id}",
         "POST /api/v1/manufacturing/shares/{share_id}/decision",
+        "GET /api/v1/workforce/skills",
+        "GET /api/v1/workforce/surplus-posts",
+        "POST /api/v1/workforce/surplus-posts",
+        "GET /api/v1/workforce/demand-posts",
+        "POST /api/v1/workforce/demand-posts",
+        "GET /api/v1/workforce/demand-posts/{demand_id}/matches",
+        "GET /api/v1/workforce/agreements",
+        "POST /api/v1/workforce/agreements",
+        "POST /api/v1/workforce/agreements/{agreement_id}/confirm",
+        "GET /api/v1/workforce/agreements/{agreement_id}/hours",
+        "POST /api/v1/workforce/agreements/{agreement_id}/hours",
     }
 
 
@@ -281,6 +298,49 @@ def _manufacturing_objects(customer, operator) -> dict[str, object]:
     }
 
 
+def _workforce_objects(enterprises, borrower_user) -> dict[str, int]:
+    """A Nanjing lender's worker on a surplus post, the Hangzhou enterprise's demand and its proposal."""
+    lender_user = get_user_model().objects.create_user("lender_admin", password="x" * 12)
+    Membership.objects.create(
+        user=lender_user, role=Role.ENTERPRISE, enterprise=enterprises[1], is_enterprise_admin=True
+    )
+    worker = worker_create(actor=lender_user, enterprise=enterprises[1], name="王建国", skills=["welder"])
+    today = timezone.localdate()
+    surplus = surplus_post_create(
+        actor=lender_user,
+        enterprise=enterprises[1],
+        title="富余焊工",
+        skills=["welder"],
+        headcount=1,
+        available_from=today,
+        available_to=today + dt.timedelta(days=60),
+        hourly_cost="45",
+        workers=[worker],
+    )
+    demand = demand_post_create(
+        actor=borrower_user,
+        enterprise=enterprises[0],
+        title="急需焊工",
+        skills=["welder"],
+        headcount=1,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        place="杭州",
+    )
+    agreement = agreement_propose(
+        actor=borrower_user,
+        demand=demand,
+        surplus=surplus,
+        worker=worker,
+        starts_on=today,
+        ends_on=today + dt.timedelta(days=30),
+        hourly_pay="45",
+        payment_terms="按工时结算",
+        insurance_terms="借入方购买意外险",
+    )
+    return {"demand_id": demand.pk, "agreement_id": agreement.pk}
+
+
 @pytest.fixture
 def existing(operator, enterprise_fields) -> dict[str, object]:
     """An object of every kind the paths name, by path parameter, all visible to the operator."""
@@ -307,8 +367,12 @@ def existing(operator, enterprise_fields) -> dict[str, object]:
         actor=operator, enterprise=enterprises[0], kind="cloud_benchmark", title="上云标杆"
     )
     manufacturing = _manufacturing_objects(enterprises[0], operator)
+    workforce = _workforce_objects(
+        enterprises, get_user_model().objects.get(pk=assessments["assessment_user_id"])
+    )
     return {
         **manufacturing,
+        **workforce,
         "slug": plan.slug,
         "clause_id": plan.clauses.order_by("position").last().key,
         "key": "online_retail_sales",

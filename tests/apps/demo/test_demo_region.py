@@ -274,6 +274,7 @@ def test_it_creates_one_demo_login_per_role_when_debug_is_on():
         "demo_official": "official",
         "demo_official_b": "official",
         "demo_official_zj": "official",
+        "demo_worker": "enterprise",
     }
     a = Membership.objects.get(user__username="demo_enterprise").enterprise
     b = Membership.objects.get(user__username="demo_enterprise_b").enterprise

@@ -109,6 +109,7 @@ NAV = {
         "/matching/needs/",
         "/designations/",
         "/manufacturing/",
+        "/workforce/",
         "/consents/",
         "/accounts/colleagues/",
         "/audit/",
@@ -122,6 +123,7 @@ NAV = {
         "/matching/needs/",
         "/designations/",
         "/manufacturing/",
+        "/workforce/",
         "/consents/",
     },
     "provider_user": {
@@ -144,6 +146,7 @@ NAV = {
         "/monitoring/",
         "/designations/",
         "/manufacturing/",
+        "/workforce/",
         "/audit/",
     },
     "admin": {
@@ -159,6 +162,7 @@ NAV = {
         "/monitoring/",
         "/designations/",
         "/manufacturing/",
+        "/workforce/",
         "/audit/",
         "/admin/",
     },

@@ -22,6 +22,7 @@ from funeng.apps.demo.matching import demo_matching_create
 from funeng.apps.demo.monitoring import demo_monitoring_create
 from funeng.apps.demo.policies import demo_policies_create
 from funeng.apps.demo.users import DEMO_PASSWORD, demo_users_create
+from funeng.apps.demo.workforce import demo_workforce_create
 from funeng.apps.enterprises.classification import enterprises_apply_classes
 from funeng.apps.enterprises.fields import MONEY_FIELDS
 from funeng.apps.enterprises.models import Enterprise
@@ -106,6 +107,7 @@ class Command(BaseCommand):
             f"stored {entries} designation entries and {confirmed} confirmed monitoring targets "
             f"with platform figures in {time.perf_counter() - started:.2f} s"
         )
+        self.stdout.write(f"stored {demo_workforce_create(seed=seed)} shared-workforce agreements")
 
     def _write_parquet(self, path: Path, count: int, seed: int) -> None:
         started = time.perf_counter()

@@ -1,0 +1,1 @@
+"""共享用工 shared workforce: workers lent between enterprises, posts, ranked matches, agreements, hours."""
