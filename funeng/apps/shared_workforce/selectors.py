@@ -11,8 +11,35 @@ from django.utils import translation
 
 from engines.reference.regions import region_prefix
 from engines.workforce import Candidate, Demand, Match, rank, skill_of
-from funeng.apps.shared_workforce.const import HOLDING_STATUSES, MATCH_LIMIT, AgreementStatus, PostStatus
+from funeng.apps.library.models import Clause
+from funeng.apps.shared_workforce.const import (
+    HOLDING_STATUSES,
+    MATCH_LIMIT,
+    SEED_QUOTES,
+    AgreementStatus,
+    PostStatus,
+)
 from funeng.apps.shared_workforce.models import Agreement, DemandPost, HoursRecord, SurplusPost, Worker
+
+
+@dataclass(frozen=True)
+class BasisQuote:
+    """A policy sentence the pages quote, with the library clause it stands in (None if not loaded)."""
+
+    quote: str
+    clause: Clause | None
+
+
+def basis_quotes() -> list[BasisQuote]:
+    """The seeds' sentences on shared employees, each linked to its clause in the policy library."""
+    found = []
+    for _seed, quote in SEED_QUOTES:
+        fragment = quote.split("……")[0]
+        clause = (
+            Clause.objects.select_related("document").filter(text__contains=fragment).order_by("-pk").first()
+        )
+        found.append(BasisQuote(quote=quote, clause=clause))
+    return found
 
 
 def skill_name(skill_id: str) -> str:

@@ -37,7 +37,7 @@ from funeng.apps.shared_workforce.access import (
     sees_worker_of,
     surplus_posts_visible_to,
 )
-from funeng.apps.shared_workforce.const import SEED_QUOTES, AgreementStatus, PostStatus
+from funeng.apps.shared_workforce.const import AgreementStatus, PostStatus
 from funeng.apps.shared_workforce.forms import (
     AnswerForm,
     CloseForm,
@@ -49,7 +49,12 @@ from funeng.apps.shared_workforce.forms import (
     WorkerForm,
 )
 from funeng.apps.shared_workforce.models import Agreement, Worker
-from funeng.apps.shared_workforce.selectors import hours_summary, matches_for_demand, region_counts
+from funeng.apps.shared_workforce.selectors import (
+    basis_quotes,
+    hours_summary,
+    matches_for_demand,
+    region_counts,
+)
 from funeng.apps.shared_workforce.services import (
     agreement_activate,
     agreement_answer,
@@ -85,7 +90,7 @@ def workforce_home_view(request: HttpRequest) -> HttpResponse:
     scope = official_scope_of(request.user)
     if enterprise_id is None and scope is None and _my_worker(request) is None:
         raise PermissionDenied
-    context: dict[str, Any] = {"quotes": SEED_QUOTES, "worker": _my_worker(request), "scope": scope}
+    context: dict[str, Any] = {"quotes": basis_quotes(), "worker": _my_worker(request), "scope": scope}
     if can_see_region_counts(request.user):
         context["counts"] = region_counts(scope or "", timezone.localdate().year)
     if enterprise_id is not None:
@@ -339,7 +344,7 @@ def agreement_propose_view(request: HttpRequest, demand_id: int) -> HttpResponse
     return render(
         request,
         "shared_workforce/propose.html",
-        {"form": form, "demand": demand, "surplus": surplus, "worker": worker, "quotes": SEED_QUOTES},
+        {"form": form, "demand": demand, "surplus": surplus, "worker": worker, "quotes": basis_quotes()},
     )
 
 
@@ -370,7 +375,7 @@ def my_agreements_view(request: HttpRequest) -> HttpResponse:
             "waiting": waiting,
             "others": others,
             "answer_form": AnswerForm(),
-            "quotes": SEED_QUOTES,
+            "quotes": basis_quotes(),
         },
     )
 
@@ -400,7 +405,7 @@ def _agreement_page(
             "can_activate": can_activate(user, agreement),
             "can_cancel": can_cancel(user, agreement),
             "can_end": can_end(user, agreement),
-            "quotes": SEED_QUOTES,
+            "quotes": basis_quotes(),
         },
         status=status,
     )
