@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema, Status
 
 from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import NO_NUL, IsoDate, RequestBody, problems
@@ -286,7 +286,7 @@ def factory_detail(request: HttpRequest, factory_id: Path[int]) -> Any:
     summary="Register a factory",
     openapi_extra=problems(400, 401, 403, 422),
 )
-def factory_new(request: HttpRequest, payload: FactoryIn) -> tuple[int, Factory]:
+def factory_new(request: HttpRequest, payload: FactoryIn) -> Status[Factory]:
     """A site of the caller's enterprise."""
     enterprise_id = member_enterprise_id(request.user)
     if enterprise_id is None:
@@ -294,7 +294,7 @@ def factory_new(request: HttpRequest, payload: FactoryIn) -> tuple[int, Factory]
     enterprise = Enterprise.objects.get(pk=enterprise_id)
     data = payload.dict()
     data["working_weekdays"] = list(payload.working_weekdays)
-    return 201, factory_create(actor=request.user, enterprise=enterprise, data=data)
+    return Status(201, factory_create(actor=request.user, enterprise=enterprise, data=data))
 
 
 @router.post(
@@ -303,9 +303,9 @@ def factory_new(request: HttpRequest, payload: FactoryIn) -> tuple[int, Factory]
     summary="Add a machine to a factory",
     openapi_extra=problems(400, 401, 403, 404, 422),
 )
-def machine_new(request: HttpRequest, factory_id: Path[int], payload: MachineIn) -> tuple[int, Machine]:
+def machine_new(request: HttpRequest, factory_id: Path[int], payload: MachineIn) -> Status[Machine]:
     factory = access_factory_for_user(request.user, factory_id, write=True)
-    return 201, machine_create(actor=request.user, factory=factory, data=payload.dict())
+    return Status(201, machine_create(actor=request.user, factory=factory, data=payload.dict()))
 
 
 @router.post(
@@ -314,9 +314,7 @@ def machine_new(request: HttpRequest, factory_id: Path[int], payload: MachineIn)
     summary="Report a machine down",
     openapi_extra=problems(400, 401, 403, 404, 422),
 )
-def downtime_new(
-    request: HttpRequest, machine_id: Path[int], payload: DowntimeIn
-) -> tuple[int, dict[str, Any]]:
+def downtime_new(request: HttpRequest, machine_id: Path[int], payload: DowntimeIn) -> Status[dict[str, Any]]:
     """Record maintenance or a breakdown; every current plan using the machine then is planned again."""
     machine = access_machine_for_user(request.user, machine_id, write=True)
     result = downtime_report(actor=request.user, machine=machine, **payload.dict())
@@ -327,7 +325,7 @@ def downtime_new(
             params={"plan": plan.pk},
             region_code=plan.order.region_code,
         )
-    return 201, {"id": result.downtime.pk, "replans": [plan.pk for plan in result.replans]}
+    return Status(201, {"id": result.downtime.pk, "replans": [plan.pk for plan in result.replans]})
 
 
 @router.get("/orders", response=list[OrderOut], summary="List orders", openapi_extra=problems(401))
@@ -347,7 +345,7 @@ def _order_detail(request: HttpRequest, order: Order) -> dict[str, Any]:
             for field in ("id", "number", "product", "quantity", "order_date", "due_date")
         },
         "reference": order.reference if whole else "",
-        "customer": order.customer.name,
+        "customer.name": order.customer.name,
         "quality_requirements": order.quality_requirements,
         "status": order.status,
         "operations": [
@@ -380,7 +378,7 @@ def order_detail(request: HttpRequest, order_id: Path[int]) -> dict[str, Any]:
     summary="Place an order",
     openapi_extra=problems(400, 401, 403, 404, 422),
 )
-def order_new(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, Any]]:
+def order_new(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
     """An order with its routing; every row is checked first, and a resent `reference` returns the same order."""
     enterprise_id = member_enterprise_id(request.user)
     if enterprise_id is not None:
@@ -411,7 +409,7 @@ def order_new(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, An
             for op in payload.operations
         ],
     )
-    return 201, _order_detail(request, order)
+    return Status(201, _order_detail(request, order))
 
 
 @router.post(
@@ -420,14 +418,14 @@ def order_new(request: HttpRequest, payload: OrderIn) -> tuple[int, dict[str, An
     summary="Plan an order in the background",
     openapi_extra=problems(401, 403, 404),
 )
-def order_plan(request: HttpRequest, order_id: Path[int]) -> tuple[int, dict[str, Any]]:
+def order_plan(request: HttpRequest, order_id: Path[int]) -> Status[dict[str, Any]]:
     """Start a plan version (or return the one being solved); poll the plan for its result."""
     order = access_order_for_user(request.user, order_id, write=True)
     plan = plan_start(order=order, actor=request.user, cause="manual" if current_plan(order) else "initial")
     task_enqueue(
         kind=PLAN_SOLVE, started_by=request.user, params={"plan": plan.pk}, region_code=order.region_code
     )
-    return 202, {"plan": plan.pk, "status": plan.status}
+    return Status(202, {"plan": plan.pk, "status": plan.status})
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="Get a plan", openapi_extra=problems(401, 404))

@@ -20,7 +20,7 @@ class OrderStatus(models.TextChoices):
 
 class PlanStatus(models.TextChoices):
     SOLVING = "solving", _("Solving")
-    PROPOSED = "proposed", _("Proposed")  # the current plan of its order
+    PROPOSED = "proposed", _("In force")  # the current plan of its order, sent to the factories
     SUPERSEDED = "superseded", _("Superseded")
     INFEASIBLE = "infeasible", _("Infeasible")
     FAILED = "failed", _("Failed")
@@ -60,8 +60,8 @@ TRANSPORT_TIERS: dict[str, tuple[int, int]] = {
 }
 
 # The plan's objective, in the engine's integer weights: a minute of makespan is 1, a minute an
-# order is late 10, a yuan of transport 1, and moving an operation already published costs as much
-# as an hour of makespan (so a replan moves only what it must).
-OBJECTIVE_WEIGHTS = {"makespan": 1, "tardiness": 10, "transport": 1, "stability": 60}
+# order is late 10, a yuan of transport 1, and moving an operation already published 1,000 (about
+# 17 hours of makespan or a transport leg within a province), so a replan moves only what it must.
+OBJECTIVE_WEIGHTS = {"makespan": 1, "tardiness": 10, "transport": 1, "stability": 1000}
 # A lot-split operation runs in at most this many lots.
 MAX_LOTS = 8

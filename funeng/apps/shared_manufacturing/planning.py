@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from engines.schedule.instance import Schedule, Weights
+from engines.schedule.instance import Assignment, Instance, Schedule, Weights
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import Actor, acting_user_id, audit_record
 from funeng.apps.shared_manufacturing.calendar import at_minute, minutes_from
@@ -106,6 +106,26 @@ def _progress_writer(plan: Plan, progress: Progress, time_limit: float) -> Calla
     return on_progress
 
 
+def started_operations(
+    instance: Instance, published: Sequence[Assignment], now: int
+) -> list[tuple[int, int]]:
+    """Published operations already started by `now` that stay where they are.
+
+    Started work is not moved, unless its machine is now unavailable while it runs (a breakdown):
+    then it is planned again from `now` like the rest.
+    """
+    kept = []
+    for a in published:
+        if a.start >= now:
+            continue
+        blocked = any(
+            start < a.end and a.start < end for start, end in instance.machines[a.machine].unavailable
+        )
+        if not blocked:
+            kept.append((a.job, a.op))
+    return kept
+
+
 def plan_solve(
     *,
     plan: Plan,
@@ -117,7 +137,7 @@ def plan_solve(
     """Solve a plan version and store it; an order that cannot be planned is marked so, with the reason."""
     from engines.schedule.errors import InstanceError, SolverUnavailableError
 
-    from engines.schedule import Disruption, reschedule, solve
+    from engines.schedule import solve
 
     progress = progress or Progress()
     plan = Plan.objects.select_related("order", "replan_of").get(pk=plan.pk)
@@ -136,29 +156,24 @@ def plan_solve(
         return _store_unschedulable(plan, actor, error.reason_en, error.reason_zh)
     on_progress = _progress_writer(plan, progress, time_limit)
     started = time.monotonic()
+    published: tuple[Assignment, ...] = ()
+    frozen: list[tuple[int, int]] = []
+    not_before = 0
+    if previous is not None:
+        published = published_assignments(problem, previous.assignments.all())
+        not_before = max(0, minutes_from(plan.origin, timezone.now()))
+        frozen = started_operations(problem.instance, published, not_before)
     try:
-        if previous is None:
-            schedule = solve(
-                problem.instance,
-                time_limit=time_limit,
-                workers=workers,
-                weights=WEIGHTS,
-                on_progress=on_progress,
-            )
-        else:
-            published = published_assignments(problem, previous.assignments.all())
-            now_minute = max(0, minutes_from(plan.origin, timezone.now()))
-            result = reschedule(
-                problem.instance,
-                published,
-                Disruption(),
-                now=now_minute,
-                time_limit=time_limit,
-                workers=workers,
-                weights=WEIGHTS,
-                on_progress=on_progress,
-            )
-            schedule = result.schedule
+        schedule = solve(
+            problem.instance,
+            time_limit=time_limit,
+            workers=workers,
+            weights=WEIGHTS,
+            published=published or None,
+            frozen=frozen,
+            not_before=not_before,
+            on_progress=on_progress,
+        )
     except (InstanceError, SolverUnavailableError) as error:
         zh = getattr(error, "message_zh", str(error))
         return _store_unschedulable(plan, actor, str(error), zh, status=PlanStatus.FAILED)
@@ -265,10 +280,10 @@ def _store_schedule(
     plan.solve_seconds = round(seconds, 2)
     plan.trace = [list(point) for point in schedule.trace]
     plan.processing_cost = sum((row.cost for row in rows), Decimal(0))
-    plan.transport_cost = Decimal(_transport_cost(problem, schedule))
+    plan.explanation = explain_schedule(problem, schedule)
+    plan.transport_cost = Decimal(sum(leg["cost"] for leg in plan.explanation["transport"]))
     plan.tardiness_minutes = max(0, schedule.makespan - (problem.instance.jobs[0].due or schedule.makespan))
     plan.changed_operations = sum(row.changed for row in rows)
-    plan.explanation = explain_schedule(problem, schedule)
     plan.save()
     if previous is not None:
         Plan.objects.filter(pk=previous.pk).update(status=PlanStatus.SUPERSEDED)
@@ -289,18 +304,31 @@ def _store_schedule(
     return plan
 
 
-def _transport_cost(problem: Problem, schedule: Schedule) -> int:
-    factory_of = {a.op: problem.instance.machines[a.machine].factory for a in schedule.assignments}
-    job = problem.instance.jobs[0]
-    return sum(
-        problem.instance.travel_cost(factory_of[p], factory_of[i])
-        for i, op in enumerate(job.operations)
-        for p in op.predecessors
-    )
-
-
 def explain_schedule(problem: Problem, schedule: Schedule) -> dict[str, Any]:
-    """The engine's explanation of the plan, in both languages, keyed for the plan page."""
-    from engines.schedule import explain
-
-    return explain(problem.instance, schedule)
+    """What the plan page explains beyond the rows: the transport legs between factories, in both languages."""
+    placed = {a.op: a for a in schedule.assignments}
+    legs = []
+    for index, unit in enumerate(problem.units):
+        operation = problem.instance.jobs[0].operations[index]
+        after = placed[index]
+        for before_index in operation.predecessors:
+            before = placed[before_index]
+            a = problem.instance.machines[before.machine].factory
+            b = problem.instance.machines[after.machine].factory
+            if a == b:
+                continue
+            minutes, cost = problem.instance.travel_time(a, b), problem.instance.travel_cost(a, b)
+            source, target = problem.factories[a].name, problem.factories[b].name
+            before_label = problem.instance.jobs[0].operations[before_index].label
+            label = operation.label or unit.operation.code
+            legs.append(
+                {
+                    "from": source,
+                    "to": target,
+                    "minutes": minutes,
+                    "cost": cost,
+                    "text_zh": f"{before_label} → {label}：{source} 运至 {target}，约 {minutes} 分钟，{cost} 元",
+                    "text_en": f"{before_label} → {label}: {source} to {target}, about {minutes} min, CNY {cost}",
+                }
+            )
+    return {"transport": legs}

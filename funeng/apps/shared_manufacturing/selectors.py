@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,7 +24,13 @@ def shared_factory_enterprise_ids() -> set[int]:
 
 
 def _ms(moment: Any) -> int:
-    return int(moment.timestamp() * 1000)
+    """The platform's local wall-clock time as epoch milliseconds read as UTC.
+
+    The chart draws its axis in UTC (useUTC), so every viewer sees the factories' local times
+    (Asia/Shanghai), whatever their browser's time zone.
+    """
+    wall = timezone.localtime(moment).replace(tzinfo=dt.UTC)
+    return int(wall.timestamp() * 1000)
 
 
 def gantt_spec(plan: Plan, rows: Sequence[PlannedOperation]) -> dict[str, Any]:

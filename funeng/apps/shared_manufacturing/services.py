@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import (
@@ -91,7 +92,7 @@ ORDER_FIELDS = (
 
 
 def _checked_factory(data: dict[str, object]) -> dict[str, object]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ValidationError] = {}
     name = str(data.get("name") or "").strip()
     if not name:
         errors["name"] = _("Name the factory.")
@@ -184,7 +185,7 @@ def closure_add(
 
 
 def _checked_machine(data: dict[str, object]) -> dict[str, object]:
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ValidationError] = {}
     name = str(data.get("name") or "").strip()
     if not name:
         errors["name"] = _("Name the machine or work centre.")
@@ -193,7 +194,7 @@ def _checked_machine(data: dict[str, object]) -> dict[str, object]:
     if not chosen:
         errors["processes"] = _("Choose at least one process the machine runs.")
     elif unknown:
-        errors["processes"] = _("Unknown process: %(codes)s.") % {"codes": ", ".join(unknown)}
+        errors["processes"] = _problem(gettext_lazy("Unknown process: %(codes)s."), codes=", ".join(unknown))
     try:
         speed = Decimal(str(data.get("speed_factor", "1")))
         if not Decimal("0.10") <= speed <= Decimal("10"):
@@ -350,57 +351,73 @@ def routing_cycle(rows: Sequence[OperationInput]) -> list[str] | None:
     return None
 
 
-def routing_errors(rows: Sequence[OperationInput]) -> dict[str, str]:
-    """Every problem of a routing, keyed `operations` or `row N field`, before anything is written."""
-    errors: dict[str, str] = {}
+def _problem(message: str, **params: object) -> ValidationError:
+    """A translatable error with its parameters kept apart, so each reader sees it in their language."""
+    return ValidationError(message, params=params)
+
+
+def routing_errors(rows: Sequence[OperationInput]) -> dict[str, ValidationError]:
+    """Every problem of a routing, keyed `operations` or `N.field` (row N from 1), before anything is written."""
+    errors: dict[str, ValidationError] = {}
     if not rows:
-        return {"operations": _("Enter at least one operation.")}
+        return {"operations": _problem(gettext_lazy("Enter at least one operation."))}
     if len(rows) > MAX_OPERATIONS_PER_ORDER:
         return {
-            "operations": _("An order has at most %(limit)s operations.")
-            % {"limit": MAX_OPERATIONS_PER_ORDER}
+            "operations": _problem(
+                gettext_lazy("An order has at most %(limit)s operations."), limit=MAX_OPERATIONS_PER_ORDER
+            )
         }
     codes = [row.code for row in rows]
-    for number, row in enumerate(rows, start=1):
-        where = _("Operation %(row)s") % {"row": number}
+    for row_number, row in enumerate(rows, start=1):
+        at = {"row": row_number}
         if not row.code or len(row.code) > 16:
-            errors[f"{number}.code"] = _("%(where)s: give a step code of 1–16 characters, e.g. OP10.") % {
-                "where": where
-            }
+            errors[f"{row_number}.code"] = _problem(
+                gettext_lazy("Operation %(row)s: give a step code of 1–16 characters, e.g. OP10."), **at
+            )
         elif codes.count(row.code) > 1:
-            errors[f"{number}.code"] = _("%(where)s: step %(code)s appears twice.") % {
-                "where": where,
-                "code": row.code,
-            }
+            errors[f"{row_number}.code"] = _problem(
+                gettext_lazy("Operation %(row)s: step %(code)s appears twice."), code=row.code, **at
+            )
         if not row.name.strip():
-            errors[f"{number}.name"] = _("%(where)s: name the operation.") % {"where": where}
+            errors[f"{row_number}.name"] = _problem(
+                gettext_lazy("Operation %(row)s: name the operation."), **at
+            )
         if row.process not in processes_by_id():
-            errors[f"{number}.process"] = _("%(where)s: choose a process from the list.") % {"where": where}
+            errors[f"{row_number}.process"] = _problem(
+                gettext_lazy("Operation %(row)s: choose a process from the list."), **at
+            )
         if not 0 <= row.setup_minutes <= MAX_MINUTES_PER_UNIT:
-            errors[f"{number}.setup_minutes"] = _("%(where)s: setup is 0 to %(limit)s minutes.") % {
-                "where": where,
-                "limit": MAX_MINUTES_PER_UNIT,
-            }
+            errors[f"{row_number}.setup_minutes"] = _problem(
+                gettext_lazy("Operation %(row)s: setup is 0 to %(limit)s minutes."),
+                limit=MAX_MINUTES_PER_UNIT,
+                **at,
+            )
         if not Decimal("0.001") <= row.run_minutes_per_unit <= MAX_MINUTES_PER_UNIT:
-            errors[f"{number}.run_minutes_per_unit"] = _(
-                "%(where)s: run time per unit is more than 0 and at most %(limit)s minutes."
-            ) % {"where": where, "limit": MAX_MINUTES_PER_UNIT}
+            errors[f"{row_number}.run_minutes_per_unit"] = _problem(
+                gettext_lazy(
+                    "Operation %(row)s: run time per unit is more than 0 and at most %(limit)s minutes."
+                ),
+                limit=MAX_MINUTES_PER_UNIT,
+                **at,
+            )
         unknown = [code for code in row.after if code not in codes]
         if unknown:
-            errors[f"{number}.after"] = _(
-                "%(where)s: follows %(codes)s, which is not a step of this order."
-            ) % {
-                "where": where,
-                "codes": ", ".join(unknown),
-            }
+            errors[f"{row_number}.after"] = _problem(
+                gettext_lazy("Operation %(row)s: follows %(codes)s, which is not a step of this order."),
+                codes=", ".join(unknown),
+                **at,
+            )
         elif row.code in row.after:
-            errors[f"{number}.after"] = _("%(where)s: a step cannot follow itself.") % {"where": where}
+            errors[f"{row_number}.after"] = _problem(
+                gettext_lazy("Operation %(row)s: a step cannot follow itself."), **at
+            )
     if not errors:
         cycle = routing_cycle(rows)
         if cycle:
-            errors["operations"] = _(
-                "The routing has a cycle: %(cycle)s. Each step must come after steps that end."
-            ) % {"cycle": " → ".join(reversed(cycle))}
+            errors["operations"] = _problem(
+                gettext_lazy("The routing has a cycle: %(cycle)s. Each step must come after steps that end."),
+                cycle=" → ".join(reversed(cycle)),
+            )
     return errors
 
 
@@ -431,14 +448,14 @@ def order_create(
         existing = Order.objects.filter(customer=customer, reference=reference).first()
         if existing is not None:
             return existing
-    errors: dict[str, str] = {}
+    errors: dict[str, str | ValidationError] = {}
     product = product.strip()
     if not product:
         errors["product"] = _("Name the product.")
     if not 1 <= quantity <= MAX_QUANTITY:
-        errors["quantity"] = _("The quantity is a whole number from 1 to %(limit)s.") % {
-            "limit": f"{MAX_QUANTITY:,}"
-        }
+        errors["quantity"] = _problem(
+            gettext_lazy("The quantity is a whole number from 1 to %(limit)s."), limit=f"{MAX_QUANTITY:,}"
+        )
     if due_date < order_date:
         errors["due_date"] = _("The due date cannot be before the order date.")
     errors.update(routing_errors(operations))

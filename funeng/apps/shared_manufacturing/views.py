@@ -132,6 +132,8 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
             "machines": by_factory[factory.pk],
             "processes": sorted({p for m in by_factory[factory.pk] for p in m.process_names}),
             "shared": factory.enterprise_id in shared,
+            "price_low": min(m.price_per_hour for m in by_factory[factory.pk]),
+            "price_high": max(m.price_per_hour for m in by_factory[factory.pk]),
         }
         for factory in factories.order_by("region_code", "name")
         if factory.pk in by_factory

@@ -65,6 +65,7 @@
       var groups = [];
       spec.items.forEach(function (item) { if (groups.indexOf(item.group) < 0) { groups.push(item.group); } });
       base.tooltip = { trigger: "item", formatter: function (p) { return p.data.tip; } };
+      base.useUTC = true;  // the times are the factories' wall-clock times, sent as UTC
       base.grid = { left: 220, right: 24, top: 16, bottom: 56 };
       base.xAxis = { type: "time" };
       base.yAxis = { type: "category", data: spec.rows, inverse: true, axisLabel: { width: 200, overflow: "truncate" } };
@@ -75,7 +76,7 @@
         renderItem: function (params, api) {
           var start = api.coord([api.value(1), api.value(0)]);
           var end = api.coord([api.value(2), api.value(0)]);
-          var height = api.size([0, 1])[1] * 0.6;
+          var height = Math.min(api.size([0, 1])[1] * 0.6, 28);
           var rect = window.echarts.graphic.clipRectByRect(
             { x: start[0], y: start[1] - height / 2, width: Math.max(end[0] - start[0], 1), height: height },
             { x: params.coordSys.x, y: params.coordSys.y, width: params.coordSys.width, height: params.coordSys.height });

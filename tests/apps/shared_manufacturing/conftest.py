@@ -51,9 +51,15 @@ def machine(factory_, name, processes, price="100", speed="1.00", share=100):
 @pytest.fixture
 def world(enterprise_fields):
     people = cast(enterprise_fields)
-    c = enterprise_create(acting_user=None, **enterprise_fields(name="杭州丙模具有限公司", region_code="330110"))
-    d = enterprise_create(acting_user=None, **enterprise_fields(name="宁波丁精工有限公司", region_code="330203"))
-    people.update(c=c, d=d, factory_c_admin=enterprise_admin("ec", c), factory_d_admin=enterprise_admin("ed", d))
+    c = enterprise_create(
+        acting_user=None, **enterprise_fields(name="杭州丙模具有限公司", region_code="330110")
+    )
+    d = enterprise_create(
+        acting_user=None, **enterprise_fields(name="宁波丁精工有限公司", region_code="330203")
+    )
+    people.update(
+        c=c, d=d, factory_c_admin=enterprise_admin("ec", c), factory_d_admin=enterprise_admin("ed", d)
+    )
     fc = factory(c, "丙一厂", "330110")
     fd = factory(d, "丁一厂", "330203")
     people.update(

@@ -56,7 +56,13 @@ def test_cycle_is_refused_and_named(world):
     [
         ((OperationInput("A", "一", "teleport", 0, Decimal(1)),), "1.process"),
         ((OperationInput("A", "一", "edm", 0, Decimal(1), after=("Z",)),), "1.after"),
-        ((OperationInput("A", "一", "edm", 0, Decimal(1)), OperationInput("A", "二", "edm", 0, Decimal(1))), "2.code"),
+        (
+            (
+                OperationInput("A", "一", "edm", 0, Decimal(1)),
+                OperationInput("A", "二", "edm", 0, Decimal(1)),
+            ),
+            "2.code",
+        ),
         ((OperationInput("A", "一", "edm", 0, Decimal(0)),), "1.run_minutes_per_unit"),
         ((OperationInput("A", "一", "edm", 0, Decimal(1), after=("A",)),), "1.after"),
         ((), "operations"),

@@ -56,15 +56,30 @@ def test_a_factory_sees_only_its_own_operations(client, world, plan):
         assert rows and all(row.factory_id == factory.pk for row in rows)
         assert all(share.factory_id == factory.pk for share in response.context["shares"])
         assert not response.context["whole"]
-        assert world["a"].name not in response.content.decode()  # the customer's name is not a factory's business
+        assert (
+            world["a"].name not in response.content.decode()
+        )  # the customer's name is not a factory's business
 
 
 def test_registry_is_public_to_signed_in_users_and_edits_are_the_owners(client, world):
     assert get(client, world["banker"], "/manufacturing/capacity/").status_code == 200
     assert get(client, world["banker"], f"/manufacturing/factories/{world['fc'].pk}/").status_code == 200
-    assert get(client, world["factory_d_admin"], f"/manufacturing/factories/{world['fc'].pk}/edit/").status_code == 403
-    assert get(client, world["factory_d_admin"], f"/manufacturing/machines/{world['mc1'].pk}/downtime/").status_code == 403
-    assert get(client, world["factory_c_admin"], f"/manufacturing/machines/{world['mc1'].pk}/downtime/").status_code == 200
+    assert (
+        get(client, world["factory_d_admin"], f"/manufacturing/factories/{world['fc'].pk}/edit/").status_code
+        == 403
+    )
+    assert (
+        get(
+            client, world["factory_d_admin"], f"/manufacturing/machines/{world['mc1'].pk}/downtime/"
+        ).status_code
+        == 403
+    )
+    assert (
+        get(
+            client, world["factory_c_admin"], f"/manufacturing/machines/{world['mc1'].pk}/downtime/"
+        ).status_code
+        == 200
+    )
     client.logout()
     assert client.get("/manufacturing/capacity/").status_code == 302
 
@@ -214,7 +229,7 @@ def test_api_factory_sees_own_operations_and_customer_all(client, world, plan):
     assert client.get(f"/api/v1/manufacturing/plans/{plan.pk}").status_code == 404
 
 
-def test_api_order_with_a_cycle_is_a_400_naming_it(client, world):
+def test_api_order_with_a_cycle_is_refused_naming_it_in_both_languages(client, world):
     client.force_login(world["enterprise_a"])
     today = timezone.localdate().isoformat()
     body = {
@@ -223,13 +238,22 @@ def test_api_order_with_a_cycle_is_a_400_naming_it(client, world):
         "order_date": today,
         "due_date": today,
         "operations": [
-            {"code": "A", "name": "一", "process": "cnc_milling", "run_minutes_per_unit": "1", "after": ["B"]},
+            {
+                "code": "A",
+                "name": "一",
+                "process": "cnc_milling",
+                "run_minutes_per_unit": "1",
+                "after": ["B"],
+            },
             {"code": "B", "name": "二", "process": "grinding", "run_minutes_per_unit": "1", "after": ["A"]},
         ],
     }
     response = client.post("/api/v1/manufacturing/orders", body, content_type="application/json")
-    assert response.status_code == 400
-    assert "A" in response.content.decode() and not Order.objects.exists()
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors[0]["field"] == "operations"
+    assert "A → B → A" in errors[0]["message_en"] and "工艺路线存在循环" in errors[0]["message_zh"]
+    assert not Order.objects.exists()
     body["operations"][0]["after"] = []
     body["reference"] = "API-1"
     created = client.post("/api/v1/manufacturing/orders", body, content_type="application/json")

@@ -32,8 +32,12 @@ def planned(order, actor, **kwargs):
 
 def assert_feasible(plan):
     """The stored plan, rebuilt as the engine's problem, passes the engine's independent checker."""
-    problem = build_problem(plan.order, origin=plan.origin, exclude_factories=plan.excluded_factories,
-                            lots_of=dict(plan.assignments.values_list("operation_id", "lots").distinct()))
+    problem = build_problem(
+        plan.order,
+        origin=plan.origin,
+        exclude_factories=plan.excluded_factories,
+        lots_of=dict(plan.assignments.values_list("operation_id", "lots").distinct()),
+    )
     rows = list(plan.assignments.all())
     assignments = published_assignments(problem, rows)
     assert len(assignments) == len(problem.units) == len(rows)
@@ -42,7 +46,10 @@ def assert_feasible(plan):
     makespan = max(a.end for a in assignments)
     # Rebuilt after the fact, the problem holds the machines for other orders' plans only, never
     # for this order's own, so the stored plan must pass as it stands.
-    violations = check(problem.instance, Schedule(assignments=assignments, makespan=makespan, lower_bound=0, status="feasible"))
+    violations = check(
+        problem.instance,
+        Schedule(assignments=assignments, makespan=makespan, lower_bound=0, status="feasible"),
+    )
     assert violations == [], violations
 
 
@@ -79,7 +86,11 @@ def test_accepting_every_share_confirms_and_a_second_click_changes_nothing(world
 
 def test_a_decline_replans_without_the_factory(world, order):
     plan = planned(order, world["enterprise_a"])
-    share = plan.shares.get(factory=world["fd"]) if plan.shares.filter(factory=world["fd"]).exists() else plan.shares.first()
+    share = (
+        plan.shares.get(factory=world["fd"])
+        if plan.shares.filter(factory=world["fd"]).exists()
+        else plan.shares.first()
+    )
     admin = world["factory_d_admin"] if share.factory_id == world["fd"].pk else world["factory_c_admin"]
     with pytest.raises(ValidationError):
         share_decide(actor=admin, share=share, accept=False, reason="")  # a decline says why
@@ -147,13 +158,27 @@ def test_an_operation_no_machine_can_do_is_reported_with_its_step(world):
 def test_too_long_without_lots_is_refused_and_with_lots_is_split(world):
     today = timezone.localdate()
     rows = [OperationInput("OP10", "铣削", "cnc_milling", 0, Decimal(3))]
-    long = order_create(actor=world["enterprise_a"], customer=world["a"], product="件", quantity=600,
-                        order_date=today, due_date=today + dt.timedelta(days=20), operations=rows)
+    long = order_create(
+        actor=world["enterprise_a"],
+        customer=world["a"],
+        product="件",
+        quantity=600,
+        order_date=today,
+        due_date=today + dt.timedelta(days=20),
+        operations=rows,
+    )
     refused = planned(long, world["enterprise_a"])
     assert refused.status == PlanStatus.INFEASIBLE and "OP10" in refused.reason
     split_rows = [OperationInput("OP10", "铣削", "cnc_milling", 0, Decimal(3), lot_splitting=True)]
-    split = order_create(actor=world["enterprise_a"], customer=world["a"], product="件", quantity=600,
-                         order_date=today, due_date=today + dt.timedelta(days=20), operations=split_rows)
+    split = order_create(
+        actor=world["enterprise_a"],
+        customer=world["a"],
+        product="件",
+        quantity=600,
+        order_date=today,
+        due_date=today + dt.timedelta(days=20),
+        operations=split_rows,
+    )
     plan = planned(split, world["enterprise_a"])
     assert plan.status == PlanStatus.PROPOSED, plan.reason
     lots = list(plan.assignments.all())
@@ -165,9 +190,15 @@ def test_too_long_without_lots_is_refused_and_with_lots_is_split(world):
 def test_a_second_order_plans_around_the_first(world, order):
     first = planned(order, world["enterprise_a"])
     today = timezone.localdate()
-    second_order = order_create(actor=world["enterprise_a"], customer=world["a"], product="模具二", quantity=2,
-                                order_date=today, due_date=today + dt.timedelta(days=10),
-                                operations=[OperationInput("OP10", "铣削", "cnc_milling", 30, Decimal(60))])
+    second_order = order_create(
+        actor=world["enterprise_a"],
+        customer=world["a"],
+        product="模具二",
+        quantity=2,
+        order_date=today,
+        due_date=today + dt.timedelta(days=10),
+        operations=[OperationInput("OP10", "铣削", "cnc_milling", 30, Decimal(60))],
+    )
     second = planned(second_order, world["enterprise_a"])
     assert second.status == PlanStatus.PROPOSED
     taken = [(r.machine_id, r.starts_at, r.ends_at) for r in first.assignments.all()]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from engines.reference.industry import industry_table
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.shared_manufacturing.calendar import factory_closed_periods, merged
 from funeng.apps.shared_manufacturing.models import Factory, Machine
@@ -18,11 +17,10 @@ from funeng.apps.shared_manufacturing.processes import processes
 from funeng.apps.shared_manufacturing.services import factory_create, machine_create
 
 pytestmark = pytest.mark.django_db
-REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference" / "gbt4754_2017.csv"
 
 
 def test_every_process_links_to_real_gbt4754_codes():
-    codes = {row["code"] for row in csv.DictReader(REFERENCE.open(encoding="utf-8"))}
+    codes = set(industry_table().by_code)
     assert processes(), "the taxonomy is empty"
     for process in processes():
         assert process.industries, process.id
@@ -56,35 +54,67 @@ def test_factory_without_working_day_is_refused_and_nothing_written(world):
         factory_create(
             actor=world["factory_c_admin"],
             enterprise=world["c"],
-            data={"name": "无班次厂", "region_code": "330110", "shift_start": dt.time(8), "shift_end": dt.time(18), "working_weekdays": []},
+            data={
+                "name": "无班次厂",
+                "region_code": "330110",
+                "shift_start": dt.time(8),
+                "shift_end": dt.time(18),
+                "working_weekdays": [],
+            },
         )
     assert "working_weekdays" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         factory_create(
             actor=world["factory_c_admin"],
             enterprise=world["c"],
-            data={"name": "夜班厂", "region_code": "330110", "shift_start": dt.time(20), "shift_end": dt.time(8), "working_weekdays": [0]},
+            data={
+                "name": "夜班厂",
+                "region_code": "330110",
+                "shift_start": dt.time(20),
+                "shift_end": dt.time(8),
+                "working_weekdays": [0],
+            },
         )
     assert "shift_end" in error.value.message_dict
     assert Factory.objects.count() == before
 
 
 def test_factory_create_is_audited_and_only_for_own_enterprise(world):
-    data = {"name": "丙二厂", "region_code": "330110", "shift_start": dt.time(8), "shift_end": dt.time(18), "working_weekdays": [0, 1]}
+    data = {
+        "name": "丙二厂",
+        "region_code": "330110",
+        "shift_start": dt.time(8),
+        "shift_end": dt.time(18),
+        "working_weekdays": [0, 1],
+    }
     with pytest.raises(PermissionDenied):
         factory_create(actor=world["factory_d_admin"], enterprise=world["c"], data=data)
     created = factory_create(actor=world["factory_c_admin"], enterprise=world["c"], data=data)
-    assert AuditEvent.objects.filter(object_type="shared_manufacturing.factory", object_id=str(created.pk)).exists()
+    assert AuditEvent.objects.filter(
+        object_type="shared_manufacturing.factory", object_id=str(created.pk)
+    ).exists()
     with pytest.raises(ValidationError):
         factory_create(actor=world["factory_c_admin"], enterprise=world["c"], data=data)  # same name twice
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("processes", ["laser_magic"]), ("processes", []), ("speed_factor", "0"), ("price_per_hour", "-5"), ("offered_share", 101)],
+    [
+        ("processes", ["laser_magic"]),
+        ("processes", []),
+        ("speed_factor", "0"),
+        ("price_per_hour", "-5"),
+        ("offered_share", 101),
+    ],
 )
 def test_machine_bad_input_names_the_field(world, field, value):
-    data = {"name": "新设备", "processes": ["cnc_milling"], "speed_factor": "1", "price_per_hour": "100", "offered_share": 50}
+    data = {
+        "name": "新设备",
+        "processes": ["cnc_milling"],
+        "speed_factor": "1",
+        "price_per_hour": "100",
+        "offered_share": 50,
+    }
     data[field] = value
     count = Machine.objects.count()
     with pytest.raises(ValidationError) as error:
@@ -97,7 +127,12 @@ def test_machine_create_rounds_and_keeps_processes(world):
     created = machine_create(
         actor=world["factory_c_admin"],
         factory=world["fc"],
-        data={"name": "磨床02", "processes": ["grinding", "grinding"], "speed_factor": "1.105", "price_per_hour": "88.5"},
+        data={
+            "name": "磨床02",
+            "processes": ["grinding", "grinding"],
+            "speed_factor": "1.105",
+            "price_per_hour": "88.5",
+        },
     )
     assert created.processes == ["grinding"]
     assert created.speed_factor == Decimal("1.10")  # two decimals, half to even
