@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The end of an open-ended unavailable period (a machine down "until further notice"): later than
+# any plan, small enough for CP-SAT's 64-bit arithmetic to add durations to it without overflow.
+FOREVER = 2**40
+
 
 @dataclass(frozen=True)
 class Alternative:
@@ -50,7 +54,7 @@ class Machine:
     """A machine in a factory, with the periods it cannot work (shifts off, holidays, maintenance).
 
     `unavailable` holds half-open `[start, end)` periods; an operation never overlaps one (no
-    operation is paused and resumed).
+    operation is paused and resumed). A period ending at `FOREVER` never ends.
     """
 
     factory: int = 0
@@ -72,6 +76,10 @@ class Instance:
     `transport_time[a][b]` and `transport_cost[a][b]` apply between two consecutive operations of
     a job (a precedence arc) when the first ran in factory `a` and the second in factory `b`; the
     diagonal is normally 0. Both default to zero everywhere (one factory, or transport ignored).
+
+    `horizon`, when given, is the end of the planning period: every operation must end by then, and
+    the calendars say nothing about later times. `first_machine` is the number the source file
+    gives machine 0 (1 for `.fjs` files), so answers can be printed in the file's own numbering.
     """
 
     jobs: tuple[Job, ...]
@@ -80,6 +88,8 @@ class Instance:
     transport_time: tuple[tuple[int, ...], ...] | None = None
     transport_cost: tuple[tuple[int, ...], ...] | None = None
     name: str = ""
+    horizon: int | None = None
+    first_machine: int = 0
 
     def travel_time(self, a: int, b: int) -> int:
         """Transport time from factory `a` to factory `b` (0 when none is given)."""
@@ -88,6 +98,11 @@ class Instance:
     def travel_cost(self, a: int, b: int) -> int:
         """Transport cost from factory `a` to factory `b` (0 when none is given)."""
         return 0 if self.transport_cost is None else self.transport_cost[a][b]
+
+    @property
+    def operation_count(self) -> int:
+        """How many operations the instance holds, over all jobs."""
+        return sum(len(job.operations) for job in self.jobs)
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,10 @@ class Weights:
     tardiness: int = 0
     transport: int = 0
     stability: int = 0
+
+
+# Makespan alone: the benchmark's objective and every signature's default.
+DEFAULT_WEIGHTS = Weights()
 
 
 @dataclass(frozen=True)
@@ -119,9 +138,11 @@ class Assignment:
 class Schedule:
     """A solver's answer: the assignments, their quality, and how the search went.
 
-    `status` is "optimal" (proven for the objective), "feasible" (best found in the time) or
-    "infeasible" (proven: nothing fits; `reason` says why when known). `trace` holds
-    `(seconds, incumbent objective, best bound)` as the search improved.
+    `status` is "optimal" (proven for the objective), "feasible" (best found in the time),
+    "infeasible" (proven: nothing fits; `reason` and `reason_zh` say why when known) or "unknown"
+    (no plan found in the time, none proven impossible). `lower_bound` bounds the objective (the
+    makespan under the default weights). `trace` holds `(seconds, incumbent objective, best bound)`
+    as the search improved.
     """
 
     assignments: tuple[Assignment, ...]
@@ -133,3 +154,4 @@ class Schedule:
     solver: str = ""
     seconds: float = 0.0
     trace: tuple[tuple[float, int, int], ...] = field(default=())
+    reason_zh: str = ""
