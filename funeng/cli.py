@@ -6,7 +6,7 @@ import os
 import sys
 
 # Commands that touch no database and no secret run without Django, so they need no SECRET_KEY.
-STANDALONE = {"batch_run": "funeng.batch_cli"}
+STANDALONE = {"batch_run": "funeng.batch_cli", "schedule_fjsp": "funeng.schedule_cli"}
 # Commands that serve people or run their work keep the strict rule: SECRET_KEY must be set
 # (DEBUG aside). Every other command is a one-off process on this machine that signs nothing a
 # browser will send back, so it runs with a throwaway key instead of refusing to start.

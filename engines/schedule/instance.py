@@ -119,6 +119,10 @@ class Weights:
     stability: int = 0
 
 
+# Makespan alone: the benchmark's objective and every signature's default.
+DEFAULT_WEIGHTS = Weights()
+
+
 @dataclass(frozen=True)
 class Assignment:
     """Where and when one operation runs."""
