@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engines.schedule.instance import Instance, Schedule
+from engines.schedule.instance import Instance, Job, Schedule
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,16 @@ def _job_zh(instance: Instance, j: int) -> str:
     return instance.jobs[j].label or f"作业 {j + 1}"
 
 
+def _op(job: Job, o: int) -> str:
+    label = job.operations[o].label
+    return f"operation {label}" if label else f"operation {o + 1}"
+
+
+def _op_zh(job: Job, o: int) -> str:
+    label = job.operations[o].label
+    return f"工序 {label}" if label else f"第 {o + 1} 道工序"
+
+
 def _shares(instance: Instance, schedule: Schedule) -> list[FactoryShare]:
     count = [0] * len(instance.factories)
     time = [0] * len(instance.factories)
@@ -136,11 +146,11 @@ def _legs(instance: Instance, schedule: Schedule) -> list[TransportLeg]:
                         g,
                         time,
                         cost,
-                        f"{_job(instance, j)}: after operation {p + 1} the work travels from "
-                        f"{_factory(instance, f)} to {_factory(instance, g)} for operation {o + 1} "
+                        f"{_job(instance, j)}: after {_op(job, p)} the work travels from "
+                        f"{_factory(instance, f)} to {_factory(instance, g)} for {_op(job, o)} "
                         f"({time} min, cost {cost:,}).",
-                        f"{_job_zh(instance, j)}：第 {p + 1} 道工序完成后，工件从{_factory_zh(instance, f)}运往"
-                        f"{_factory_zh(instance, g)}进行第 {o + 1} 道工序（{time} 分钟，费用 {cost:,}）。",
+                        f"{_job_zh(instance, j)}：{_op_zh(job, p)}完成后，工件从{_factory_zh(instance, f)}运往"
+                        f"{_factory_zh(instance, g)}进行{_op_zh(job, o)}（{time} 分钟，费用 {cost:,}）。",
                     )  # fmt: skip
                 )
     return legs

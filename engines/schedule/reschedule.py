@@ -15,10 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from engines.schedule.greedy import plan as greedy_plan
 from engines.schedule.instance import FOREVER, Assignment, Instance, Job, Schedule, Weights
 from engines.schedule.ortools_loader import available
+
+if TYPE_CHECKING:
+    from engines.schedule.cpsat import Progress
 
 Key = tuple[int, int]
 # Moving one published operation weighs as much as 60 time units (an hour on the platform) of makespan.
@@ -158,6 +162,7 @@ def reschedule(
     workers: int = 2,
     weights: Weights = RESCHEDULE_WEIGHTS,
     seed: int = 0,
+    on_progress: Progress | None = None,
 ) -> Replan:
     """A new plan for the disrupted instance, and every operation it changes against `published`."""
     if not time_limit > 0:
@@ -178,6 +183,7 @@ def reschedule(
             frozen=kept,
             not_before=now,
             seed=seed,
+            on_progress=on_progress,
         )
     else:
         schedule = greedy_plan(

@@ -278,7 +278,9 @@ def _manufacturing_values(hangzhou: Enterprise) -> dict[str, list[str]]:
             Plan.objects.filter(status="superseded"),
             Plan.objects.exclude(order__customer=hangzhou),
         ),
-        "share_id": _ids(FactoryShare.objects.filter(factory__enterprise=hangzhou), FactoryShare.objects.all()),
+        "share_id": _ids(
+            FactoryShare.objects.filter(factory__enterprise=hangzhou), FactoryShare.objects.all()
+        ),
     }
 
 

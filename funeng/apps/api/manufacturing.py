@@ -46,6 +46,7 @@ from funeng.apps.tasks.services import task_enqueue
 
 router = Router(tags=["manufacturing"])
 Weekday = Literal[0, 1, 2, 3, 4, 5, 6]
+MONDAY_TO_SATURDAY: tuple[Weekday, ...] = (0, 1, 2, 3, 4, 5)
 
 
 class ProcessOut(Schema):
@@ -92,7 +93,7 @@ class FactoryIn(RequestBody):
     address: str = Field("", max_length=300, pattern=NO_NUL)
     shift_start: dt.time = Field(dt.time(8, 0), strict=False)
     shift_end: dt.time = Field(dt.time(20, 0), strict=False)
-    working_weekdays: list[Weekday] = Field(default_factory=lambda: [0, 1, 2, 3, 4, 5], max_length=7)
+    working_weekdays: list[Weekday] = Field(default_factory=lambda: list(MONDAY_TO_SATURDAY), max_length=7)
 
 
 class MachineIn(RequestBody):

@@ -18,11 +18,11 @@ from funeng.apps.api.audit import router as audit_router
 from funeng.apps.api.auth import API_AUTH
 from funeng.apps.api.consents import router as consents_router
 from funeng.apps.api.designations import router as designations_router
-from funeng.apps.api.manufacturing import router as manufacturing_router
 from funeng.apps.api.docs import LocalSwagger, docs_asset
 from funeng.apps.api.enterprises import router as enterprises_router
 from funeng.apps.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, install_exception_handlers, problem_response
 from funeng.apps.api.library import router as library_router
+from funeng.apps.api.manufacturing import router as manufacturing_router
 from funeng.apps.api.matching import router as matching_router
 from funeng.apps.api.monitoring import router as monitoring_router
 from funeng.apps.api.parsing import StrictParser

@@ -27,7 +27,7 @@ from funeng.apps.shared_workforce.access import (
     sees_worker_of,
     surplus_posts_visible_to,
 )
-from funeng.apps.shared_workforce.models import Agreement, DemandPost, HoursRecord, SurplusPost
+from funeng.apps.shared_workforce.models import Agreement, DemandPost, HoursRecord, SurplusPost, Worker
 from funeng.apps.shared_workforce.selectors import hours_summary, mask_name, matches_for_demand
 from funeng.apps.shared_workforce.services import (
     agreement_answer,
@@ -237,7 +237,7 @@ def surplus_posts_list(request: HttpRequest, query: Query[PostQuery]) -> QuerySe
 )
 def surplus_post_create_endpoint(request: HttpRequest, payload: SurplusPostIn) -> Status[SurplusPost]:
     enterprise = _own_enterprise(request)
-    workers = list(enterprise.shared_workers.filter(pk__in=payload.workers))
+    workers = list(Worker.objects.filter(enterprise=enterprise, pk__in=payload.workers))
     if len(workers) != len(set(payload.workers)):
         raise Http404("no such worker of your enterprise")
     fields = payload.model_dump(exclude={"workers"})

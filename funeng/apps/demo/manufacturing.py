@@ -291,7 +291,7 @@ def demo_manufacturing_create(*, seed: int, solve_seconds: float = SOLVE_SECONDS
     used = (
         Plan.objects.filter(status=PlanStatus.PROPOSED)
         .values_list("assignments__machine_id", flat=True)
-        .exclude(assignments__machine_id=None)
+        .filter(assignments__machine_id__isnull=False)
         .order_by("assignments__machine_id")
         .first()
     )

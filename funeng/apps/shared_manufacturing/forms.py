@@ -162,7 +162,9 @@ class OperationRowForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["process"].choices = [("", "—"), *process_choices()]
+        process = self.fields["process"]
+        assert isinstance(process, forms.ChoiceField)
+        process.choices = [("", "—"), *process_choices()]
 
     def is_blank(self) -> bool:
         data = self.cleaned_data if hasattr(self, "cleaned_data") else {}

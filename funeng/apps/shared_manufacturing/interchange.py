@@ -160,12 +160,13 @@ def read_routing(path: Path, filename: str) -> tuple[list[OperationInput], list[
         file_rows.append(raw.number)
     if problems:
         return [], problems
-    for key, message in routing_errors(operations).items():
+    for key, found in routing_errors(operations).items():
         number, _dot, field = key.partition(".")
+        text = " ".join(found.messages)
         if number.isdigit():
             problems.append(
-                RoutingProblem(filename, file_rows[int(number) - 1], labels.get(field, field), message)
+                RoutingProblem(filename, file_rows[int(number) - 1], labels.get(field, field), text)
             )
         else:
-            problems.append(RoutingProblem(filename, None, "", message))
+            problems.append(RoutingProblem(filename, None, "", text))
     return ([], problems) if problems else (operations, [])

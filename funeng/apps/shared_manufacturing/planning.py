@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from engines.schedule.instance import Assignment, Instance, Schedule, Weights
+from engines.schedule.instance import Schedule, Weights
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import Actor, acting_user_id, audit_record
 from funeng.apps.shared_manufacturing.calendar import at_minute, minutes_from
@@ -36,6 +36,7 @@ from funeng.apps.shared_manufacturing.problem import (
     Unschedulable,
     build_problem,
     plan_origin,
+    problem_downtimes,
     published_assignments,
 )
 from funeng.apps.tasks.progress import Progress
@@ -106,26 +107,6 @@ def _progress_writer(plan: Plan, progress: Progress, time_limit: float) -> Calla
     return on_progress
 
 
-def started_operations(
-    instance: Instance, published: Sequence[Assignment], now: int
-) -> list[tuple[int, int]]:
-    """Published operations already started by `now` that stay where they are.
-
-    Started work is not moved, unless its machine is now unavailable while it runs (a breakdown):
-    then it is planned again from `now` like the rest.
-    """
-    kept = []
-    for a in published:
-        if a.start >= now:
-            continue
-        blocked = any(
-            start < a.end and a.start < end for start, end in instance.machines[a.machine].unavailable
-        )
-        if not blocked:
-            kept.append((a.job, a.op))
-    return kept
-
-
 def plan_solve(
     *,
     plan: Plan,
@@ -135,9 +116,9 @@ def plan_solve(
     workers: int = 2,
 ) -> Plan:
     """Solve a plan version and store it; an order that cannot be planned is marked so, with the reason."""
+    from engines.schedule.cpsat import solve
     from engines.schedule.errors import InstanceError, SolverUnavailableError
-
-    from engines.schedule import solve
+    from engines.schedule.reschedule import Disruption, reschedule
 
     progress = progress or Progress()
     plan = Plan.objects.select_related("order", "replan_of").get(pk=plan.pk)
@@ -156,24 +137,29 @@ def plan_solve(
         return _store_unschedulable(plan, actor, error.reason_en, error.reason_zh)
     on_progress = _progress_writer(plan, progress, time_limit)
     started = time.monotonic()
-    published: tuple[Assignment, ...] = ()
-    frozen: list[tuple[int, int]] = []
-    not_before = 0
-    if previous is not None:
-        published = published_assignments(problem, previous.assignments.all())
-        not_before = max(0, minutes_from(plan.origin, timezone.now()))
-        frozen = started_operations(problem.instance, published, not_before)
     try:
-        schedule = solve(
-            problem.instance,
-            time_limit=time_limit,
-            workers=workers,
-            weights=WEIGHTS,
-            published=published or None,
-            frozen=frozen,
-            not_before=not_before,
-            on_progress=on_progress,
-        )
+        if previous is None:
+            schedule = solve(
+                problem.instance,
+                time_limit=time_limit,
+                workers=workers,
+                weights=WEIGHTS,
+                on_progress=on_progress,
+            )
+        else:
+            # Started work stays where it is unless a breakdown interrupted it (the engine decides
+            # which, from the downtimes); everything else may move, at the stability weight's cost.
+            replan = reschedule(
+                problem.instance,
+                published_assignments(problem, previous.assignments.all()),
+                Disruption(downtimes=problem_downtimes(problem)),
+                now=max(0, minutes_from(plan.origin, timezone.now())),
+                time_limit=time_limit,
+                workers=workers,
+                weights=WEIGHTS,
+                on_progress=on_progress,
+            )
+            schedule = replan.schedule
     except (InstanceError, SolverUnavailableError) as error:
         zh = getattr(error, "message_zh", str(error))
         return _store_unschedulable(plan, actor, str(error), zh, status=PlanStatus.FAILED)
@@ -305,30 +291,22 @@ def _store_schedule(
 
 
 def explain_schedule(problem: Problem, schedule: Schedule) -> dict[str, Any]:
-    """What the plan page explains beyond the rows: the transport legs between factories, in both languages."""
-    placed = {a.op: a for a in schedule.assignments}
-    legs = []
-    for index, unit in enumerate(problem.units):
-        operation = problem.instance.jobs[0].operations[index]
-        after = placed[index]
-        for before_index in operation.predecessors:
-            before = placed[before_index]
-            a = problem.instance.machines[before.machine].factory
-            b = problem.instance.machines[after.machine].factory
-            if a == b:
-                continue
-            minutes, cost = problem.instance.travel_time(a, b), problem.instance.travel_cost(a, b)
-            source, target = problem.factories[a].name, problem.factories[b].name
-            before_label = problem.instance.jobs[0].operations[before_index].label
-            label = operation.label or unit.operation.code
-            legs.append(
-                {
-                    "from": source,
-                    "to": target,
-                    "minutes": minutes,
-                    "cost": cost,
-                    "text_zh": f"{before_label} → {label}：{source} 运至 {target}，约 {minutes} 分钟，{cost} 元",
-                    "text_en": f"{before_label} → {label}: {source} to {target}, about {minutes} min, CNY {cost}",
-                }
-            )
-    return {"transport": legs}
+    """The engine's account of the plan that the page shows beyond the rows: the transport legs."""
+    from engines.schedule.explain import explain
+
+    account = explain(problem.instance, schedule)
+    return {
+        "summary_en": account.summary_en,
+        "summary_zh": account.summary_zh,
+        "transport": [
+            {
+                "from": problem.factories[leg.from_factory].name,
+                "to": problem.factories[leg.to_factory].name,
+                "minutes": leg.time,
+                "cost": leg.cost,
+                "text_en": leg.text_en,
+                "text_zh": leg.text_zh,
+            }
+            for leg in account.legs
+        ],
+    }

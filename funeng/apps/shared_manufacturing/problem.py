@@ -21,6 +21,7 @@ from engines.schedule.instance import FOREVER, Alternative, Assignment, Instance
 from engines.schedule.instance import Factory as EngineFactory
 from engines.schedule.instance import Machine as EngineMachine
 from engines.schedule.instance import Operation as EngineOperation
+from engines.schedule.reschedule import Downtime
 from funeng.apps.shared_manufacturing.calendar import factory_closed_periods, merged, minutes_from
 from funeng.apps.shared_manufacturing.const import (
     HORIZON_DAYS_AFTER_DUE,
@@ -155,6 +156,19 @@ def downtime_periods(
         )
         down[downtime.machine_id].append((max(a, 0), b))
     return down
+
+
+def problem_downtimes(problem: Problem) -> tuple[Downtime, ...]:
+    """The problem's machine downtimes as the engine's disruption (positions and minutes)."""
+    horizon = problem.instance.horizon or FOREVER
+    found = downtime_periods(problem.index_of_machine, problem.origin, horizon)
+    return tuple(
+        Downtime(
+            machine=problem.index_of_machine[machine_id], start=start, end=None if end >= FOREVER else end
+        )
+        for machine_id, periods in found.items()
+        for start, end in periods
+    )
 
 
 def plan_origin(order: Order, now: dt.datetime) -> dt.datetime:

@@ -60,10 +60,10 @@ def gantt_spec(plan: Plan, rows: Sequence[PlannedOperation]) -> dict[str, Any]:
         "rows": [f"{factory} · {machine}" for factory, machine, _id in machines],
         "items": items,
         "due": _ms(
-            timezone.make_aware(timezone.datetime.combine(plan.order.due_date, timezone.datetime.max.time()))
-        )
-        if plan.order.due_date
-        else None,
+            timezone.make_aware(
+                dt.datetime.combine(plan.order.due_date + dt.timedelta(days=1), dt.time(0, 0))
+            )
+        ),
         "due_label": _("Due date"),
     }
 

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -56,6 +57,9 @@ from funeng.apps.shared_manufacturing.models import (
 )
 from funeng.apps.shared_manufacturing.planning import plan_start
 from funeng.apps.shared_manufacturing.processes import processes_by_id
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FACTORY_FIELDS = (
     "enterprise",
@@ -108,8 +112,9 @@ def _checked_factory(data: dict[str, object]) -> dict[str, object]:
         errors["shift_end"] = _(
             "Work must end after it starts on the same day (a round-the-clock site: 00:00–23:59)."
         )
-    weekdays = data.get("working_weekdays") or []
-    if not isinstance(weekdays, list) or not all(isinstance(d, int) and 0 <= d <= 6 for d in weekdays):
+    given = data.get("working_weekdays") or []
+    weekdays = [d for d in given if isinstance(d, int) and 0 <= d <= 6] if isinstance(given, list) else []
+    if not isinstance(given, list) or len(weekdays) != len(given):
         errors["working_weekdays"] = _("Working days are weekdays 0 (Monday) to 6 (Sunday).")
     elif not weekdays:
         errors["working_weekdays"] = _(
@@ -123,7 +128,7 @@ def _checked_factory(data: dict[str, object]) -> dict[str, object]:
         "address": str(data.get("address") or "").strip()[:300],
         "shift_start": start,
         "shift_end": end,
-        "working_weekdays": sorted(set(weekdays)),  # type: ignore[arg-type]
+        "working_weekdays": sorted(set(weekdays)),
         "is_active": bool(data.get("is_active", True)),
     }
 
@@ -351,7 +356,7 @@ def routing_cycle(rows: Sequence[OperationInput]) -> list[str] | None:
     return None
 
 
-def _problem(message: str, **params: object) -> ValidationError:
+def _problem(message: StrOrPromise, **params: object) -> ValidationError:
     """A translatable error with its parameters kept apart, so each reader sees it in their language."""
     return ValidationError(message, params=params)
 

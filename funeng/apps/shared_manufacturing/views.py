@@ -417,7 +417,7 @@ def order_view(request: HttpRequest, order_id: int) -> HttpResponse:
     operations = order.operations.prefetch_related("predecessors")
     plans = order.plans.all()
     if not whole:
-        enterprise_id = member_enterprise_id(request.user)
+        enterprise_id = member_enterprise_id(request.user) or 0
         plans = plans.filter(shares__factory__enterprise_id=enterprise_id).distinct()
     context = {
         "order": order,

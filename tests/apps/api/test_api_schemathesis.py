@@ -276,8 +276,12 @@ def _manufacturing_objects(customer, operator) -> dict[str, object]:
     from funeng.apps.shared_manufacturing.planning import plan_solve, plan_start
     from funeng.apps.shared_manufacturing.services import OperationInput, order_create
 
-    factory = Factory.objects.create(enterprise=customer, name="甲一厂", region_code="330106", working_weekdays=[0, 1, 2, 3, 4, 5, 6])
-    machine = Machine.objects.create(factory=factory, name="加工中心", processes=["cnc_milling"], price_per_hour=Decimal(100))
+    factory = Factory.objects.create(
+        enterprise=customer, name="甲一厂", region_code="330106", working_weekdays=[0, 1, 2, 3, 4, 5, 6]
+    )
+    machine = Machine.objects.create(
+        factory=factory, name="加工中心", processes=["cnc_milling"], price_per_hour=Decimal(100)
+    )
     today = timezone.localdate()
     order = order_create(
         actor=operator,

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from engines.schedule import check
+from engines.schedule.check import check
 from funeng.apps.shared_manufacturing.calendar import minutes_from
 from funeng.apps.shared_manufacturing.const import OrderStatus, PlanCause, PlanStatus
 from funeng.apps.shared_manufacturing.models import FactoryShare, Order, PlannedOperation
