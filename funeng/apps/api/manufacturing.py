@@ -72,10 +72,22 @@ class FactoryOut(Schema):
     enterprise: str = Field(alias="enterprise.name")
     region_code: str
     address: str
-    shift_start: dt.time
-    shift_end: dt.time
+    shift_start: str = Field(..., pattern=r"^\d{2}:\d{2}$", description="HH:MM, local time")
+    shift_end: str = Field(..., pattern=r"^\d{2}:\d{2}$", description="HH:MM, local time")
     working_weekdays: list[int]
     is_active: bool
+
+    @staticmethod
+    def resolve_shift_start(obj: Any) -> str:
+        return _hhmm(obj["shift_start"] if isinstance(obj, dict) else obj.shift_start)
+
+    @staticmethod
+    def resolve_shift_end(obj: Any) -> str:
+        return _hhmm(obj["shift_end"] if isinstance(obj, dict) else obj.shift_end)
+
+
+def _hhmm(value: dt.time | str) -> str:
+    return value if isinstance(value, str) else value.strftime("%H:%M")
 
 
 class FactoryDetailOut(FactoryOut):
@@ -91,8 +103,8 @@ class FactoryIn(RequestBody):
     name: str = Field(..., min_length=1, max_length=200, pattern=NO_NUL)
     region_code: str = Field(..., pattern=r"^\d{6}$")
     address: str = Field("", max_length=300, pattern=NO_NUL)
-    shift_start: dt.time = Field(dt.time(8, 0), strict=False)
-    shift_end: dt.time = Field(dt.time(20, 0), strict=False)
+    shift_start: str = Field("08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local time")
+    shift_end: str = Field("20:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local time")
     working_weekdays: list[Weekday] = Field(default_factory=lambda: list(MONDAY_TO_SATURDAY), max_length=7)
 
 
@@ -270,7 +282,7 @@ def factory_detail(request: HttpRequest, factory_id: Path[int]) -> Any:
     return {
         "id": factory.pk,
         "name": factory.name,
-        "enterprise": factory.enterprise.name,
+        "enterprise.name": factory.enterprise.name,
         "region_code": factory.region_code,
         "address": factory.address,
         "shift_start": factory.shift_start,
@@ -293,8 +305,10 @@ def factory_new(request: HttpRequest, payload: FactoryIn) -> Status[Factory]:
     if enterprise_id is None:
         raise PermissionDenied
     enterprise = Enterprise.objects.get(pk=enterprise_id)
-    data = payload.dict()
+    data: dict[str, object] = payload.dict()
     data["working_weekdays"] = list(payload.working_weekdays)
+    data["shift_start"] = dt.time.fromisoformat(payload.shift_start)
+    data["shift_end"] = dt.time.fromisoformat(payload.shift_end)
     return Status(201, factory_create(actor=request.user, enterprise=enterprise, data=data))
 
 
@@ -415,18 +429,18 @@ def order_new(request: HttpRequest, payload: OrderIn) -> Status[dict[str, Any]]:
 
 @router.post(
     "/orders/{order_id}/plan",
-    response={202: PlanStarted},
+    response={201: PlanStarted},
     summary="Plan an order in the background",
-    openapi_extra=problems(401, 403, 404),
+    openapi_extra=problems(401, 403, 404, 422),
 )
 def order_plan(request: HttpRequest, order_id: Path[int]) -> Status[dict[str, Any]]:
-    """Start a plan version (or return the one being solved); poll the plan for its result."""
+    """Create a plan version and solve it in the background (or return the one being solved); poll the plan."""
     order = access_order_for_user(request.user, order_id, write=True)
     plan = plan_start(order=order, actor=request.user, cause="manual" if current_plan(order) else "initial")
     task_enqueue(
         kind=PLAN_SOLVE, started_by=request.user, params={"plan": plan.pk}, region_code=order.region_code
     )
-    return Status(202, {"plan": plan.pk, "status": plan.status})
+    return Status(201, {"plan": plan.pk, "status": plan.status})
 
 
 @router.get("/plans/{plan_id}", response=PlanOut, summary="Get a plan", openapi_extra=problems(401, 404))

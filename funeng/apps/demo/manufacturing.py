@@ -38,7 +38,7 @@ from funeng.apps.shared_manufacturing.planning import plan_solve, plan_start
 from funeng.apps.shared_manufacturing.services import (
     OperationInput,
     downtime_report,
-    order_create,
+    order_write,
     share_decide,
 )
 
@@ -185,7 +185,7 @@ def _factories(rng: random.Random, owners: list[Enterprise], shared_ids: set[int
 
 def _order(rng: random.Random, customer: Enterprise, kind: str, today: dt.date, number: int) -> Order:
     product, (low, high), steps = ROUTINGS[kind]
-    return order_create(
+    return order_write(
         actor=_customer_actor(customer),
         customer=customer,
         product=f"{product}（演示{number:02d}）",
@@ -210,7 +210,7 @@ def _order(rng: random.Random, customer: Enterprise, kind: str, today: dt.date, 
 
 
 def _customer_actor(customer: Enterprise) -> Any:
-    """A member of the customer when there is one (demo_enterprise), else the demo operator."""
+    """A member of the customer when there is one (demo_enterprise), else the demo operator (or None)."""
     membership = Membership.objects.filter(enterprise=customer).select_related("user").first()
     if membership is not None:
         return membership.user
@@ -254,7 +254,9 @@ def demo_manufacturing_create(*, seed: int, solve_seconds: float = SOLVE_SECONDS
     orders = []
     for number in range(1, ORDERS + 1):
         customer = (
-            demo_enterprise if demo_enterprise is not None and number in (1, 2) else customers[number - 1]
+            demo_enterprise
+            if demo_enterprise is not None and number in (1, 2)
+            else customers[(number - 1) % len(customers)]
         )
         orders.append(_order(rng, customer, kinds[number % len(kinds)], today, number))
 
@@ -264,6 +266,11 @@ def demo_manufacturing_create(*, seed: int, solve_seconds: float = SOLVE_SECONDS
         plans.append(plan_solve(plan=plan, actor=admin, time_limit=solve_seconds))
     proposed = [p for p in plans if p.status == PlanStatus.PROPOSED]
 
+    if admin is None:
+        # Without DEBUG there is no demo operator to decide or report: the plans stay as proposed.
+        return ManufacturingDemo(
+            len(factories), Machine.objects.count(), len(orders), Plan.objects.count(), 0
+        )
     # Most factories accept; demo_enterprise's own shares wait for its decision.
     own_factory = (
         factories[0]

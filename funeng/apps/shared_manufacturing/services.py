@@ -448,6 +448,33 @@ def order_create(
         raise PermissionDenied
     if member_enterprise_id(actor) not in (None, customer.pk):
         raise PermissionDenied
+    return order_write(
+        actor=actor,
+        customer=customer,
+        product=product,
+        quantity=quantity,
+        order_date=order_date,
+        due_date=due_date,
+        operations=operations,
+        quality_requirements=quality_requirements,
+        reference=reference,
+    )
+
+
+@transaction.atomic
+def order_write(
+    *,
+    actor: Actor,
+    customer: Enterprise,
+    product: str,
+    quantity: int,
+    order_date: dt.date,
+    due_date: dt.date,
+    operations: Sequence[OperationInput],
+    quality_requirements: str = "",
+    reference: str = "",
+) -> Order:
+    """order_create's checks and writes without asking who acts: for generated data (actor None)."""
     reference = reference.strip()[:64]
     if reference:
         existing = Order.objects.filter(customer=customer, reference=reference).first()
