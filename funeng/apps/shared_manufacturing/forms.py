@@ -35,10 +35,14 @@ class FactoryForm(forms.Form):
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     shift_start = forms.TimeField(
-        label=_("Work starts"), initial=dt.time(8, 0), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Work starts"),
+        initial=dt.time(8, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     shift_end = forms.TimeField(
-        label=_("Work ends"), initial=dt.time(20, 0), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Work ends"),
+        initial=dt.time(20, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
     working_weekdays = forms.TypedMultipleChoiceField(
         label=_("Working days"),
@@ -82,20 +86,24 @@ class MachineForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    first_day = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
-    last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    last_day = forms.DateField(
+        label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
 class DowntimeForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DowntimeKind.choices)
     starts_at = forms.DateTimeField(
-        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("From"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     )
     ends_at = forms.DateTimeField(
         label=_("Until"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Leave empty while it is not known when the machine is back"),
     )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
@@ -116,8 +124,12 @@ class OrderForm(forms.Form):
     )
     product = forms.CharField(label=_("Product"), max_length=200)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=MAX_QUANTITY)
-    order_date = forms.DateField(label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"}))
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    order_date = forms.DateField(
+        label=_("Order date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     quality_requirements = forms.CharField(
         label=_("Quality requirements"),
         max_length=2000,

@@ -128,6 +128,10 @@
       var source = document.getElementById(el.getAttribute("data-chart"));
       if (!source) { return; }
       var spec = JSON.parse(source.textContent);
+      if (spec.type === "gantt") {
+        // One line per machine: the chart grows with the plan (a CSSOM style, allowed by the CSP).
+        el.style.height = Math.max(260, spec.rows.length * 34 + 96) + "px";
+      }
       var chart = window.echarts.getInstanceByDom(el) || window.echarts.init(el, null, { renderer: "canvas" });
       chart.setOption(option(spec), true);
       el.setAttribute("data-chart-ready", "1");
