@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,6 +62,7 @@ from funeng.apps.shared_manufacturing.processes import processes_by_id
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+M = TypeVar("M", bound=models.Model)
 FACTORY_FIELDS = (
     "enterprise",
     "name",
@@ -133,20 +135,41 @@ def _checked_factory(data: dict[str, object]) -> dict[str, object]:
     }
 
 
+def _saved_once(obj: M, *, same_name: QuerySet[M], message: StrOrPromise) -> M:
+    """Save a new object whose name is unique in its scope; a duplicate (or a racing one) is a field error."""
+    if same_name.exists():
+        raise ValidationError({"name": message})
+    try:
+        with transaction.atomic():  # a savepoint: a racing twin meets the unique constraint here
+            obj.save()
+    except IntegrityError:
+        raise ValidationError({"name": message}) from None
+    return obj
+
+
+def _updated(actor: Actor, obj: M, values: dict[str, object], fields: tuple[str, ...]) -> M:
+    """Apply checked values to an object, save it, and audit what changed."""
+    before = snapshot(obj, fields)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.save()
+    changes = field_diff(before, snapshot(obj, fields))
+    if changes:
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=obj, changes=changes)
+    return obj
+
+
 @transaction.atomic
 def factory_create(*, actor: Actor, enterprise: Enterprise, data: dict[str, object]) -> Factory:
     """Register a site of the enterprise; a second site of the same name is refused."""
     if actor is None or not can_manage_factory(actor, Factory(enterprise=enterprise)):
         raise PermissionDenied
     values = _checked_factory(data)
-    if Factory.objects.filter(enterprise=enterprise, name=values["name"]).exists():
-        raise ValidationError({"name": _("This enterprise already has a factory of that name.")})
-    factory = Factory(enterprise=enterprise, **values)
-    try:
-        with transaction.atomic():
-            factory.save()
-    except IntegrityError:
-        raise ValidationError({"name": _("This enterprise already has a factory of that name.")}) from None
+    factory = _saved_once(
+        Factory(enterprise=enterprise, **values),
+        same_name=Factory.objects.filter(enterprise=enterprise, name=values["name"]),
+        message=_("This enterprise already has a factory of that name."),
+    )
     audit_created(actor=actor, obj=factory, fields=FACTORY_FIELDS)
     return factory
 
@@ -163,13 +186,7 @@ def factory_update(*, actor: Actor, factory: Factory, data: dict[str, object]) -
         .exists()
     ):
         raise ValidationError({"name": _("This enterprise already has a factory of that name.")})
-    before = snapshot(factory, FACTORY_FIELDS)
-    for key, value in values.items():
-        setattr(factory, key, value)
-    factory.save()
-    changes = field_diff(before, snapshot(factory, FACTORY_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=factory, changes=changes)
+    _updated(actor, factory, values, FACTORY_FIELDS)
     return factory
 
 
@@ -237,14 +254,11 @@ def machine_create(*, actor: Actor, factory: Factory, data: dict[str, object]) -
     if actor is None or not can_manage_factory(actor, factory):
         raise PermissionDenied
     values = _checked_machine(data)
-    if Machine.objects.filter(factory=factory, name=values["name"]).exists():
-        raise ValidationError({"name": _("This factory already has a machine of that name.")})
-    machine = Machine(factory=factory, **values)
-    try:
-        with transaction.atomic():
-            machine.save()
-    except IntegrityError:
-        raise ValidationError({"name": _("This factory already has a machine of that name.")}) from None
+    machine = _saved_once(
+        Machine(factory=factory, **values),
+        same_name=Machine.objects.filter(factory=factory, name=values["name"]),
+        message=_("This factory already has a machine of that name."),
+    )
     audit_created(actor=actor, obj=machine, fields=MACHINE_FIELDS)
     return machine
 
@@ -257,13 +271,7 @@ def machine_update(*, actor: Actor, machine: Machine, data: dict[str, object]) -
     values = _checked_machine(data)
     if Machine.objects.filter(factory=machine.factory, name=values["name"]).exclude(pk=machine.pk).exists():
         raise ValidationError({"name": _("This factory already has a machine of that name.")})
-    before = snapshot(machine, MACHINE_FIELDS)
-    for key, value in values.items():
-        setattr(machine, key, value)
-    machine.save()
-    changes = field_diff(before, snapshot(machine, MACHINE_FIELDS))
-    if changes:
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=machine, changes=changes)
+    _updated(actor, machine, values, MACHINE_FIELDS)
     return machine
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -148,8 +150,33 @@ def capacity_view(request: HttpRequest) -> HttpResponse:
     return render(request, "shared_manufacturing/capacity.html", context)
 
 
-def _factory_data(form: FactoryForm) -> dict[str, Any]:
-    data = dict(form.cleaned_data)
+def _form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    done: str,
+    then: Callable[[Any], HttpResponse],
+    title: str,
+    back: Factory | None = None,
+) -> HttpResponse:
+    """A form page whose post goes through a service: errors next to the fields, or a message and a redirect."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(dict(form.cleaned_data))
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, done)
+            return then(saved)
+    return render(request, "shared_manufacturing/form.html", {"form": form, "title": title, "back": back})
+
+
+def _to_factory(factory_id: int) -> HttpResponse:
+    return redirect("shared_manufacturing:factory", factory_id)
+
+
+def _weekdays(data: dict[str, Any]) -> dict[str, Any]:
     data["working_weekdays"] = [int(d) for d in data.get("working_weekdays") or []]
     return data
 
@@ -163,16 +190,14 @@ def factory_new_view(request: HttpRequest) -> HttpResponse:
     if enterprise_id is None:
         raise PermissionDenied
     enterprise = Enterprise.objects.get(pk=enterprise_id)
-    form = FactoryForm(request.POST or None, initial={"region_code": enterprise.region_code})
-    if request.method == "POST" and form.is_valid():
-        try:
-            factory = factory_create(actor=request.user, enterprise=enterprise, data=_factory_data(form))
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Factory registered. Add its machines next."))
-            return redirect("shared_manufacturing:factory", factory.pk)
-    return render(request, "shared_manufacturing/form.html", {"form": form, "title": _("Register a factory")})
+    return _form_page(
+        request,
+        FactoryForm(request.POST or None, initial={"region_code": enterprise.region_code}),
+        save=lambda data: factory_create(actor=request.user, enterprise=enterprise, data=_weekdays(data)),
+        done=_("Factory registered. Add its machines next."),
+        then=lambda factory: _to_factory(factory.pk),
+        title=_("Register a factory"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,17 +207,14 @@ def factory_edit_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     """Change a factory's details and working hours."""
     factory = access_factory_for_user(request.user, factory_id, write=True)
     initial = {field: getattr(factory, field) for field in FactoryForm.base_fields}
-    form = FactoryForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            factory_update(actor=request.user, factory=factory, data=_factory_data(form))
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Factory saved."))
-            return redirect("shared_manufacturing:factory", factory.pk)
-    return render(
-        request, "shared_manufacturing/form.html", {"form": form, "title": factory.name, "back": factory}
+    return _form_page(
+        request,
+        FactoryForm(request.POST or None, initial=initial),
+        save=lambda data: factory_update(actor=request.user, factory=factory, data=_weekdays(data)),
+        done=_("Factory saved."),
+        then=lambda saved: _to_factory(saved.pk),
+        title=factory.name,
+        back=factory,
     )
 
 
@@ -238,29 +260,20 @@ def closure_new_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     )
 
 
-def _machine_data(form: MachineForm) -> dict[str, Any]:
-    return dict(form.cleaned_data)
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 @submit_once
 def machine_new_view(request: HttpRequest, factory_id: int) -> HttpResponse:
     """Add a machine to a factory."""
     factory = access_factory_for_user(request.user, factory_id, write=True)
-    form = MachineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            machine_create(actor=request.user, factory=factory, data=_machine_data(form))
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Machine added."))
-            return redirect("shared_manufacturing:factory", factory.pk)
-    return render(
+    return _form_page(
         request,
-        "shared_manufacturing/form.html",
-        {"form": form, "title": _("Add a machine"), "back": factory},
+        MachineForm(request.POST or None),
+        save=lambda data: machine_create(actor=request.user, factory=factory, data=data),
+        done=_("Machine added."),
+        then=lambda machine: _to_factory(machine.factory_id),
+        title=_("Add a machine"),
+        back=factory,
     )
 
 
@@ -271,19 +284,14 @@ def machine_edit_view(request: HttpRequest, machine_id: int) -> HttpResponse:
     """Change a machine's processes, speed, price or the share offered."""
     machine = access_machine_for_user(request.user, machine_id, write=True)
     initial = {field: getattr(machine, field) for field in MachineForm.base_fields}
-    form = MachineForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            machine_update(actor=request.user, machine=machine, data=_machine_data(form))
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-        else:
-            messages.success(request, _("Machine saved."))
-            return redirect("shared_manufacturing:factory", machine.factory_id)
-    return render(
+    return _form_page(
         request,
-        "shared_manufacturing/form.html",
-        {"form": form, "title": str(machine), "back": machine.factory},
+        MachineForm(request.POST or None, initial=initial),
+        save=lambda data: machine_update(actor=request.user, machine=machine, data=data),
+        done=_("Machine saved."),
+        then=lambda saved: _to_factory(saved.factory_id),
+        title=str(machine),
+        back=machine.factory,
     )
 
 

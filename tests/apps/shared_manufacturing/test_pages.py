@@ -260,3 +260,64 @@ def test_api_order_with_a_cycle_is_refused_naming_it_in_both_languages(client, w
     again = client.post("/api/v1/manufacturing/orders", body, content_type="application/json")
     assert created.status_code == 201 and again.json()["id"] == created.json()["id"]
     assert Order.objects.count() == 1
+
+
+def test_factory_and_machine_forms_save_once_and_show_errors_at_their_fields(client, world):
+    client.force_login(world["factory_c_admin"])
+    data = {
+        "name": "丙二厂",
+        "region_code": "330110",
+        "shift_start": "08:00",
+        "shift_end": "18:00",
+        "working_weekdays": ["0", "1", "2"],
+        "is_active": "on",
+        "submit_token": "b" * 32,
+    }
+    first = client.post("/manufacturing/factories/new/", data)
+    second = client.post("/manufacturing/factories/new/", data)
+    assert first.status_code == 302 and second["Location"] == first["Location"]
+    created = Factory.objects.get(name="丙二厂")
+    assert created.working_weekdays == [0, 1, 2] and created.enterprise == world["c"]
+    no_days = client.post(
+        f"/manufacturing/factories/{created.pk}/edit/", {**data, "working_weekdays": [], "submit_token": ""}
+    )
+    assert no_days.status_code == 200 and "working_weekdays" in no_days.context["form"].errors
+    bad = client.post(
+        f"/manufacturing/factories/{created.pk}/machines/new/",
+        {
+            "name": "加工中心01",
+            "processes": ["cnc_milling"],
+            "speed_factor": "1",
+            "price_per_hour": "120",
+            "offered_share": "50",
+        },
+    )
+    assert bad.status_code == 302 and created.machines.count() == 1
+    twin = client.post(
+        f"/manufacturing/factories/{created.pk}/machines/new/",
+        {
+            "name": "加工中心01",
+            "processes": ["grinding"],
+            "speed_factor": "1",
+            "price_per_hour": "120",
+            "offered_share": "50",
+        },
+    )
+    assert twin.status_code == 200 and "name" in twin.context["form"].errors
+    machine = created.machines.get()
+    edited = client.post(
+        f"/manufacturing/machines/{machine.pk}/edit/",
+        {
+            "name": "加工中心01",
+            "processes": ["cnc_milling", "grinding"],
+            "speed_factor": "1.2",
+            "price_per_hour": "150",
+            "offered_share": "80",
+            "is_active": "on",
+        },
+    )
+    assert edited.status_code == 302
+    machine.refresh_from_db()
+    assert machine.processes == ["cnc_milling", "grinding"] and machine.offered_share == 80
+    client.force_login(world["factory_d_admin"])
+    assert client.post(f"/manufacturing/machines/{machine.pk}/edit/", {"name": "x"}).status_code == 403
