@@ -211,7 +211,8 @@ class PlanOut(Schema):
     cause: str
     origin: dt.datetime
     makespan_minutes: int | None
-    lower_bound_minutes: int | None
+    objective: int | None
+    objective_bound: int | None
     solver_status: str
     reason: str
     processing_cost: Decimal | None
@@ -456,7 +457,8 @@ def plan_detail(request: HttpRequest, plan_id: Path[int]) -> dict[str, Any]:
         "cause": plan.cause,
         "origin": plan.origin,
         "makespan_minutes": plan.makespan_minutes,
-        "lower_bound_minutes": plan.lower_bound_minutes,
+        "objective": plan.objective,
+        "objective_bound": plan.objective_bound,
         "solver_status": plan.solver_status,
         "reason": plan.reason,
         "processing_cost": plan.processing_cost if whole else None,

@@ -60,8 +60,9 @@ TRANSPORT_TIERS: dict[str, tuple[int, int]] = {
 }
 
 # The plan's objective, in the engine's integer weights: a minute of makespan is 1, a minute an
-# order is late 10, a yuan of transport 1, and moving an operation already published 1,000 (about
-# 17 hours of makespan or a transport leg within a province), so a replan moves only what it must.
-OBJECTIVE_WEIGHTS = {"makespan": 1, "tardiness": 10, "transport": 1, "stability": 1000}
+# order is late 10, a yuan of transport 1, and moving an operation already published 5,000 (about
+# three and a half days of makespan, more than a lot's transport legs within a province save), so a
+# replan moves only what it must.
+OBJECTIVE_WEIGHTS = {"makespan": 1, "tardiness": 10, "transport": 1, "stability": 5000}
 # A lot-split operation runs in at most this many lots.
 MAX_LOTS = 8

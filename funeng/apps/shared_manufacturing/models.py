@@ -299,7 +299,9 @@ class Plan(models.Model):
     # Factories this plan may not use: those that declined a share of an earlier version.
     excluded_factories = models.JSONField(_("factories left out"), default=list, blank=True)
     makespan_minutes = models.PositiveIntegerField(_("makespan (minutes)"), null=True, blank=True)
-    lower_bound_minutes = models.PositiveIntegerField(_("lower bound (minutes)"), null=True, blank=True)
+    # The engine's objective (OBJECTIVE_WEIGHTS) and the bound it proved on it: equal when optimal.
+    objective = models.BigIntegerField(_("objective"), null=True, blank=True)
+    objective_bound = models.BigIntegerField(_("proven bound of the objective"), null=True, blank=True)
     solver_status = models.CharField(_("solver status"), max_length=16, blank=True)
     solver = models.CharField(_("solver"), max_length=32, blank=True)
     solve_seconds = models.FloatField(_("solve time (s)"), null=True, blank=True)

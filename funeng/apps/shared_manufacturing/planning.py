@@ -163,12 +163,14 @@ def plan_solve(
     except (InstanceError, SolverUnavailableError) as error:
         zh = getattr(error, "message_zh", str(error))
         return _store_unschedulable(plan, actor, str(error), zh, status=PlanStatus.FAILED)
-    if schedule.status == "infeasible":
+    if schedule.status not in ("optimal", "feasible"):
         return _store_unschedulable(
             plan,
             actor,
             schedule.reason or "No plan fits the machines' working time.",
             schedule.reason_zh or "设备的工作时间内排不下本订单。",
+            # Proven impossible, or only not found in the time (then planning again may succeed).
+            status=PlanStatus.INFEASIBLE if schedule.status == "infeasible" else PlanStatus.FAILED,
         )
     return _store_schedule(plan, problem, schedule, actor, seconds=time.monotonic() - started)
 
@@ -183,7 +185,9 @@ def _store_unschedulable(
     plan.save(update_fields=["status", "reason", "explanation"])
     if plan.replan_of_id:
         Plan.objects.filter(pk=plan.replan_of_id).update(status=PlanStatus.SUPERSEDED)
-    Order.objects.filter(pk=plan.order_id).update(status=OrderStatus.UNSCHEDULABLE)
+    # Proven impossible: unschedulable until something changes; not solved in time: open to plan again.
+    order_status = OrderStatus.UNSCHEDULABLE if status == PlanStatus.INFEASIBLE else OrderStatus.OPEN
+    Order.objects.filter(pk=plan.order_id).update(status=order_status)
     audit_record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -260,7 +264,8 @@ def _store_schedule(
     )
     plan.status = PlanStatus.PROPOSED
     plan.makespan_minutes = schedule.makespan
-    plan.lower_bound_minutes = schedule.lower_bound
+    plan.objective = schedule.objective
+    plan.objective_bound = schedule.lower_bound
     plan.solver_status = schedule.status
     plan.solver = schedule.solver
     plan.solve_seconds = round(seconds, 2)

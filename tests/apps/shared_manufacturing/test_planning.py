@@ -214,3 +214,19 @@ def test_starting_twice_returns_the_plan_being_solved(world, order):
     assert one.pk == two.pk
     assert one.status == PlanStatus.SOLVING and order.plans.count() == 1
     assert minutes_from(one.origin, timezone.localtime(one.origin)) == 0
+
+
+def test_no_plan_found_in_the_time_is_stored_as_such_not_as_an_empty_plan(world, order, monkeypatch):
+    from engines.schedule import cpsat
+    from engines.schedule.instance import Schedule
+
+    def nothing_found(instance, **kwargs):
+        return Schedule(
+            (), 0, 0, "unknown", reason="No plan found in the time.", reason_zh="在给定时间内没有找到计划。"
+        )
+
+    monkeypatch.setattr(cpsat, "solve", nothing_found)
+    plan = planned(order, world["enterprise_a"])
+    assert plan.status == PlanStatus.FAILED and plan.reason == "No plan found in the time."
+    assert not plan.assignments.exists() and not plan.shares.exists()
+    assert Order.objects.get(pk=order.pk).status == OrderStatus.OPEN  # planning again may succeed
