@@ -30,7 +30,7 @@ from typing import Any
 from engines.schedule.check import check
 from engines.schedule.greedy import greedy_plans, unschedulable_reason
 from engines.schedule.instance import DEFAULT_WEIGHTS, FOREVER, Assignment, Instance, Schedule, Weights
-from engines.schedule.lns import NEIGHBOURHOODS, late_jobs
+from engines.schedule.lns import ALL_NEIGHBOURHOODS, NEIGHBOURHOODS, late_jobs
 from engines.schedule.model import Model, build, canonical
 from engines.schedule.objective import evaluate
 from engines.schedule.ortools_loader import cp_model
@@ -144,6 +144,30 @@ def solve_plain(instance: Instance, time_limit: float, workers: int = 2) -> Sche
 
 
 @dataclass
+class Tuning:
+    """The search's knobs (module default `TUNING`; the benchmark and tests keep it as is)."""
+
+    probe_share: float = 0.1  # first, the full model on every worker for this share of the time (≥ 1 s)
+    stall_share: float = 0.2  # a full solve with no progress for this share (≥ 5 s) hands its thread to LNS…
+    lns_turn_share: float = 0.3  # …for this share, then tries again with the newest incumbent
+    sub_seconds: tuple[float, float] = (0.5, 2.0)  # an LNS sub-solve's time: time limit / 40 within these
+    first_size: float = 0.15  # a neighbourhood's first size, as a share of the operations
+    grow: float = 1.15  # its size after a sub-solve that finished (proved its best) in time…
+    shrink: float = 0.85  # …and after one that ran out of time
+    compact: bool = True  # break objective ties in sub-solves by the sum of ends
+    strict_restart: bool = True
+    patience: float | None = 0.3  # stop a sub-solve this long after its last new solution
+    neighbourhoods: tuple[str, ...] = tuple(NEIGHBOURHOODS)
+    sub_parameters: dict[str, Any] = field(
+        default_factory=lambda: {"linearization_level": 0}  # no LP: sub-solves find plans faster
+    )
+
+
+TUNING = Tuning()
+STATS: list[tuple[Any, ...]] | None = None  # when a list, each LNS sub-solve appends what it did
+
+
+@dataclass
 class _Search:
     """What the threads share: the incumbent, the proven bound, the trace, the clock."""
 
@@ -160,6 +184,7 @@ class _Search:
     lock: threading.Lock = field(default_factory=threading.Lock)
     lns_improved: threading.Event = field(default_factory=threading.Event)
     stopped: threading.Event = field(default_factory=threading.Event)
+    full_progress: float = 0.0  # when the full solve last found a plan or raised the bound
 
     def remaining(self) -> float:
         return self.deadline - time.perf_counter()
@@ -184,6 +209,8 @@ class _Search:
                 self._record()
                 if from_lns:
                     self.lns_improved.set()
+                else:
+                    self.full_progress = time.perf_counter()
                 return True
             if value == self.objective and from_lns:
                 self.plan = plan  # a step across a plateau: the next neighbourhood starts elsewhere
@@ -193,6 +220,7 @@ class _Search:
         with self.lock:
             if bound > self.bound:
                 self.bound = min(bound, self.objective)
+                self.full_progress = time.perf_counter()
                 self._record()
 
     def _record(self) -> None:
@@ -210,32 +238,48 @@ def _solver(cp: Any, seconds: float, workers: int, seed: int) -> Any:
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     # Branching on the order of two operations on a machine proves job-shop bounds many times faster
-    # (ft10's optimality: ~1 s instead of 30–60 s on one worker).
-    solver.parameters.use_dynamic_precedence_in_disjunctive = os.environ.get("SCHED_DYN", "1") == "1"
+    # (ft10's optimality with the optimum known: ~1 s instead of 30–60 s on one worker).
+    solver.parameters.use_dynamic_precedence_in_disjunctive = True
     return solver
 
 
-def _full(search: _Search, model: Model, workers: int, seed: int, restart: bool) -> None:
-    """Solve the whole model; restart it with the tighter bound when the LNS finds a better plan."""
+def _full(
+    search: _Search,
+    model: Model,
+    workers: int,
+    seed: int,
+    *,
+    until: float,
+    restart: bool,
+    stall: float | None,
+) -> None:
+    """Solve the whole model until `until`, restarting it with the tighter bound when the LNS improves
+    (with `restart`); return early when it made no progress for `stall` seconds."""
     cp = cp_model()
-    while not search.done():
+    search.full_progress = time.perf_counter()
+    while not search.done() and time.perf_counter() < until:
         plan, upper, lower = search.incumbent()
         copy = model.model.clone()
+        strict = restart and TUNING.strict_restart
         if plan is not None:
-            copy.add(model.objective <= upper - 1)
+            # `objective <= upper` keeps the hint feasible (a strict bound would make CP-SAT repair it,
+            # which costs more than finding the hinted plan again)
+            copy.add(model.objective <= upper - 1 if strict else model.objective <= upper)
             model.add_hint(copy, plan)
         copy.add(model.objective >= lower)
-        solver = _solver(cp, search.remaining(), workers, seed)
+        solver = _solver(cp, min(search.remaining(), until - time.perf_counter()), workers, seed)
         search.lns_improved.clear()
 
         class _Found(cp.CpSolverSolutionCallback):  # type: ignore[misc,name-defined]
             def on_solution_callback(self) -> None:
-                if search.offer(model.plan(self.value)) and _DEBUG:
-                    print(f"FULL found {search.objective}", flush=True)
+                search.offer(model.plan(self.value))
 
         solver.best_bound_callback = lambda bound: search.raise_bound(math.ceil(bound - 1e-6))
         finished = threading.Event()
-        watcher = threading.Thread(target=_stop_when, args=(search, solver, finished, restart), daemon=True)
+        stalled = threading.Event()
+        watcher = threading.Thread(
+            target=_stop_when, args=(search, solver, finished, stalled, restart, stall), daemon=True
+        )
         watcher.start()
         status = solver.solve(copy, _Found())
         finished.set()
@@ -243,20 +287,31 @@ def _full(search: _Search, model: Model, workers: int, seed: int, restart: bool)
         if status == cp.OPTIMAL:
             search.offer(model.plan(solver.value))
             search.raise_bound(int(solver.objective_value))
-        elif status == cp.INFEASIBLE:
-            # nothing beats the incumbent (or, without one, nothing fits at all)
-            search.raise_bound(upper if plan is not None else FOREVER)
-            if plan is None:
-                search.stopped.set()
+        elif status == cp.INFEASIBLE and plan is None:
+            search.raise_bound(FOREVER)  # nothing fits at all
+            search.stopped.set()
+        elif status == cp.INFEASIBLE and strict:
+            search.raise_bound(upper)  # nothing beats the incumbent
         elif status == cp.MODEL_INVALID:
             raise RuntimeError(f"CP-SAT rejects the model: {copy.validate()}")
+        if stalled.is_set():
+            return
         seed += 1
 
 
-def _stop_when(search: _Search, solver: Any, finished: threading.Event, restart: bool) -> None:
-    """Stop the full solve when the search is over or, with `restart`, when the LNS improved the incumbent."""
+def _stop_when(
+    search: _Search,
+    solver: Any,
+    finished: threading.Event,
+    stalled: threading.Event,
+    restart: bool,
+    stall: float | None,
+) -> None:
+    """Stop a full solve when the search is over, when the LNS improved (with `restart`) or on a stall."""
     while not finished.wait(0.05):
-        if search.done() or (restart and search.lns_improved.is_set()):
+        if stall is not None and time.perf_counter() - search.full_progress > stall:
+            stalled.set()
+        if search.done() or (restart and search.lns_improved.is_set()) or stalled.is_set():
             solver.stop_search()
             return
 
@@ -271,48 +326,112 @@ class _Arm:
     wins: int = 0
 
 
-def _lns(search: _Search, model: Model, workers: int, seed: int, sub_seconds: float) -> None:
-    """Free a neighbourhood of the incumbent, re-solve it briefly, keep what is as good or better."""
-    cp = cp_model()
-    rng = random.Random(seed)
-    instance = search.instance
-    count = instance.operation_count
-    arms = [_Arm(name, min(count, max(4.0, count * 0.15))) for name in NEIGHBOURHOODS]
-    if search.weights.tardiness and any(job.due is not None for job in instance.jobs):
-        arms.append(_Arm("late", min(count, max(4.0, count * 0.15))))
-    while not search.done():
-        plan, upper, _ = search.incumbent()
-        if plan is None:
-            time.sleep(0.05)
-            continue
-        arm = rng.choice(arms)
-        size = max(2, int(arm.size))
-        pick = late_jobs if arm.name == "late" else NEIGHBOURHOODS[arm.name]
-        relaxed = pick(instance, plan, rng, size)
-        copy = model.restricted(plan, relaxed, objective_below=upper, compact=_COMPACT)
-        solver = _solver(cp, min(sub_seconds, search.remaining()), workers, rng.randrange(1 << 30))
-        for item in os.environ.get("SCHED_SUBPARAMS", "").split(","):
-            if item:
-                key, value = item.split("=")
-                setattr(
-                    solver.parameters,
-                    key,
-                    type(getattr(solver.parameters, key))(int(value) if value.isdigit() else value),
-                )
-        status = solver.solve(copy)
-        arm.tries += 1
-        won = status in (cp.OPTIMAL, cp.FEASIBLE) and search.offer(model.plan(solver.value), from_lns=True)
-        if won:
-            arm.wins += 1
-        if _DEBUG:
-            print(
-                f"lns {arm.name:9} size {size:4} {solver.status_name(status):10} {solver.wall_time:5.2f}s {'WIN ' + str(search.objective) if won else ''}",
-                flush=True,
+@dataclass
+class _Lns:
+    """The LNS state one thread keeps between its turns: random stream and neighbourhood sizes."""
+
+    search: _Search
+    model: Model
+    seed: int
+    tuning: Tuning
+    rng: random.Random = field(init=False)
+    arms: list[_Arm] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        instance = self.search.instance
+        count = instance.operation_count
+        first = min(count, max(4.0, count * self.tuning.first_size))
+        self.arms = [_Arm(name, first) for name in self.tuning.neighbourhoods]
+        if self.search.weights.tardiness and any(job.due is not None for job in instance.jobs):
+            self.arms.append(_Arm("late", first))
+
+    def run(self, until: float) -> None:
+        """Free a neighbourhood of the incumbent, re-solve it briefly, keep what is as good or better."""
+        cp = cp_model()
+        search, tuning, rng = self.search, self.tuning, self.rng
+        instance = search.instance
+        count = instance.operation_count
+        low, high = tuning.sub_seconds
+        sub_seconds = min(high, max(low, (search.deadline - search.started) / 40))
+        while not search.done() and time.perf_counter() < until:
+            plan, upper, _ = search.incumbent()
+            if plan is None:
+                time.sleep(0.05)
+                continue
+            arm = rng.choice(self.arms)
+            size = max(2, int(arm.size))
+            pick = late_jobs if arm.name == "late" else ALL_NEIGHBOURHOODS[arm.name]
+            relaxed, resequenced = pick(instance, plan, rng, size)
+            copy = self.model.restricted(
+                plan, relaxed, resequenced, objective_below=upper, compact=tuning.compact
             )
-        if status in (cp.OPTIMAL, cp.INFEASIBLE):
-            arm.size = min(count, arm.size * 1.15 + 1)
-        else:
-            arm.size = max(2.0, arm.size * 0.85)
+            seconds = min(sub_seconds, search.remaining(), max(0.05, until - time.perf_counter()))
+            solver = _solver(cp, seconds, 1, rng.randrange(1 << 30))
+            for key, value in tuning.sub_parameters.items():
+                setattr(solver.parameters, key, value)
+            status = _solve_patiently(cp, solver, copy, tuning.patience)
+            arm.tries += 1
+            won = status in (cp.OPTIMAL, cp.FEASIBLE) and search.offer(
+                self.model.plan(solver.value), from_lns=True
+            )
+            if won:
+                arm.wins += 1
+            if STATS is not None:
+                STATS.append(
+                    (
+                        round(time.perf_counter() - search.started, 2),
+                        arm.name,
+                        size,
+                        solver.status_name(status),
+                        round(solver.wall_time, 2),
+                        won,
+                        search.objective,
+                    )
+                )
+            if status in (cp.OPTIMAL, cp.INFEASIBLE):
+                arm.size = min(float(count), arm.size * tuning.grow + 1)
+            else:
+                arm.size = max(2.0, arm.size * tuning.shrink)
+
+
+def _solve_patiently(cp: Any, solver: Any, model: Any, patience: float | None) -> Any:
+    """Solve, but stop once `patience` seconds pass without a new solution (the neighbourhood is spent)."""
+    if patience is None:
+        return solver.solve(model)
+    last = [time.perf_counter()]
+
+    class _Seen(cp.CpSolverSolutionCallback):  # type: ignore[misc,name-defined]
+        def on_solution_callback(self) -> None:
+            last[0] = time.perf_counter()
+
+    finished = threading.Event()
+    spent = threading.Event()
+
+    def watch() -> None:
+        while not finished.wait(0.02):
+            if time.perf_counter() - last[0] > patience:
+                spent.set()
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    status = solver.solve(model, _Seen())
+    finished.set()
+    watcher.join()
+    # a neighbourhood given up for want of progress counts as searched through, like a proven one
+    return cp.OPTIMAL if spent.is_set() and status == cp.FEASIBLE else status
+
+
+def _second_thread(search: _Search, model: Model, lns: _Lns, seed: int, tuning: Tuning, limit: float) -> None:
+    """The full solve beside the LNS; when it stalls it lends its thread to the LNS for a turn."""
+    stall = max(5.0, tuning.stall_share * limit)
+    turn = max(5.0, tuning.lns_turn_share * limit)
+    while not search.done():
+        _full(search, model, 1, seed, until=search.deadline, restart=True, stall=stall)
+        seed += 1
+        lns.run(time.perf_counter() + turn)
 
 
 def solve(
@@ -326,7 +445,6 @@ def solve(
     on_progress: Progress | None = None,
     seed: int = 0,
     not_before: int = 0,
-    restart_full: bool = False,
 ) -> Schedule:
     """The best plan CP-SAT and the LNS find in `time_limit` seconds, checked before it is returned.
 
@@ -334,11 +452,13 @@ def solve(
     that moves (machine or start) costs that much. `frozen` (job, op) keys keep their published
     assignment exactly (started or accepted work); every other operation starts at or after
     `not_before`. `on_progress(seconds, incumbent, bound)` is called whenever either improves.
+    With `workers` ≥ 2, the full solve and the LNS run side by side; with 1 they take turns.
     """
     _require_time(time_limit)
     cp_model()  # fail early and clearly when the extra is missing
     validate(instance)
     started = time.perf_counter()
+    tuning = TUNING
     frozen_keys = frozenset(frozen)
     published_map = {(a.job, a.op): a for a in published or ()}
     missing = sorted(k for k in frozen_keys if k not in published_map)
@@ -366,39 +486,33 @@ def solve(
         frozen=frozen_keys,
         not_before=not_before,
     )
-    lean = model
-    if os.environ.get("SCHED_LEAN") == "1":
-        lean = build(
-            instance,
-            incumbent=first,
-            weights=weights,
-            published=published,
-            frozen=frozen_keys,
-            not_before=not_before,
-            redundant=False,
-        )
     search = _Search(instance, weights, published, started, started + time_limit, on_progress)
-    search.raise_bound(model.lower_bound)
     if first:
         search.offer(first)
     search.raise_bound(model.lower_bound)
-    if not search.done():
-        lns_workers = max(1, workers // 2)
-        full_workers = max(1, workers - lns_workers)
-        sub_seconds = float(os.environ.get("SCHED_SUB", min(5.0, max(0.5, time_limit / 40))))
-        threads = []
-        if os.environ.get("SCHED_FULL", "1") == "1":
-            threads.append(
-                threading.Thread(target=_full, args=(search, model, full_workers, seed, restart_full))
-            )
-        for k in range(int(os.environ.get("SCHED_LNS", "1"))):
-            threads.append(
-                threading.Thread(target=_lns, args=(search, lean, lns_workers, seed + 1 + k, sub_seconds))
-            )
+    probe = started + max(1.0, tuning.probe_share * time_limit)
+    _full(search, model, workers, seed, until=probe, restart=False, stall=None)
+    lns = _Lns(search, model, seed + 1, tuning)
+    if workers >= 2:
+        threads = [
+            threading.Thread(target=_second_thread, args=(search, model, lns, seed + 2, tuning, time_limit)),
+            *(
+                threading.Thread(
+                    target=_Lns(search, model, seed + 3 + k, tuning).run, args=(search.deadline,)
+                )
+                for k in range(workers - 1)
+            ),
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+    else:
+        turn = max(2.0, 0.1 * time_limit)
+        while not search.done():
+            lns.run(time.perf_counter() + turn)
+            _full(search, model, 1, seed, until=time.perf_counter() + turn / 2, restart=False, stall=None)
+            seed += 1
     return _verified(instance, _answer(search, time.perf_counter() - started))
 
 

@@ -61,11 +61,13 @@ class Model:
         self,
         incumbent: Sequence[Assignment],
         relaxed: Iterable[Key],
+        resequenced: Iterable[Key] = (),
         *,
         objective_below: int | None = None,
         compact: bool = False,
     ) -> Any:
-        """A copy whose operations outside `relaxed` keep their machine and their order on it.
+        """A copy where `relaxed` operations are free, `resequenced` ones keep their machine but not
+        their place in its sequence, and every other operation keeps its machine and its order there.
 
         With `compact`, ties on the objective are broken by the sum of all ends: among equally good
         plans the sub-solve prefers the one that finishes each operation earliest, which gives the
@@ -76,16 +78,19 @@ class Model:
             scale = len(self.end) * (self.horizon + 1) + 1
             copy.minimize(scale * self.objective + sum(self.end.values()))
         free = set(relaxed)
+        loose = set(resequenced) - free
         by_machine: dict[int, list[Assignment]] = {}
         for a in incumbent:
-            if (a.job, a.op) not in free:
+            key = (a.job, a.op)
+            if key in free:
+                continue
+            literal = self.presence[key][a.machine]
+            if not isinstance(literal, int):
+                copy.add(literal == 1)
+            if key not in loose:
                 by_machine.setdefault(a.machine, []).append(a)
-        for m, placed in by_machine.items():
+        for placed in by_machine.values():
             placed.sort(key=lambda a: (a.start, a.end))
-            for a in placed:
-                literal = self.presence[a.job, a.op][m]
-                if not isinstance(literal, int):
-                    copy.add(literal == 1)
             for before, after in zip(placed, placed[1:], strict=False):
                 copy.add(self.end[before.job, before.op] <= self.start[after.job, after.op])
         if objective_below is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib import import_module
 from types import ModuleType
 
 from engines.schedule.errors import SolverUnavailableError
@@ -10,10 +11,9 @@ from engines.schedule.errors import SolverUnavailableError
 def cp_model() -> ModuleType:
     """The `ortools.sat.python.cp_model` module, or SolverUnavailableError when the extra is missing."""
     try:
-        from ortools.sat.python import cp_model as module
+        return import_module("ortools.sat.python.cp_model")
     except ImportError:
         raise SolverUnavailableError() from None
-    return module
 
 
 def available() -> bool:
