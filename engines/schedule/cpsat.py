@@ -401,7 +401,7 @@ def _solve_patiently(cp: Any, solver: Any, model: Any, patience: float | None) -
         return solver.solve(model)
     last = [time.perf_counter()]
 
-    class _Seen(cp.CpSolverSolutionCallback):  # type: ignore[misc,name-defined]
+    class _Seen(cp.CpSolverSolutionCallback):  # type: ignore[misc]
         def on_solution_callback(self) -> None:
             last[0] = time.perf_counter()
 

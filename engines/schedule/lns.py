@@ -34,9 +34,7 @@ def _jobs(instance: Instance, plan: Sequence[Assignment], rng: random.Random, si
     return chosen
 
 
-def random_machines(
-    instance: Instance, plan: Sequence[Assignment], rng: random.Random, size: int
-) -> set[Key]:
+def random_machines(instance: Instance, plan: Sequence[Assignment], rng: random.Random, size: int) -> Freed:
     """All operations on randomly drawn machines."""
     by_machine: dict[int, list[Key]] = {}
     for a in plan:
