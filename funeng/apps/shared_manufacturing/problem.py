@@ -110,6 +110,14 @@ def _lot_count(operation: Operation, quantity: int, machines: Sequence[Machine])
     return min(MAX_LOTS, quantity)
 
 
+def _feeding_lots(predecessor_lots: list[int], unit: Unit) -> list[int]:
+    """The lots of a predecessor a lot waits for: the same-numbered one when both split alike
+    (lot k moves on as soon as it is done: transfer batches), else all of them."""
+    if len(predecessor_lots) == unit.lots and unit.lots > 1:
+        return [predecessor_lots[unit.lot - 1]]
+    return predecessor_lots
+
+
 def eligible_machines(operation: Operation, exclude_factories: Iterable[int] = ()) -> list[Machine]:
     """Active machines offered to the platform that run the operation's process, outside excluded factories."""
     excluded = set(exclude_factories)
@@ -255,7 +263,7 @@ def build_problem(
         predecessors = tuple(
             index
             for predecessor in op.predecessors.all()
-            for index in lots_by_operation.get(predecessor.pk, [])
+            for index in _feeding_lots(lots_by_operation.get(predecessor.pk, []), unit)
         )
         label = op.code if unit.lots == 1 else f"{op.code}#{unit.lot}"
         engine_operations.append(
