@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from funeng.apps.api.pagination import paginated
 from funeng.apps.api.schemas import NO_NUL, IsoDate, RequestBody, problems
@@ -47,6 +48,7 @@ from funeng.apps.tasks.services import task_enqueue
 router = Router(tags=["manufacturing"])
 Weekday = Literal[0, 1, 2, 3, 4, 5, 6]
 MONDAY_TO_SATURDAY: tuple[Weekday, ...] = (0, 1, 2, 3, 4, 5)
+BEIJING = dt.timezone(dt.timedelta(hours=8))
 
 
 class ProcessOut(Schema):
@@ -118,9 +120,24 @@ class MachineIn(RequestBody):
 
 class DowntimeIn(RequestBody):
     kind: Literal["maintenance", "breakdown"]
-    starts_at: dt.datetime = Field(..., strict=False)
-    ends_at: dt.datetime | None = Field(None, strict=False)
+    starts_at: dt.datetime = Field(..., strict=False, description="ISO 8601 with a UTC offset")
+    ends_at: dt.datetime | None = Field(
+        None, strict=False, description="ISO 8601; empty: until further notice"
+    )
     reason: str = Field("", max_length=300, pattern=NO_NUL)
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _a_real_moment(cls, value: dt.datetime | None) -> dt.datetime | None:
+        """A moment with a real UTC offset (±14 h) in 2000–2100; a naive one is read as Beijing time."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=BEIJING)
+        offset = value.utcoffset() or dt.timedelta(0)
+        if abs(offset) > dt.timedelta(hours=14) or not 2000 <= value.year <= 2100:
+            raise ValueError("give a time in 2000–2100 with a UTC offset of at most ±14 hours")
+        return value.astimezone(dt.UTC)
 
 
 class DowntimeOut(Schema):

@@ -296,6 +296,8 @@ def downtime_report(
     """Record a machine's downtime and start a replan of every current plan that uses it in that time."""
     if actor is None or not can_manage_factory(actor, machine.factory):
         raise PermissionDenied
+    if not 2000 <= starts_at.year <= 2100:
+        raise ValidationError({"starts_at": _("Give a time between the years 2000 and 2100.")})
     if ends_at is not None and ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The machine must be back after it went down.")})
     downtime = MachineDowntime.objects.create(
