@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python benchmarks/scheduling.py [--time-limit 60] [--workers 2] [--only Mk06 ...] [--dir PATH]
 
-Every instance in ../shared/benchmarks/scheduling/ (JSPLIB ft06, ft10, la01–la05; Brandimarte
+Every instance in benchmarks/data/scheduling/ (a copy of ../shared/benchmarks/scheduling/: JSPLIB ft06, ft10, la01–la05; Brandimarte
 Mk01–Mk10) is solved twice in the same run with the same limits: by `solve_plain` (the issue's
 anchor: optional intervals per eligible machine, makespan, no hints) and by `solve` (dispatching-rule
 hints, redundant constraints, symmetry breaking, LNS beside a full solve). For each: makespan, time
@@ -36,7 +36,7 @@ from engines.schedule.instance import Instance, Schedule, Weights  # noqa: E402
 from engines.schedule.readers import read_instance  # noqa: E402
 from engines.schedule.synthetic import synthetic_instance  # noqa: E402
 
-DEFAULT_DIR = ROOT.parent / "shared" / "benchmarks" / "scheduling"
+DEFAULT_DIR = ROOT / "benchmarks" / "data" / "scheduling"  # vendored copy of ../shared/benchmarks/scheduling
 # Published optimal or best-known makespans (the folder's README); Mk10's best known is an upper bound.
 BEST_KNOWN = {
     "ft06": 55, "ft10": 930, "la01": 666, "la02": 655, "la03": 597, "la04": 590, "la05": 593,
@@ -91,7 +91,10 @@ def _instances(directory: Path, only: list[str]) -> list[tuple[str, Path]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--dir", type=Path, default=DEFAULT_DIR, help="folder of instances (default ../shared/…)"
+        "--dir",
+        type=Path,
+        default=DEFAULT_DIR,
+        help="folder of instances (default benchmarks/data/scheduling)",
     )
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)

@@ -244,12 +244,12 @@ class PlanStarted(Schema):
     status: str
 
 
-class DecisionIn(RequestBody):
+class ShareDecisionIn(RequestBody):
     accept: bool
     reason: str = Field("", max_length=300, pattern=NO_NUL)
 
 
-class DecisionOut(Schema):
+class ShareDecisionOut(Schema):
     state: str
     replan: int | None
 
@@ -512,11 +512,11 @@ def plan_detail(request: HttpRequest, plan_id: Path[int]) -> dict[str, Any]:
 
 @router.post(
     "/shares/{share_id}/decision",
-    response=DecisionOut,
+    response=ShareDecisionOut,
     summary="Accept or decline a factory's share of a plan",
     openapi_extra=problems(400, 401, 404, 422),
 )
-def share_decision(request: HttpRequest, share_id: Path[int], payload: DecisionIn) -> dict[str, Any]:
+def share_decision(request: HttpRequest, share_id: Path[int], payload: ShareDecisionIn) -> dict[str, Any]:
     """A decline (with a reason) starts a replan without the factory; the new plan's id is returned."""
     share = access_share_for_user(request.user, share_id)
     replan = share_decide(actor=request.user, share=share, accept=payload.accept, reason=payload.reason)

@@ -7,7 +7,7 @@ from engines.schedule.readers import read_jsplib
 from tests.support.paths import ROOT
 
 # The standard benchmark instances live beside the repository (../shared), as the benchmark reads them.
-BENCHMARKS = ROOT.parent / "shared" / "benchmarks" / "scheduling"
+BENCHMARKS = ROOT / "benchmarks" / "data" / "scheduling"  # vendored from ../shared (README there)
 
 # Fisher and Thompson's 6×6 job shop (OR-Library, via JSPLIB): optimal makespan 55.
 FT06 = """\
