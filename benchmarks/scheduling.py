@@ -76,7 +76,7 @@ def _cell(run: Run, best: int) -> str:
     gap = (run.makespan - best) / best
     proof = "optimal" if run.optimal else "feasible"
     return (
-        f"{run.makespan:>5} {run.to_best:6.1f} {run.seconds:6.1f} {run.bound:>5} {gap:7.1%} "
+        f"{run.makespan:>5} {run.to_best:6.2f} {run.seconds:6.2f} {run.bound:>5} {gap:7.1%} "
         f"{proof:>8} {run.verdict:>4}"
     )
 
@@ -127,8 +127,8 @@ def main() -> int:
         if ours.verdict != "ok":
             missed.append(f"{name}: the checker rejects our plan")
         if plain and plain.optimal and not (ours.optimal and ours.seconds < plain.seconds):
-            missed.append(f"{name}: plain proves optimality in {plain.seconds:.1f} s; ours "
-                          + (f"in {ours.seconds:.1f} s" if ours.optimal else "does not"))  # fmt: skip
+            missed.append(f"{name}: plain proves optimality in {plain.seconds:.2f} s; ours "
+                          + (f"in {ours.seconds:.2f} s" if ours.optimal else "does not"))  # fmt: skip
         if name in TARGETS and ours.makespan > TARGETS[name]:
             missed.append(f"{name}: {ours.makespan} > target {TARGETS[name]}")
     if not args.only or "synthetic" in args.only:

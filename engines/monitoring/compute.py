@@ -11,7 +11,8 @@ How the expression is shaped (one pass over each table per year, whatever the nu
 indicators): every distinct `Count` of the indicators becomes a 0/1 flag per enterprise. Flags on
 enterprise columns are computed on the enterprise row; flags on assessments, deals and designations
 are a conditional MAX per credit_code over that table's rows that count in the year, left-joined to
-the enterprises existing in the year. Summing a flag counts distinct enterprises. The flags are summed
+the enterprises existing in the year. Summing a flag counts distinct enterprises. Flags on factories
+are per factory row instead, summed in the factory's own county. The flags are summed
 by (county, section, size class, DE core), then that small table is unnested into the total and one
 row per disaggregation, and unnested again into one row per indicator.
 """
@@ -32,6 +33,7 @@ import polars as pl
 from engines.monitoring.indicators import Count, Filter, Indicator, platform_indicators
 from engines.monitoring.snapshot import (
     KEY,
+    ROW_COUNTED,
     SIZE_CLASSES,
     SNAPSHOT_TABLES,
     UNKNOWN,
@@ -167,9 +169,31 @@ def _year_values(tables: Mapping[str, ir.Table], indicators: Sequence[Indicator]
             *[joined[c] for c in joined.columns], *[flags[c].fill_null(0).name(c) for c in names]
         )
 
+    by_factory = {name: count for count, name in counts.items() if count.table in ROW_COUNTED}
+    zero = ibis.literal(0, type="int64")
+    if by_factory:
+        joined = joined.mutate(**{name: zero for name in by_factory})
     fine = joined.group_by(["region_code", *DIMENSIONS]).aggregate(
         **{name: joined[name].sum().cast("int64") for name in counts.values()}
     )
+    if by_factory:
+        # Factories count one by one in their own county, with their enterprise's other attributes;
+        # their rows are added to the enterprises' (zero in every other count) and summed again.
+        f = tables["factories"]
+        f = f.filter(
+            f.region_code.notnull() & (f.from_year <= year) & (f.to_year.isnull() | (f.to_year > year))
+        )
+        sites = f.inner_join(base, f[KEY] == base[KEY]).select(
+            f.region_code, *[base[d] for d in DIMENSIONS], **{n: _flag(f, c) for n, c in by_factory.items()}
+        )
+        sites = sites.mutate(**{name: zero for name in counts.values() if name not in by_factory})
+        extra = sites.group_by(["region_code", *DIMENSIONS]).aggregate(
+            **{name: sites[name].sum().cast("int64") for name in counts.values()}
+        )
+        both = fine.union(extra, distinct=False)
+        fine = both.group_by(["region_code", *DIMENSIONS]).aggregate(
+            **{name: both[name].sum().cast("int64") for name in counts.values()}
+        )
     splits = [ibis.struct({"dimension": ibis.literal(""), "category": ibis.literal("")})]
     splits += [ibis.struct({"dimension": ibis.literal(d), "category": fine[d]}) for d in DIMENSIONS]
     exploded = fine.mutate(split=ibis.array(splits).unnest())
@@ -215,7 +239,7 @@ def platform_values(
     Columns: indicator, year, region_code (county), dimension ("" for the total), category ("" for
     the total; a GB/T 4754 section letter, a size class or "true"/"false"; "unknown" when missing),
     numerator, denominator (null for an indicator without one). Only counties with an enterprise
-    existing in the year appear.
+    (or, when a count is of factories, a factory) existing in the year appear.
     """
     if not years:
         raise ValueError("platform_values needs at least one year")
@@ -262,8 +286,9 @@ _IBIS_TYPES: dict[type, str] = {pl.String: "string", pl.Int32: "int32", pl.Boole
 def _rollup(county: pl.DataFrame, indicators: Sequence[Indicator]) -> pl.DataFrame:
     """County rows summed to cities (code[:4]+"00") and the province (code[:2]+"0000").
 
-    Summing is valid because every count is of distinct enterprises and an enterprise lies in
-    exactly one county: the city's distinct enterprises are the disjoint union of its counties'.
+    Summing is valid because every count is of distinct enterprises (or of factories) and an
+    enterprise (a factory) lies in exactly one county: the city's are the disjoint union of its
+    counties'.
     """
     keys = ["indicator", "year", "region_code", "dimension", "category"]
     levels = [county.with_columns(level=pl.lit("county"))]
@@ -381,12 +406,14 @@ def _describe(count: Count) -> tuple[str, str]:
         "assessments": "有数字化水平评测的企业（取截至当年最近一次评测）",
         "deals": "截至当年通过撮合达成成交的企业",
         "designations": "当年处于认定名录内的企业",
+        "factories": "当年位于本地区、已在平台登记的工厂（按工厂计）",
     }[count.table]
     what_en = {
         "enterprises": "enterprises existing in the year",
         "assessments": "enterprises with a maturity assessment (their latest up to the year)",
         "deals": "enterprises with a deal agreed through matchmaking up to the year",
         "designations": "enterprises on a designation list in the year",
+        "factories": "factories in the region registered on the platform in the year (counted by factory)",
     }[count.table]
     if count.filters:
         cond = "，".join(
@@ -415,7 +442,7 @@ def explain_value(
         if row["region_code"] is not None and row["region_code"].startswith(prefix)
     }
     frames = {name: snapshot.get(name, empty_frame(name)) for name in SNAPSHOT_TABLES}
-    rows = rows_for_year(frames, year, codes)
+    rows = rows_for_year(frames, year, codes, prefix)
     numerator = _count_one(rows, definition.numerator)
     denominator = None if definition.denominator is None else _count_one(rows, definition.denominator)
     value: float | None
@@ -427,7 +454,8 @@ def explain_value(
         value = numerator / denominator * definition.factor
     num_zh, num_en = _describe(definition.numerator)
     shown = "—" if value is None else f"{value:.4g}"
-    zh = f"{region_code} {year}年{indicator.name_zh}：{num_zh} {numerator} 家"
+    unit_zh = "个" if definition.numerator.table in ROW_COUNTED else "家"
+    zh = f"{region_code} {year}年{indicator.name_zh}：{num_zh} {numerator} {unit_zh}"
     en = f"{indicator.name_en}, {region_code}, {year}: {num_en}: {numerator}"
     if definition.denominator is not None:
         den_zh, den_en = _describe(definition.denominator)

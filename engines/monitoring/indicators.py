@@ -69,10 +69,12 @@ class Filter:
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """The number of DISTINCT enterprises (credit_code) with a row of `table` satisfying every filter.
+    """The number of DISTINCT enterprises (credit_code) with a row of `table` satisfying every filter;
+    for `factories`, the number of such rows (factories).
 
     What a row of each table means for a year Y (see engines.monitoring.snapshot): enterprises existing
-    in Y; each enterprise's latest assessment up to Y; deals agreed up to Y; designations active in Y.
+    in Y; each enterprise's latest assessment up to Y; deals agreed up to Y; designations active in Y;
+    factories registered and not stopped in Y (in their own county).
     """
 
     table: str

@@ -1,6 +1,6 @@
 """The Parquet snapshot the app exports for the platform indicators, and what its rows mean in a year.
 
-Four tables, keyed by the enterprise's credit_code (unique in `enterprises`):
+Five tables, keyed by the enterprise's credit_code (unique in `enterprises`):
 
 - enterprises: one row per enterprise with its county (6-digit GB/T 2260 code), GB/T 4754 class,
   size class ("" when undetermined), whether its industry is a digital-economy core industry, cloud
@@ -9,6 +9,9 @@ Four tables, keyed by the enterprise's credit_code (unique in `enterprises`):
 - deals: one row per deal agreed through matchmaking (year).
 - designations: one row per entry in a designation list (kind, the year it entered, the year it
   exited or null).
+- factories: one row per production site registered for shared manufacturing (its own county,
+  whether it offers capacity to the platform now, the year it was registered, the year it stopped
+  or null).
 
 Time semantics for a year Y (`rows_for_year` states them for one enterprise at a time, the Ibis
 expression in engines.monitoring.compute for all at once):
@@ -18,7 +21,9 @@ expression in engines.monitoring.compute for all at once):
 - its assessment in Y is its latest with year <= Y; of several in that year, the highest level;
   an assessment with a null year or level is ignored;
 - its deals in Y are those with year <= Y (cumulative);
-- a designation is active in Y when from_year <= Y and (to_year is null or to_year > Y).
+- a designation is active in Y when from_year <= Y and (to_year is null or to_year > Y);
+- a factory counts in Y the same way, in ITS county (not its enterprise's), when its enterprise
+  exists in Y; a count over factories counts factories, not distinct enterprises.
 """
 
 from __future__ import annotations
@@ -50,7 +55,16 @@ SNAPSHOT_TABLES: dict[str, dict[str, pl.DataType]] = {
         "from_year": pl.Int32(),
         "to_year": pl.Int32(),
     },
+    "factories": {
+        "credit_code": pl.String(),
+        "region_code": pl.String(),
+        "offers_capacity": pl.Boolean(),
+        "from_year": pl.Int32(),
+        "to_year": pl.Int32(),
+    },
 }
+# Tables whose counts are of rows (one per factory) rather than of distinct enterprises.
+ROW_COUNTED = frozenset({"factories"})
 
 # The categories of a disaggregation when the value is missing or not a known code.
 UNKNOWN = "unknown"
@@ -100,14 +114,21 @@ def empty_frame(table: str) -> pl.DataFrame:
     return pl.DataFrame(schema=SNAPSHOT_TABLES[table])
 
 
+def _active(row: Mapping[str, Any], year: int) -> bool:
+    start, end = row["from_year"], row["to_year"]
+    return start is not None and start <= year and (end is None or end > year)
+
+
 def rows_for_year(
-    snapshot: Mapping[str, pl.DataFrame], year: int, credit_codes: set[str]
+    snapshot: Mapping[str, pl.DataFrame], year: int, credit_codes: set[str], region_prefix: str | None = None
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """For each table, each listed enterprise's rows that count in `year` (plain dicts), by credit_code.
 
     `enterprises` holds the enterprise's own row when it exists in the year; `assessments` its latest
     assessment (at most one); `deals` and `designations` the deals up to and the designations active
-    in the year.
+    in the year. `factories` holds, one group per factory, those active in the year whose county
+    starts with `region_prefix` (whoever owns them, if the owner exists in the year; none without a
+    prefix).
     """
     out: dict[str, dict[str, list[dict[str, Any]]]] = {t: {} for t in SNAPSHOT_TABLES}
     for row in snapshot["enterprises"].iter_rows(named=True):
@@ -128,7 +149,16 @@ def rows_for_year(
         if row[KEY] in existing and row["year"] is not None and row["year"] <= year:
             out["deals"].setdefault(row[KEY], []).append(row)
     for row in snapshot.get("designations", empty_frame("designations")).iter_rows(named=True):
-        start, end = row["from_year"], row["to_year"]
-        if row[KEY] in existing and start is not None and start <= year and (end is None or end > year):
+        if row[KEY] in existing and _active(row, year):
             out["designations"].setdefault(row[KEY], []).append(row)
+    if region_prefix is not None:
+        alive = {
+            row[KEY]
+            for row in snapshot["enterprises"].iter_rows(named=True)
+            if row["founded_year"] is None or row["founded_year"] <= year
+        }
+        for i, row in enumerate(snapshot.get("factories", empty_frame("factories")).iter_rows(named=True)):
+            region = row["region_code"]
+            if row[KEY] in alive and region is not None and region.startswith(region_prefix) and _active(row, year):
+                out["factories"][f"{row[KEY]}#{i}"] = [row]
     return out

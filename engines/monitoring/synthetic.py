@@ -2,7 +2,8 @@
 
 Used by the parity test and the benchmark. Rates: 60 % on cloud; 30 % assessed, with one to three
 assessments each (sometimes two in one year); 5 % with a deal; 1 % on a designation list, a fifth of
-those entries having exited. Edge cases are kept on purpose: null founding years, enterprises
+those entries having exited; 2 % with one to three factories (a quarter of them in another county,
+a fifth not offering capacity, a tenth stopped). Edge cases are kept on purpose: null founding years, enterprises
 founded in the latest years, unknown industry codes, undetermined size classes, null DE flags, and
 rows of the other tables for enterprises founded after them.
 """
@@ -56,7 +57,7 @@ def _gather(values: list[str], index: np.ndarray) -> pl.Series:
 
 
 def synthetic_frames(n_enterprises: int, seed: int) -> dict[str, pl.DataFrame]:
-    """The four snapshot tables as Polars frames (see the module docstring for the rates)."""
+    """The snapshot tables as Polars frames (see the module docstring for the rates)."""
     rng = np.random.default_rng(seed)
     n = n_enterprises
     counties = county_codes()
@@ -113,11 +114,29 @@ def synthetic_frames(n_enterprises: int, seed: int) -> dict[str, pl.DataFrame]:
             "to_year": pl.Series(end).set(pl.Series(~exits), None) if who.size else pl.Series(end),
         }
     )
+    per = rng.choice(4, size=n, p=(0.98, 0.012, 0.005, 0.003))
+    who = np.repeat(np.arange(n), per)
+    home = enterprises.get_column("region_code").gather(who)
+    away = _gather(counties, rng.choice(len(counties), size=who.size))
+    moved = pl.Series(rng.random(who.size) < 0.25)
+    start = rng.integers(FIRST_YEAR, LAST_YEAR + 1, size=who.size).astype(np.int32)
+    stops = rng.random(who.size) < 0.1
+    end = np.where(stops, start + rng.integers(1, 4, size=who.size), 0).astype(np.int32)
+    factories = pl.DataFrame(
+        {
+            "credit_code": codes.gather(who),
+            "region_code": pl.select(pl.when(moved).then(away).otherwise(home)).to_series(),
+            "offers_capacity": rng.random(who.size) < 0.8,
+            "from_year": start,
+            "to_year": pl.Series(end).set(pl.Series(~stops), None) if who.size else pl.Series(end),
+        }
+    )
     frames = {
         "enterprises": enterprises,
         "assessments": assessments,
         "deals": deals,
         "designations": designations,
+        "factories": factories,
     }
     return {
         name: frame.select(pl.col(c).cast(t) for c, t in SNAPSHOT_TABLES[name].items())
@@ -126,7 +145,7 @@ def synthetic_frames(n_enterprises: int, seed: int) -> dict[str, pl.DataFrame]:
 
 
 def synthetic_snapshot(n_enterprises: int, seed: int, directory: Path | str) -> dict[str, Path]:
-    """Write the four tables as `<directory>/<table>.parquet`; returns their paths by table."""
+    """Write the tables as `<directory>/<table>.parquet`; returns their paths by table."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     paths = {}

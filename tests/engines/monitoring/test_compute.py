@@ -229,6 +229,14 @@ def snapshots(draw):
     deals = draw(st.lists(st.tuples(some, year_or_null), max_size=8))
     kinds = st.sampled_from(["cloud_benchmark", "shared_factory", "future_factory", "dt_benchmark", "other"])
     designations = draw(st.lists(st.tuples(some, kinds, st.integers(2019, 2025), year_or_null), max_size=10))
+    factories = draw(
+        st.lists(
+            st.tuples(
+                some, st.sampled_from([*COUNTIES, None]), st.booleans(), year_or_null, year_or_null
+            ),
+            max_size=8,
+        )
+    )
 
     def frame(rows, table):
         schema = SNAPSHOT_TABLES[table]
@@ -239,6 +247,7 @@ def snapshots(draw):
         "assessments": frame(assessments, "assessments"),
         "deals": frame(deals, "deals"),
         "designations": frame(designations, "designations"),
+        "factories": frame(factories, "factories"),
     }
 
 
@@ -254,9 +263,23 @@ def test_explain_value_equals_the_batch_total_for_every_indicator_region_and_yea
             assert row["value"] is None
         else:
             assert math.isclose(got.value, row["value"]), row
-    # Every region with an enterprise existing in a year has its rows; the rest count nothing.
+    # Every region with an enterprise or a factory existing in a year has its rows; the rest count nothing.
     for year in YEARS:
         present = set(result.filter(pl.col("year") == year).get_column("region_code"))
         for county in COUNTIES:
-            got = explain_value(by_id["enterprises_registered"], snapshot, county, year)
-            assert (county in present) == (got.numerator > 0)
+            ents = explain_value(by_id["enterprises_registered"], snapshot, county, year).numerator
+            sites = explain_value(by_id["shared_manufacturing_workshops"], snapshot, county, year).numerator
+            listed = snapshot["factories"].filter(pl.col("region_code") == county)
+            assert (county in present) == (ents > 0 or _factories_alive(snapshot, listed, year) > 0)
+            assert sites <= listed.height
+
+
+def _factories_alive(snapshot, factories: pl.DataFrame, year: int) -> int:
+    """Factories registered and not stopped in the year whose enterprise exists (offering or not)."""
+    ents = snapshot["enterprises"].filter(pl.col("founded_year").is_null() | (pl.col("founded_year") <= year))
+    alive = factories.filter(
+        pl.col("credit_code").is_in(ents.get_column("credit_code").implode())
+        & (pl.col("from_year") <= year)
+        & (pl.col("to_year").is_null() | (pl.col("to_year") > year))
+    )
+    return alive.height

@@ -23,7 +23,6 @@ SEED_001 = "zj-2020-digital-empowerment"
 SEED_003 = "sc-2021-14th-digital-economy"
 DESIGNATIONS = {
     "cloud_benchmark_enterprises": "cloud_benchmark",
-    "shared_manufacturing_workshops": "shared_factory",
     "future_factories": "future_factory",
     "digital_agriculture_factories": "digital_agri_factory",
     "growth_directory_enterprises": "growth_directory",
@@ -53,10 +52,17 @@ def test_the_shipped_file_loads_in_file_order_with_platform_and_reported_indicat
 
 
 def test_designation_indicators_count_their_kind():
-    assert set(DESIGNATIONS.values()) == set(DESIGNATION_KINDS)
+    # The 共享工厂 list is not counted as such: the workshops are counted from the capacity registry.
+    assert set(DESIGNATIONS.values()) == set(DESIGNATION_KINDS) - {"shared_factory"}
     for ident, kind in DESIGNATIONS.items():
         definition = indicator(ident).definition
         assert definition == definition.__class__(Count("designations", (Filter("kind", "eq", kind),)))
+
+
+def test_shared_manufacturing_workshops_count_factories_offering_capacity():
+    definition = indicator("shared_manufacturing_workshops").definition
+    assert definition.numerator == Count("factories", (Filter("offers_capacity", "is_true"),))
+    assert definition.denominator is None
 
 
 def test_every_clause_id_resolves_in_the_library(documents):
