@@ -1,25 +1,33 @@
 """CP-SAT planning: the plain anchor model, and the real one with hints, redundancy and an LNS loop.
 
-`solve` starts from the best dispatching-rule plan (engines.schedule.greedy), then runs two things
-side by side until the time is up or the incumbent is proven optimal:
+`solve` starts from the best dispatching-rule plan (engines.schedule.greedy) and then:
 
-- a *full* solve of the complete model (engines.schedule.model), hinted with the incumbent, which
-  finds plans on its own and, above all, raises the proven lower bound;
-- a *large-neighbourhood search*: free a part of the incumbent (random jobs, random machines, a time
-  window, a critical path and what runs around it), keep every other operation on its machine and in
-  its order there, and re-solve that sub-model for a moment with the incumbent as a hint; a better
-  (or equally good, so the search walks across plateaus) plan becomes the incumbent. Each
-  neighbourhood's size grows when its sub-solves finish in time and shrinks when they do not.
+1. *probe*: solves the full model (engines.schedule.model: redundant constraints, symmetry
+   breaking) on every worker for a tenth of the time, hinted with that plan. Small instances end
+   here, proven optimal.
+2. *side by side* until the time is up or the incumbent is proven optimal (CP-SAT releases Python's
+   lock while it searches, so threads run truly in parallel):
+   - the *large-neighbourhood search* on `workers - 1` threads: free part of the incumbent (random
+     jobs, random machines, a time window, a critical path and what runs around it), keep every
+     other operation on its machine and in its order there, and re-solve that sub-model briefly
+     from the incumbent (every variable hinted, so CP-SAT starts from it at once). A better plan,
+     or an equally good one that the sub-solve's secondary aim prefers, becomes the incumbent. With
+     makespan alone, that aim is to end as little as possible past one less than the incumbent's
+     makespan, so a neighbourhood that cannot shorten the plan still takes jobs off its critical
+     end. A sub-solve stops when it has found nothing new for a moment; each neighbourhood's size
+     grows after sub-solves that prove their best and shrinks after the others.
+   - on one thread, the *full solve* again, which raises the proven bound; it restarts with the
+     tighter bound whenever the LNS improves the incumbent (so proving the last step is quick) and,
+     when it makes no progress for a while, lends its thread to the LNS for a turn.
+   With one worker the LNS and the full solve take turns instead.
 
-CP-SAT releases Python's lock while it searches, so the two run on two threads: `workers` is split
-between them (one each with the default two). Every returned plan passes the independent checker
-(engines.schedule.check); a violation raises, as it would be a bug here.
+Every returned plan passes the independent checker (engines.schedule.check); a violation raises,
+as it would be a bug here.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import random
 import threading
 import time
@@ -30,14 +38,12 @@ from typing import Any
 from engines.schedule.check import check
 from engines.schedule.greedy import greedy_plans, unschedulable_reason
 from engines.schedule.instance import DEFAULT_WEIGHTS, FOREVER, Assignment, Instance, Schedule, Weights
-from engines.schedule.lns import ALL_NEIGHBOURHOODS, NEIGHBOURHOODS, late_jobs
+from engines.schedule.lns import NEIGHBOURHOODS
 from engines.schedule.model import Model, build, canonical
 from engines.schedule.objective import evaluate
 from engines.schedule.ortools_loader import cp_model
 from engines.schedule.validate import validate
 
-_DEBUG = bool(os.environ.get("SCHED_DEBUG"))
-_COMPACT = bool(os.environ.get("SCHED_COMPACT"))
 Key = tuple[int, int]
 Progress = Callable[[float, int, int], None]
 
@@ -148,23 +154,27 @@ class Tuning:
     """The search's knobs (module default `TUNING`; the benchmark and tests keep it as is)."""
 
     probe_share: float = 0.1  # first, the full model on every worker for this share of the time (≥ 1 s)
-    stall_share: float = 0.2  # a full solve with no progress for this share (≥ 5 s) hands its thread to LNS…
-    lns_turn_share: float = 0.3  # …for this share, then tries again with the newest incumbent
+    stall_share: float = 0.1  # a full solve with no progress for this share (≥ 5 s) hands its thread to LNS…
+    lns_turn_share: float = 0.6  # …for this share, then tries again with the newest incumbent
     sub_seconds: tuple[float, float] = (0.5, 2.0)  # an LNS sub-solve's time: time limit / 40 within these
     first_size: float = 0.15  # a neighbourhood's first size, as a share of the operations
     grow: float = 1.15  # its size after a sub-solve that finished (proved its best) in time…
     shrink: float = 0.85  # …and after one that ran out of time
-    compact: bool = True  # break objective ties in sub-solves by the sum of ends
-    strict_restart: bool = True
+    compact: str = "target"  # a sub-solve's secondary aim: "target", "ends" or "" (see Model.restricted)
+    strict_restart: bool = True  # a restarted full solve asks for strictly better than the incumbent
     patience: float | None = 0.3  # stop a sub-solve this long after its last new solution
-    neighbourhoods: tuple[str, ...] = tuple(NEIGHBOURHOODS)
+    neighbourhoods: tuple[str, ...] = ("jobs", "machines", "window", "critical")
     sub_parameters: dict[str, Any] = field(
-        default_factory=lambda: {"linearization_level": 0}  # no LP: sub-solves find plans faster
+        # no LP, no probing, one presolve pass: a sub-solve starts from its hint in ~0.1 s instead of ~0.3 s
+        default_factory=lambda: {
+            "linearization_level": 0,
+            "cp_model_probing_level": 0,
+            "max_presolve_iterations": 1,
+        }
     )
 
 
 TUNING = Tuning()
-STATS: list[tuple[Any, ...]] | None = None  # when a list, each LNS sub-solve appends what it did
 
 
 @dataclass
@@ -178,6 +188,7 @@ class _Search:
     deadline: float
     on_progress: Progress | None
     plan: list[Assignment] | None = None
+    values: list[int] | None = None  # every model variable's value for `plan`, when known
     objective: int = FOREVER
     bound: int = 0
     trace: list[tuple[float, int, int]] = field(default_factory=list)
@@ -200,12 +211,25 @@ class _Search:
         with self.lock:
             return self.plan, self.objective, self.bound
 
-    def offer(self, plan: list[Assignment], *, from_lns: bool = False) -> bool:
+    def hint(self, model: Model) -> tuple[list[Assignment] | None, list[int] | None, int]:
+        """The incumbent with every variable's value (completed once when a plan came without)."""
+        with self.lock:
+            plan, values, objective = self.plan, self.values, self.objective
+        if plan is not None and values is None:
+            values = model.complete(plan)
+            with self.lock:
+                if self.plan is plan:
+                    self.values = values
+        return plan, values, objective
+
+    def offer(
+        self, plan: list[Assignment], values: list[int] | None = None, *, from_lns: bool = False
+    ) -> bool:
         """Keep `plan` if it beats the incumbent (LNS plans also when they tie it); True if it improved."""
         value = evaluate(self.instance, plan, self.weights, self.published).objective
         with self.lock:
             if value < self.objective:
-                self.plan, self.objective = plan, value
+                self.plan, self.values, self.objective = plan, values, value
                 self._record()
                 if from_lns:
                     self.lns_improved.set()
@@ -213,7 +237,7 @@ class _Search:
                     self.full_progress = time.perf_counter()
                 return True
             if value == self.objective and from_lns:
-                self.plan = plan  # a step across a plateau: the next neighbourhood starts elsewhere
+                self.plan, self.values = plan, values  # a step across a plateau: start elsewhere next
             return False
 
     def raise_bound(self, bound: int) -> None:
@@ -252,27 +276,28 @@ def _full(
     until: float,
     restart: bool,
     stall: float | None,
+    strict: bool = False,
 ) -> None:
     """Solve the whole model until `until`, restarting it with the tighter bound when the LNS improves
     (with `restart`); return early when it made no progress for `stall` seconds."""
     cp = cp_model()
     search.full_progress = time.perf_counter()
     while not search.done() and time.perf_counter() < until:
-        plan, upper, lower = search.incumbent()
+        plan, values, upper = search.hint(model)
+        lower = search.bound
         copy = model.model.clone()
-        strict = restart and TUNING.strict_restart
         if plan is not None:
-            # `objective <= upper` keeps the hint feasible (a strict bound would make CP-SAT repair it,
-            # which costs more than finding the hinted plan again)
+            # `<= upper` keeps the hint feasible, which helps CP-SAT find plans; `<= upper - 1` (strict,
+            # after the LNS improved) makes it prove there is nothing better, which it does faster
             copy.add(model.objective <= upper - 1 if strict else model.objective <= upper)
-            model.add_hint(copy, plan)
+            model.add_hint(copy, plan, values)
         copy.add(model.objective >= lower)
         solver = _solver(cp, min(search.remaining(), until - time.perf_counter()), workers, seed)
         search.lns_improved.clear()
 
         class _Found(cp.CpSolverSolutionCallback):  # type: ignore[misc,name-defined]
             def on_solution_callback(self) -> None:
-                search.offer(model.plan(self.value))
+                search.offer(model.plan(self.value), list(self.response_proto.solution))
 
         solver.best_bound_callback = lambda bound: search.raise_bound(math.ceil(bound - 1e-6))
         finished = threading.Event()
@@ -285,7 +310,7 @@ def _full(
         finished.set()
         watcher.join()
         if status == cp.OPTIMAL:
-            search.offer(model.plan(solver.value))
+            search.offer(model.plan(solver.value), list(solver.response_proto.solution))
             search.raise_bound(int(solver.objective_value))
         elif status == cp.INFEASIBLE and plan is None:
             search.raise_bound(FOREVER)  # nothing fits at all
@@ -355,16 +380,15 @@ class _Lns:
         low, high = tuning.sub_seconds
         sub_seconds = min(high, max(low, (search.deadline - search.started) / 40))
         while not search.done() and time.perf_counter() < until:
-            plan, upper, _ = search.incumbent()
+            plan, values, upper = search.hint(self.model)
             if plan is None:
                 time.sleep(0.05)
                 continue
             arm = rng.choice(self.arms)
             size = max(2, int(arm.size))
-            pick = late_jobs if arm.name == "late" else ALL_NEIGHBOURHOODS[arm.name]
-            relaxed, resequenced = pick(instance, plan, rng, size)
+            relaxed = NEIGHBOURHOODS[arm.name](instance, plan, rng, size)
             copy = self.model.restricted(
-                plan, relaxed, resequenced, objective_below=upper, compact=tuning.compact
+                plan, relaxed, objective_below=upper, compact=tuning.compact, values=values
             )
             seconds = min(sub_seconds, search.remaining(), max(0.05, until - time.perf_counter()))
             solver = _solver(cp, seconds, 1, rng.randrange(1 << 30))
@@ -373,22 +397,10 @@ class _Lns:
             status = _solve_patiently(cp, solver, copy, tuning.patience)
             arm.tries += 1
             won = status in (cp.OPTIMAL, cp.FEASIBLE) and search.offer(
-                self.model.plan(solver.value), from_lns=True
+                self.model.plan(solver.value), list(solver.response_proto.solution), from_lns=True
             )
             if won:
                 arm.wins += 1
-            if STATS is not None:
-                STATS.append(
-                    (
-                        round(time.perf_counter() - search.started, 2),
-                        arm.name,
-                        size,
-                        solver.status_name(status),
-                        round(solver.wall_time, 2),
-                        won,
-                        search.objective,
-                    )
-                )
             if status in (cp.OPTIMAL, cp.INFEASIBLE):
                 arm.size = min(float(count), arm.size * tuning.grow + 1)
             else:
@@ -406,12 +418,10 @@ def _solve_patiently(cp: Any, solver: Any, model: Any, patience: float | None) -
             last[0] = time.perf_counter()
 
     finished = threading.Event()
-    spent = threading.Event()
 
     def watch() -> None:
         while not finished.wait(0.02):
             if time.perf_counter() - last[0] > patience:
-                spent.set()
                 solver.stop_search()
                 return
 
@@ -420,8 +430,7 @@ def _solve_patiently(cp: Any, solver: Any, model: Any, patience: float | None) -
     status = solver.solve(model, _Seen())
     finished.set()
     watcher.join()
-    # a neighbourhood given up for want of progress counts as searched through, like a proven one
-    return cp.OPTIMAL if spent.is_set() and status == cp.FEASIBLE else status
+    return status
 
 
 def _second_thread(search: _Search, model: Model, lns: _Lns, seed: int, tuning: Tuning, limit: float) -> None:
@@ -429,7 +438,16 @@ def _second_thread(search: _Search, model: Model, lns: _Lns, seed: int, tuning: 
     stall = max(5.0, tuning.stall_share * limit)
     turn = max(5.0, tuning.lns_turn_share * limit)
     while not search.done():
-        _full(search, model, 1, seed, until=search.deadline, restart=True, stall=stall)
+        _full(
+            search,
+            model,
+            1,
+            seed,
+            until=search.deadline,
+            restart=True,
+            stall=stall,
+            strict=tuning.strict_restart,
+        )
         seed += 1
         lns.run(time.perf_counter() + turn)
 

@@ -61,24 +61,36 @@ class Model:
         self,
         incumbent: Sequence[Assignment],
         relaxed: Iterable[Key],
-        resequenced: Iterable[Key] = (),
         *,
         objective_below: int | None = None,
-        compact: bool = False,
+        compact: str = "",
+        values: Sequence[int] | None = None,
     ) -> Any:
-        """A copy where `relaxed` operations are free, `resequenced` ones keep their machine but not
-        their place in its sequence, and every other operation keeps its machine and its order there.
+        """A copy where the `relaxed` operations are free and every other one keeps its machine and
+        its order on that machine (not its time).
 
-        With `compact`, ties on the objective are broken by the sum of all ends: among equally good
-        plans the sub-solve prefers the one that finishes each operation earliest, which gives the
-        next neighbourhoods room to improve the objective itself.
+        `compact` says what a sub-solve minimises besides staying within `objective_below`:
+        "target" (when makespan alone counts) minimises how far the jobs end past one less than the
+        incumbent's makespan, so a neighbourhood that cannot shorten the plan can still take a job or
+        two off its critical end and the next one finishes the work; "ends" (and "target" for other
+        objectives) breaks objective ties by the sum of all ends (earliest-finishing plans leave the
+        next neighbourhoods room); "" keeps the objective alone.
         """
         copy = self.model.clone()
-        if compact:
-            scale = len(self.end) * (self.horizon + 1) + 1
+        scale = len(self.end) * (self.horizon + 1) + 1
+        makespan_only = self.weights == Weights(makespan=self.weights.makespan) and self.weights.makespan > 0
+        if compact == "target" and objective_below is not None and makespan_only:
+            target = objective_below // self.weights.makespan - 1
+            excess = []
+            for j, job in enumerate(self.instance.jobs):
+                late = copy.new_int_var(0, max(0, self.horizon - target), "")
+                for o in range(len(job.operations)):
+                    copy.add(late >= self.end[j, o] - target)
+                excess.append(late)
+            copy.minimize(sum(excess))
+        elif compact and objective_below is not None and scale * (objective_below + 1) < 2**60:
             copy.minimize(scale * self.objective + sum(self.end.values()))
         free = set(relaxed)
-        loose = set(resequenced) - free
         by_machine: dict[int, list[Assignment]] = {}
         for a in incumbent:
             key = (a.job, a.op)
@@ -87,20 +99,26 @@ class Model:
             literal = self.presence[key][a.machine]
             if not isinstance(literal, int):
                 copy.add(literal == 1)
-            if key not in loose:
-                by_machine.setdefault(a.machine, []).append(a)
+            by_machine.setdefault(a.machine, []).append(a)
         for placed in by_machine.values():
             placed.sort(key=lambda a: (a.start, a.end))
             for before, after in zip(placed, placed[1:], strict=False):
                 copy.add(self.end[before.job, before.op] <= self.start[after.job, after.op])
         if objective_below is not None:
             copy.add(self.objective <= objective_below)
-        self.add_hint(copy, incumbent)
+        self.add_hint(copy, incumbent, values)
         return copy
 
-    def add_hint(self, model: Any, plan: Sequence[Assignment]) -> None:
-        """Hint every decision of `plan`: starts, ends and machines."""
+    def add_hint(self, model: Any, plan: Sequence[Assignment], values: Sequence[int] | None = None) -> None:
+        """Hint `plan`: every variable when its complete `values` are known (CP-SAT then starts from
+        the plan at once), else its starts, ends and machines (CP-SAT completes the rest itself)."""
         model.clear_hints()
+        if values is not None:
+            count = len(self.model.proto.variables)  # a sub-solve's own variables come after these
+            hint = model.proto.solution_hint
+            hint.vars.extend(range(min(count, len(values))))
+            hint.values.extend(values[:count])
+            return
         for a in plan:
             key = (a.job, a.op)
             model.add_hint(self.start[key], a.start)
@@ -110,6 +128,27 @@ class Model:
                     model.add_hint(literal, m == a.machine)
         if self.makespan is not None:
             model.add_hint(self.makespan, max((a.end for a in plan), default=0))
+
+    def complete(self, plan: Sequence[Assignment]) -> list[int] | None:
+        """The value of every model variable for `plan` (None if the model rejects it): a solve with
+        every start and machine fixed, which propagation alone settles."""
+        cp = cp_model()
+        copy = self.model.clone()
+        copy.clear_hints()
+        for a in plan:
+            key = (a.job, a.op)
+            copy.add(self.start[key] == a.start)
+            literal = self.presence[key].get(a.machine)
+            if literal is None:
+                return None
+            if not isinstance(literal, int):
+                copy.add(literal == 1)
+        solver = cp.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 10.0
+        if solver.solve(copy) not in (cp.OPTIMAL, cp.FEASIBLE):
+            return None
+        return list(solver.response_proto.solution)
 
 
 def _true(value: Any, literal: Any) -> bool:
@@ -262,15 +301,13 @@ def build(
         terms += [weights.transport * term for term in transport_terms]
     if weights.stability and published_map:
         terms += _stability(model, result, weights.stability)
-    objective = model.new_int_var(0, FOREVER, "objective")
+    result.lower_bound = makespan_lower_bound(instance, bounds) * weights.makespan
+    upper = evaluate(instance, incumbent, weights, published).objective if incumbent else FOREVER
+    objective = model.new_int_var(result.lower_bound, max(result.lower_bound, upper), "objective")
     model.add(objective == sum(terms))
     result.objective = objective
     model.minimize(objective)
-    result.lower_bound = makespan_lower_bound(instance, bounds) * weights.makespan
-    model.add(objective >= result.lower_bound)
     result.add_hint(model, incumbent)
-    if incumbent:
-        model.add(objective <= evaluate(instance, incumbent, weights, published).objective)
     return result
 
 
