@@ -32,7 +32,9 @@ def random_jobs(instance: Instance, plan: Sequence[Assignment], rng: random.Rand
     return chosen
 
 
-def random_machines(instance: Instance, plan: Sequence[Assignment], rng: random.Random, size: int) -> Freed:
+def random_machines(
+    instance: Instance, plan: Sequence[Assignment], rng: random.Random, size: int
+) -> set[Key]:
     """All operations on randomly drawn machines."""
     by_machine: dict[int, list[Key]] = {}
     for a in plan:
