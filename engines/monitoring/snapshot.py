@@ -159,6 +159,11 @@ def rows_for_year(
         }
         for i, row in enumerate(snapshot.get("factories", empty_frame("factories")).iter_rows(named=True)):
             region = row["region_code"]
-            if row[KEY] in alive and region is not None and region.startswith(region_prefix) and _active(row, year):
+            if (
+                row[KEY] in alive
+                and region is not None
+                and region.startswith(region_prefix)
+                and _active(row, year)
+            ):
                 out["factories"][f"{row[KEY]}#{i}"] = [row]
     return out

@@ -1,4 +1,4 @@
-"""The platform's data as the monitoring engine reads it: four Polars frames, one per snapshot table.
+"""The platform's data as the monitoring engine reads it: five Polars frames, one per snapshot table.
 
 The frames follow engines.monitoring.snapshot.SNAPSHOT_TABLES exactly, so the same snapshot can be
 written to Parquet and computed on DuckDB here or on Spark elsewhere.
@@ -20,6 +20,7 @@ from funeng.apps.designations.selectors import designations_snapshot
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.matching.const import DealStatus
 from funeng.apps.matching.models import Deal
+from funeng.apps.shared_manufacturing.selectors import factories_snapshot
 
 CHUNK = 5000
 
@@ -90,11 +91,12 @@ def deals_frame() -> pl.DataFrame:
 
 
 def platform_snapshot() -> dict[str, pl.DataFrame]:
-    """The four tables of the monitoring snapshot, read from the database now."""
+    """The tables of the monitoring snapshot, read from the database now."""
     designations = designations_snapshot().select(list(SNAPSHOT_TABLES["designations"]))
     return {
         "enterprises": enterprises_frame(),
         "assessments": assessments_frame(),
         "deals": deals_frame(),
         "designations": designations.cast(SNAPSHOT_TABLES["designations"]),  # type: ignore[arg-type]
+        "factories": factories_snapshot().cast(SNAPSHOT_TABLES["factories"]),  # type: ignore[arg-type]
     }

@@ -1,4 +1,4 @@
-"""Read models for the pages: shared-factory flags, the Gantt chart and the live search chart."""
+"""Read models: shared-factory flags, the Gantt chart, the live search chart and the monitoring snapshot."""
 
 from __future__ import annotations
 
@@ -6,12 +6,22 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import polars as pl
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from funeng.apps.designations.const import DesignationKindChoice, EntryStatus
 from funeng.apps.designations.models import DesignationEntry
-from funeng.apps.shared_manufacturing.models import Plan, PlannedOperation
+from funeng.apps.shared_manufacturing.models import Factory, Machine, Plan, PlannedOperation
+
+FACTORIES_SCHEMA = {
+    "credit_code": pl.String(),
+    "region_code": pl.String(),
+    "offers_capacity": pl.Boolean(),
+    "from_year": pl.Int32(),
+    "to_year": pl.Int32(),
+}
 
 
 def shared_factory_enterprise_ids() -> set[int]:
@@ -21,6 +31,34 @@ def shared_factory_enterprise_ids() -> set[int]:
             kind=DesignationKindChoice.SHARED_FACTORY, status=EntryStatus.APPROVED
         ).values_list("enterprise_id", flat=True)
     )
+
+
+def factories_snapshot() -> pl.DataFrame:
+    """One row per registered factory for the monitoring snapshot (engines.monitoring.snapshot).
+
+    A factory counts from the year it was registered; one no longer active stopped in the year of
+    its last change (the registry keeps no earlier date). It offers capacity while it is active and
+    has an active machine with a share above 0 for the platform, as registered now.
+    """
+    offering = Machine.objects.filter(factory=OuterRef("pk"), is_active=True, offered_share__gt=0)
+    rows = (
+        Factory.objects.annotate(offering=Exists(offering))
+        .order_by("pk")
+        .values_list(
+            "enterprise__credit_code", "region_code", "is_active", "offering", "created_at", "updated_at"
+        )
+    )
+    data = [
+        (
+            code,
+            region,
+            bool(active and offering),
+            timezone.localtime(created).year,
+            None if active else timezone.localtime(updated).year,
+        )
+        for code, region, active, offering, created, updated in rows
+    ]
+    return pl.DataFrame(data, schema=FACTORIES_SCHEMA, orient="row")
 
 
 def _ms(moment: Any) -> int:

@@ -56,6 +56,7 @@ def test_the_snapshot_computed_outside_gives_the_stored_figures(registry, tmp_pa
         "deals.parquet",
         "designations.parquet",
         "enterprises.parquet",
+        "factories.parquet",
     ]
     year = timezone.localdate().year
     out = StringIO()

@@ -231,9 +231,7 @@ def snapshots(draw):
     designations = draw(st.lists(st.tuples(some, kinds, st.integers(2019, 2025), year_or_null), max_size=10))
     factories = draw(
         st.lists(
-            st.tuples(
-                some, st.sampled_from([*COUNTIES, None]), st.booleans(), year_or_null, year_or_null
-            ),
+            st.tuples(some, st.sampled_from([*COUNTIES, None]), st.booleans(), year_or_null, year_or_null),
             max_size=8,
         )
     )
