@@ -186,3 +186,20 @@ def test_setting_a_target_through_the_page(client, world):
     assert target.status == TargetStatus.CONFIRMED and target.co_units == ["市经信局", "市统计局"]
     page = _get(client, world.province, reverse("monitoring:home")).content.decode()
     assert "?region=330100" in page and "杭州市" in page
+
+
+def test_an_indicator_page_in_english_names_its_unit_and_platform_source(client, world):
+    from io import StringIO
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import translation
+
+    with translation.override("zh-hans"):  # the stored source text is Chinese, as in the demo
+        call_command("monitoring_recompute", "--no-progress", stdout=StringIO())
+    assert IndicatorValue.objects.filter(source="根据平台数据计算").exists()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("monitoring:indicator", args=["enterprises_registered"]) + "?region=330000"
+    page = _get(client, world.province, url).content.decode()
+    assert "<dd>enterprises</dd>" in page
+    assert "Computed from the platform's data" in page and "根据平台数据计算" not in page

@@ -23,12 +23,20 @@ register.filter("localized", localized)
 
 @register.filter
 def region_name(code: str | None) -> str:
-    """A GB/T 2260 code as its name (全国 for 000000); the code itself when unknown."""
+    """A GB/T 2260 code as its name (全国 for 000000); the code itself when unknown.
+
+    A county shows its own name when the county table has one, else its code after the prefecture,
+    so the districts of one city never all read as the city.
+    """
     if not code:
         return ""
     if code == "000000":
         return _("Nationwide")
-    return region_table().display_name(code, code)
+    table = region_table()
+    name = table.full_name(code, code)
+    if name != code and name == table.display_name(code) and table.resolve(code).level == "county":
+        return f"{name} {code}"
+    return name
 
 
 @register.simple_tag

@@ -15,10 +15,18 @@ from funeng.apps.core.i18n import is_english
 register = template.Library()
 # Counting words need no English (400 家 → 400); amounts and person-times do.
 UNITS_EN = {"家": "", "个": "", "元": "CNY", "人次": "person-times", "人": "people"}
+# The unit named on its own (an indicator's definition), where a figure's suffix may be silent.
+UNIT_NAMES_EN = {"家": "enterprises", "个": "count", "元": "CNY", "人次": "person-times", "人": "people"}
 
 
 def _pick(obj: Any, attr: str) -> str:
     return str(getattr(obj, f"{attr}_en" if is_english() else f"{attr}_zh", "") or "")
+
+
+@register.filter
+def unit_name(unit: str) -> str:
+    """An indicator's unit as a word in the page's language: 家 stays 家, in English "enterprises"."""
+    return UNIT_NAMES_EN.get(unit, unit) if is_english() else unit
 
 
 @register.filter
