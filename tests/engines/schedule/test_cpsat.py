@@ -174,3 +174,21 @@ def test_a_dag_routing_runs_its_branches_in_parallel():
     )
     schedule = solve(Instance(jobs=(job,), machines=(Machine(), Machine(), Machine())), time_limit=5)
     assert (schedule.status, schedule.makespan) == ("optimal", 10)
+
+
+@pytest.mark.parametrize("quick_share", [0.0, 0.01, 1.0])
+def test_the_quick_look_with_the_lean_model_changes_speed_not_answers(monkeypatch, quick_share):
+    # 0: straight to the full model; 1.0: the lean model alone for the whole time
+    from engines.schedule import cpsat
+
+    monkeypatch.setattr(cpsat, "TUNING", cpsat.Tuning(quick_share=quick_share))
+    schedule = solve(ft06(), time_limit=20)
+    assert (schedule.status, schedule.makespan, schedule.lower_bound) == ("optimal", 55, 55)
+    jobs = tuple(chain(((0, d), (1, d))) for d in (3, 3, 2, 2, 2))
+    identical = Instance(jobs=jobs, machines=(Machine(), Machine()))
+    schedule = solve(identical, time_limit=10)
+    assert (schedule.status, schedule.makespan) == ("optimal", 6)
+    assert sorted(canonical(identical, schedule.assignments), key=lambda a: (a.job, a.op)) == sorted(
+        schedule.assignments, key=lambda a: (a.job, a.op)
+    )
+    assert check(identical, schedule) == []
