@@ -17,7 +17,7 @@ from funeng.apps.core.i18n import localized
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.policy_record import enterprise_policy_record, inputs_for
 from funeng.apps.policies.const import ALMOST_DISTANCE, Track
-from funeng.apps.policies.models import PolicyResult, PolicyRun, ReviewDecision
+from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
 
 NATIONAL = "000000"
 TRACK_ORDER = [Track.ELIGIBLE, Track.REVIEW, Track.MISSING, Track.ALMOST, Track.NOT_ELIGIBLE]
@@ -46,6 +46,40 @@ def programme_name(programme_id: str) -> str:
     if not versions:
         return programme_id  # a programme since removed: the id is all that is left
     return str(localized(versions[-1], "name"))
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    """A notice with the programme version it was sent under (None once the programme is removed)."""
+
+    notice: PolicyNotice
+    programme: Programme | None
+
+    @property
+    def name(self) -> str:
+        return str(localized(self.programme, "name")) if self.programme else self.notice.programme_id
+
+    @property
+    def clause_id(self) -> str:
+        """The policy-library clause the programme as a whole rests on, "" when it cites none there."""
+        return self.programme.conditions.citation.clause_id if self.programme else ""
+
+    @property
+    def in_force_until(self) -> dt.date | None:
+        """The programme's last day in force (its own end date): the deadline a notice can state."""
+        return self.programme.effective_to if self.programme else None
+
+
+def notice_rows(notices: list[PolicyNotice]) -> list[NoticeRow]:
+    """Notices with their programme: the version in force when each was sent, else the latest one."""
+    versions = load_programme_versions()
+    rows = []
+    for notice in notices:
+        known = versions.get(notice.programme_id, ())
+        sent_on = notice.sent_at.date()
+        programme = next((p for p in known if p.in_force(sent_on)), known[-1] if known else None)
+        rows.append(NoticeRow(notice, programme))
+    return rows
 
 
 def programmes_for_region(region_code: str, as_of: dt.date) -> list[Programme]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("programmes/", views.programmes_view, name="programmes"),
     path("programmes/<str:programme_id>/", views.programme_view, name="programme"),
     path("enterprises/<int:enterprise_id>/", views.enterprise_policies_view, name="enterprise"),
+    path("notices/", views.notices_view, name="notices"),
     path("notices/<int:notice_id>/read/", views.notice_read_view, name="notice_read"),
     path("proactive/", views.proactive_view, name="proactive"),
     path("runs/<int:run_id>/", views.run_view, name="run"),

@@ -44,6 +44,7 @@ from funeng.apps.policies.selectors import (
     enterprise_evaluations,
     latest_decisions,
     model_fields_missing,
+    notice_rows,
     programme_name,
     programmes_for_region,
     programmes_in_force,
@@ -159,11 +160,44 @@ def enterprise_policies_view(request: HttpRequest, enterprise_id: int) -> HttpRe
     )
 
 
+NOTICES_PER_PAGE = 25
+
+
+@login_required
+def notices_view(request: HttpRequest) -> HttpResponse:
+    """The notices inbox: what the authorities sent about programmes, newest first, unread marked.
+
+    An enterprise's users read their own enterprise's notices; officials see the notices sent in
+    their region (read only); every other role has none.
+    """
+    notices = policy_notices_visible_to(request.user).select_related("enterprise")
+    unread = notices.filter(read_at__isnull=True).count()
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        notices = notices.filter(read_at__isnull=True)
+    page = Paginator(notices, NOTICES_PER_PAGE).get_page(request.GET.get("page"))
+    membership = membership_of(request.user)
+    own = membership.enterprise_id if membership is not None and membership.role == Role.ENTERPRISE else None
+    return render(
+        request,
+        "policies/notices.html",
+        {
+            "page": page,
+            "rows": notice_rows(list(page.object_list)),
+            "unread": unread,
+            "unread_only": unread_only,
+            "own_enterprise_id": own,
+        },
+    )
+
+
 @login_required
 @require_POST
 def notice_read_view(request: HttpRequest, notice_id: int) -> HttpResponse:
     notice = access_policy_notice_for_user(request.user, notice_id, write=True)
     policy_notice_mark_read(notice=notice, acting_user=request.user)
+    if request.POST.get("back") == "notices":
+        return redirect("policies:notices")
     return redirect("policies:enterprise", notice.enterprise_id)
 
 

@@ -6,9 +6,12 @@ the Hangzhou official (runs and decides), the Nanjing official, a bank and a rol
 
 from __future__ import annotations
 
+import html as html_module
 import io
+import re
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
@@ -211,6 +214,38 @@ def test_notices_go_out_once_per_run_and_the_enterprise_reads_them(client, world
     login(client, world["gappy_colleague"]).post(f"/policies/notices/{notice.pk}/read/")
     notice.refresh_from_db()
     assert notice.read_at is not None
+
+
+def test_the_notices_inbox_shows_each_enterprise_its_own_with_programme_and_clause(client, world):
+    run = policy_run_create(programme_id=ZJ, as_of=timezone.localdate(), acting_user=world["official"])
+    assert policy_notices_send(run=run, tracks=["review", "missing"], acting_user=world["official"]) == 2
+    mine = PolicyNotice.objects.get(enterprise=world["gappy"])
+    theirs = PolicyNotice.objects.get(enterprise=world["strong"])
+    programme = get_programme(ZJ)
+    page = login(client, world["gappy_colleague"]).get("/policies/notices/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert mine.message in html and theirs.message not in html
+    assert programme.name in html and f"/policies/programmes/{ZJ}/" in html
+    clause = programme.conditions.citation.clause_id
+    assert clause and reverse("library:clause", args=[clause]) in html
+    assert "1 条未读" in html
+    # mark read from the inbox: back to the inbox, now with nothing unread
+    back = client.post(f"/policies/notices/{mine.pk}/read/", {"back": "notices"})
+    assert back.status_code == 302 and back["Location"] == "/policies/notices/"
+    assert "没有未读通知" in client.get("/policies/notices/?unread=1").content.decode()
+    # the official sees the region's notices, read only; a bank and a Nanjing official see none
+    official = login(client, world["official"]).get("/policies/notices/").content.decode()
+    assert mine.message in official and theirs.message in official and "标为已读" not in official
+    for user in (world["banker"], world["official_nj"], world["outsider"]):
+        assert "还没有通知" in login(client, user).get("/policies/notices/").content.decode()
+    # in English: the programme by its English name, the notice in English, never the programme's id
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = login(client, world["gappy_colleague"]).get("/policies/notices/").content.decode()
+    visible = html_module.unescape(re.sub(r"<[^>]+>", " ", english))
+    assert programme.name_en in visible and mine.message_en in visible and ZJ not in visible
 
 
 def test_a_review_decision_needs_a_reason_is_audited_and_told_to_the_enterprise(client, world):

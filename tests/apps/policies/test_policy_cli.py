@@ -150,3 +150,77 @@ def test_it_keeps_the_contract_through_the_console_script(tmp_path):
         [*script, "policy_programmes", "--json"], capture_output=True, text=True, env=env, check=True
     )
     assert len(json.loads(listed.stdout)) >= 9
+
+
+# 5,280,000 / (120,000,000 + 100,000,000) = 0.024 exactly: the raw facts behind ZHEJIANG_GAP's ratio.
+ZHEJIANG_RAW = {
+    "region_code": "330106",
+    "founded_on": "2015-03-01",
+    "size_class": "small",
+    "revenue_cny": 120_000_000,
+    "revenue_prev_cny": 100_000_000,
+    "rd_expense_2y_cny": 5_280_000,
+}
+
+
+def _evaluate_one(capsys, tmp_path, record):
+    path = tmp_path / "e.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    args = ("--programme", "srdi-zhejiang", "--input", str(path), "--json", "--as-of", "2024-06-30")
+    return _run(capsys, "policy_evaluate", *args)
+
+
+def test_raw_facts_are_enough_the_ratio_is_derived_as_the_registry_does(capsys, tmp_path):
+    from_raw = _evaluate_one(capsys, tmp_path, ZHEJIANG_RAW)
+    failing = {item["condition"]: item for item in from_raw["failing"]}
+    assert from_raw["outcome"] == "not_eligible"
+    assert failing["zj-class-1-rd"]["value"] == "0.024"
+    # the same answer as when the ratio itself is given
+    given = _evaluate_one(capsys, tmp_path, ZHEJIANG_RAW | {"rd_intensity_2y": 0.024})
+    assert given == from_raw
+    # a ratio rounded to the places it is written with agrees: 1,000,000 / 3,000,000 is 0.333333…
+    thirds = {"liabilities_cny": 1_000_000, "assets_cny": 3_000_000}
+    rounded = _evaluate_one(capsys, tmp_path, ZHEJIANG_RAW | thirds | {"debt_ratio": 0.33})
+    assert rounded["outcome"] == "not_eligible"
+
+
+@pytest.mark.parametrize("batch", [False, True])
+def test_a_ratio_that_contradicts_its_raw_facts_exits_with_code_2(capsys, tmp_path, batch):
+    record = ZHEJIANG_RAW | {"rd_intensity_2y": 0.03}
+    if batch:
+        path = tmp_path / "in.jsonl"
+        path.write_text(json.dumps(ZHEJIANG_RAW) + "\n" + json.dumps(record) + "\n", encoding="utf-8")
+        extra = ("--output", str(tmp_path / "out.parquet"))
+    else:
+        path = tmp_path / "e.json"
+        path.write_text(json.dumps(record), encoding="utf-8")
+        extra = ()
+    with pytest.raises(SystemExit) as exc:
+        call_command("policy_evaluate", "--programme", "srdi-zhejiang", "--input", str(path), *extra)
+    assert exc.value.code == 2
+    error = capsys.readouterr().err
+    where = "in.jsonl:2" if batch else "e.json"
+    assert error.startswith(f"error: {where}: rd_intensity_2y is given as 0.03 but ")
+    assert "rd_expense_2y_cny=5280000" in error and "make it 0.024000" in error
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_the_batch_derives_the_same_ratios_as_the_one_path(capsys, tmp_path):
+    source = tmp_path / "in.jsonl"
+    rows = [
+        ZHEJIANG_RAW,
+        ZHEJIANG_RAW | {"rd_intensity_2y": 0.024},
+        ZHEJIANG_RAW | {"revenue_prev_cny": None},
+    ]
+    source.write_text("\n".join(json.dumps(row) for row in rows) + "\n", encoding="utf-8")
+    output = tmp_path / "out.parquet"
+    call_command(
+        "policy_evaluate", "--programme", "srdi-zhejiang", "--input", str(source),
+        "--output", str(output), "--as-of", "2024-06-30",
+    )  # fmt: skip
+    frame = pl.read_parquet(output)
+    # raw facts alone, or with the ratio they make; with a year's revenue unknown the ratio is unknown
+    assert frame["outcome"].to_list() == ["not_eligible", "not_eligible", "undetermined"]
+    assert "zj-class-1-rd" in frame["failing"][0].to_list()
+    assert frame["failing"][0].to_list() == frame["failing"][1].to_list()
+    assert "zj-class-1-rd" in frame["unknown"][2].to_list()

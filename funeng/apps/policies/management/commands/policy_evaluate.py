@@ -1,10 +1,18 @@
-"""`funeng policy_evaluate`: one enterprise (JSON) with reasons and gaps, or a JSONL file in batch to Parquet."""
+"""`funeng policy_evaluate`: one enterprise (JSON) with reasons and gaps, or a JSONL file in batch to Parquet.
+
+Raw facts are enough: a ratio their inputs determine (debt_ratio from liabilities_cny and assets_cny,
+rd_intensity_2y from rd_expense_2y_cny and two years' revenue, …) is derived exactly as the registry
+derives it (engines.rules.derive), in both forms. A ratio given beside raw facts that contradict it
+is refused with exit code 2; one that agrees with them to the places it was given in is replaced by
+the exact derived value, as the web path would use.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +20,7 @@ import polars as pl
 from django.core.management.base import BaseCommand, CommandParser
 
 from engines.rules.batch import evaluate_frame, records_frame
+from engines.rules.derive import DERIVATIONS, derive_record
 from engines.rules.evaluate import evaluate
 from engines.rules.fields import FieldValueError, coerce_enterprise
 from engines.rules.loader import RuleError, get_programme
@@ -19,14 +28,35 @@ from engines.rules.model import NUMERIC_OPS
 from funeng.apps.enterprises.management.commands._cli import fail_usage
 
 
+def _agrees(given: Decimal, derived: Decimal) -> bool:
+    """True when `derived` rounds to `given` at the number of places `given` was written with."""
+    exponent = given.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return abs(given - derived) <= Decimal(5).scaleb(-places - 1)
+
+
 def _record(raw: object, where: str) -> dict[str, Any]:
+    """The record validated, with every ratio its raw facts determine derived as the registry does."""
     if not isinstance(raw, dict):
         fail_usage(f"{where}: expected a JSON object of field → value")
     try:
-        coerce_enterprise(raw)
+        facts = coerce_enterprise(raw)
     except FieldValueError as exc:
         fail_usage(f"{where}: {exc}")
-    return raw
+    record = dict(raw)
+    for name, derived in derive_record(facts).items():
+        if derived is None:
+            continue
+        given = facts.get(name)
+        if isinstance(given, Decimal) and not _agrees(given, derived):
+            inputs = ", ".join(f"{field}={raw[field]}" for field in DERIVATIONS[name].inputs)
+            fail_usage(
+                f"{where}: {name} is given as {raw[name]} but {inputs} make it {derived}; "
+                "give the ratio or its raw facts, or make them agree"
+            )
+        # float: JSON's number type; the 6-place value survives the round trip exactly (fields.coerce)
+        record[name] = float(derived)
+    return record
 
 
 class Command(BaseCommand):
@@ -34,7 +64,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--programme", required=True, help="programme id, see policy_programmes")
-        parser.add_argument("--input", required=True, help="FILE.json (one enterprise) or FILE.jsonl (batch)")
+        parser.add_argument(
+            "--input",
+            required=True,
+            help="FILE.json (one enterprise) or FILE.jsonl (batch); raw facts are enough, ratios are derived",
+        )
         parser.add_argument("--output", help="FILE.parquet for the batch form")
         parser.add_argument("--as-of", help="evaluation date YYYY-MM-DD (default: today)")
         parser.add_argument("--json", action="store_true", help="print JSON")
