@@ -54,7 +54,7 @@ def test_a_city_official_reports_a_value_and_sees_its_revision(page: Page):
     expect(page.locator("tbody tr", has_text="杭州市2025年统计公报")).to_have_count(1)
     page.get_by_role("button", name="English").first.click()
     page.goto("/monitoring/?region=330100")
-    expect(page.get_by_role("heading", name="浙江省 杭州市 — monitoring")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hangzhou, Zhejiang — monitoring")).to_be_visible()
     expect(page.get_by_text("Own targets of the regions below")).to_be_visible()
     screenshot(page, "monitoring-city-en")
     page.goto("/monitoring/?region=320100")

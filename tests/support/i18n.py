@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
 
-from engines.reference.regions import region_table
+from engines.reference.regions import region_display_name
 from engines.rules.loader import load_programmes
 
 # CJK ideographs, CJK punctuation and fullwidth forms.
@@ -90,7 +90,12 @@ def programme_region_names() -> list[str]:
     for programme in load_programmes().values():
         for leaf in programme.leaves():
             if leaf.op == "region_prefix":
-                names |= {region_table().display_name(v.ljust(6, "0"), v) for v in leaf.values}
+                codes = [v.ljust(6, "0") for v in leaf.values]
+                # as pages show them: Chinese from the province down, or English where a part has an
+                # English name (prefectures outside the demo provinces keep their Chinese names)
+                names |= {
+                    region_display_name(code, language, code) for code in codes for language in ("zh", "en")
+                }
     return sorted(names)
 
 

@@ -1,4 +1,4 @@
-"""The region_name template filter: every level reads as a name, and districts of one city stay apart."""
+"""The region_name template filter: every level reads as a name in the page's language."""
 
 from __future__ import annotations
 
@@ -9,22 +9,21 @@ from funeng.apps.core.templatetags.funeng import region_name
 
 
 @pytest.mark.parametrize(
-    ("code", "shown"),
+    ("code", "chinese", "english"),
     [
-        ("330000", "浙江省"),
-        ("330100", "浙江省 杭州市"),
-        ("330106", "浙江省 杭州市 西湖区"),  # a county the county table names
-        ("330199", "浙江省 杭州市 330199"),  # a valid county code the table does not name
-        ("999999", "999999"),  # not a GB/T 2260 code: shown as given
-        ("", ""),
+        ("330000", "浙江省", "Zhejiang"),
+        ("330100", "浙江省 杭州市", "Hangzhou, Zhejiang"),
+        # a county the county table names (in Chinese only)
+        ("330106", "浙江省 杭州市 西湖区", "西湖区, Hangzhou, Zhejiang"),
+        # a valid county code the table does not name: its code, never the city's name alone
+        ("330199", "浙江省 杭州市 330199", "330199, Hangzhou, Zhejiang"),
+        ("999999", "999999", "999999"),  # not a GB/T 2260 code: shown as given
+        ("", "", ""),
+        ("000000", "全国", "Nationwide"),
     ],
 )
-def test_region_name_shows_every_level(code, shown):
-    assert region_name(code) == shown
-
-
-def test_nationwide_follows_the_language():
+def test_region_name_shows_every_level_in_the_pages_language(code, chinese, english):
     with translation.override("zh-hans"):
-        assert region_name("000000") == "全国"
+        assert region_name(code) == chinese
     with translation.override("en"):
-        assert region_name("000000") == "Nationwide"
+        assert region_name(code) == english

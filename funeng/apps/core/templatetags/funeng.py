@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from engines.reference.regions import region_table
+from engines.reference.errors import UnknownCodeError
+from engines.reference.regions import county_names, region_display_name, region_table
 from funeng.apps.core.i18n import localized
 from funeng.apps.core.money import money_display
 from funeng.apps.core.pages import SUBMIT_TOKEN_FIELD, new_submit_token
@@ -23,20 +25,26 @@ register.filter("localized", localized)
 
 @register.filter
 def region_name(code: str | None) -> str:
-    """A GB/T 2260 code as its name (全国 for 000000); the code itself when unknown.
+    """A GB/T 2260 code as its name in the page's language (全国 for 000000); the code when unknown.
 
-    A county shows its own name when the county table has one, else its code after the prefecture,
-    so the districts of one city never all read as the city.
+    Chinese reads from the province down ("浙江省 杭州市 西湖区"), English from the small unit up
+    ("西湖区, Hangzhou, Zhejiang": county names are shipped in Chinese only). A county the county
+    table does not name shows its code, so the districts of one city never all read as the city.
     """
     if not code:
         return ""
     if code == "000000":
         return _("Nationwide")
-    table = region_table()
-    name = table.full_name(code, code)
-    if name != code and name == table.display_name(code) and table.resolve(code).level == "county":
-        return f"{name} {code}"
-    return name
+    try:
+        level = region_table().resolve(code).level
+    except UnknownCodeError:
+        return code
+    language = get_language() or "zh-hans"
+    name = region_display_name(code, language)
+    if level != "county":
+        return name
+    county = county_names().get(code) or code
+    return f"{county}, {name}" if language.startswith("en") else f"{name} {county}"
 
 
 @register.simple_tag
