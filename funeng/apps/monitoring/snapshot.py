@@ -98,5 +98,5 @@ def platform_snapshot() -> dict[str, pl.DataFrame]:
         "assessments": assessments_frame(),
         "deals": deals_frame(),
         "designations": designations.cast(SNAPSHOT_TABLES["designations"]),  # type: ignore[arg-type]
-        "factories": factories_snapshot().cast(SNAPSHOT_TABLES["factories"]),  # type: ignore[arg-type]
+        "factories": factories_snapshot(),  # built with the snapshot's own schema
     }

@@ -11,17 +11,10 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from engines.monitoring.snapshot import SNAPSHOT_TABLES
 from funeng.apps.designations.const import DesignationKindChoice, EntryStatus
 from funeng.apps.designations.models import DesignationEntry
 from funeng.apps.shared_manufacturing.models import Factory, Machine, Plan, PlannedOperation
-
-FACTORIES_SCHEMA = {
-    "credit_code": pl.String(),
-    "region_code": pl.String(),
-    "offers_capacity": pl.Boolean(),
-    "from_year": pl.Int32(),
-    "to_year": pl.Int32(),
-}
 
 
 def shared_factory_enterprise_ids() -> set[int]:
@@ -58,7 +51,7 @@ def factories_snapshot() -> pl.DataFrame:
         )
         for code, region, active, offering, created, updated in rows
     ]
-    return pl.DataFrame(data, schema=FACTORIES_SCHEMA, orient="row")
+    return pl.DataFrame(data, schema=SNAPSHOT_TABLES["factories"], orient="row")
 
 
 def _ms(moment: Any) -> int:

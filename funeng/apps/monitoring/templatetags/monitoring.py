@@ -16,7 +16,7 @@ register = template.Library()
 # Counting words need no English (400 家 → 400); amounts and person-times do.
 UNITS_EN = {"家": "", "个": "", "元": "CNY", "人次": "person-times", "人": "people"}
 # The unit named on its own (an indicator's definition), where a figure's suffix may be silent.
-UNIT_NAMES_EN = {"家": "enterprises", "个": "count", "元": "CNY", "人次": "person-times", "人": "people"}
+UNIT_NAMES_EN = {**UNITS_EN, "家": "enterprises", "个": "count"}
 
 
 def _pick(obj: Any, attr: str) -> str:
