@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from engines.rules.evaluate import years_before
+from engines.rules.evaluate import because_of, review_frontier, years_before
 from engines.rules.fields import CODE_CHOICES, FIELDS
 from engines.rules.model import Group, Leaf, Node, Programme, walk
 
@@ -174,11 +174,21 @@ def state_stages(programme: Programme, as_of: dt.date) -> list[list[pl.Expr]]:
 
 
 def outcome_expr(programme: Programme) -> pl.Expr:
-    """eligible / not_eligible / undetermined from the root's state."""
+    """eligible / not_eligible / undetermined from the root's state, as evaluate.outcome_of decides.
+
+    An unknown root is eligible (subject to review) when every node of the review frontier passes.
+    """
     root = pl.col(node_column(programme.conditions.id))
+    frontier = review_frontier(programme)
+    unknown = pl.lit("undetermined", dtype=OUTCOME)
+    if frontier is not None:
+        confirmed = pl.all_horizontal(
+            pl.lit(True), *(pl.col(node_column(node.id)).fill_null(False) for node in frontier)
+        )
+        unknown = pl.when(confirmed).then(pl.lit("eligible", dtype=OUTCOME)).otherwise(unknown)
     return (
         pl.when(root.is_null())
-        .then(pl.lit("undetermined", dtype=OUTCOME))
+        .then(unknown)
         .when(root)
         .then(pl.lit("eligible", dtype=OUTCOME))
         .otherwise(pl.lit("not_eligible", dtype=OUTCOME))
@@ -233,11 +243,15 @@ def _bit_words(name: str, masks: list[tuple[str, pl.Expr]]) -> list[pl.Expr]:
     return [word.cast(pl.UInt64).alias(f"__bits__{name}{i}") for i, word in enumerate(words)]
 
 
-def _decode(frame: pl.DataFrame, lists: dict[str, list[str]], keys: list[str]) -> pl.DataFrame:
+def _decode(
+    frame: pl.DataFrame, lists: dict[str, list[str]], keys: list[str], programme: Programme
+) -> pl.DataFrame:
     """Turn bit words into id lists: each distinct combination is decoded once, then joined back.
 
     `lists` maps an output column to the ids of its masks; `keys` are the bit columns of all of them,
-    in the same order. Python only sees distinct combinations (a few thousand), never rows.
+    in the same order. Python only sees distinct combinations (a few thousand), never rows. The
+    kinds of open item (`undetermined_because`) follow from the unknown and review lists alone: both
+    are empty unless the root is unknown, and hold only required review items when it is eligible.
     """
     distinct = frame.select(keys).unique()
     decoded: dict[str, list[list[str]]] = {name: [] for name in lists}
@@ -247,6 +261,10 @@ def _decode(frame: pl.DataFrame, lists: dict[str, list[str]], keys: list[str]) -
             words = row[offset : offset + max(1, -(-len(ids) // 64))]
             offset += len(words)
             decoded[name].append([ident for i, ident in enumerate(ids) if words[i // 64] >> (i % 64) & 1])
+    decoded["undetermined_because"] = [
+        because_of(unknown, review, programme)
+        for unknown, review in zip(decoded["unknown"], decoded["review"], strict=True)
+    ]
     table = distinct.with_columns(
         pl.Series(name, values, dtype=pl.List(pl.String)) for name, values in decoded.items()
     )
@@ -303,14 +321,16 @@ def evaluate_frame(
         *head, outcome_expr(programme), *(w for items in words.values() for w in items), *states
     )
     result = _decode(
-        evaluated.collect(), {name: [ident for ident, _ in items] for name, items in masks.items()}, keys
+        evaluated.collect(),
+        {name: [ident for ident, _ in items] for name, items in masks.items()},
+        keys,
+        programme,
     )
-    # Unknown and review lists are empty unless the root is unknown, so together they are the why.
     return result.select(
         "programme",
         "version",
         "outcome",
-        pl.concat_list("unknown", "review").alias("undetermined_because"),
+        "undetermined_because",
         "failing",
         "unknown",
         "review",

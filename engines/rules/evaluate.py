@@ -23,6 +23,9 @@ class State(StrEnum):
 
 OUTCOME = {State.PASS: "eligible", State.FAIL: "not_eligible", State.UNKNOWN: "undetermined"}
 REVIEW_OPS = ("qualitative", "discretionary")
+# Why an outcome is undetermined, in this order: facts not yet known, a qualitative clause offered as
+# an alternative to a requirement that fails or is unknown, a decision the authority keeps to itself.
+BECAUSE = ("missing_data", "qualitative_alternative", "discretionary")
 # How an operator reads in explanations and on programme pages.
 SYMBOL = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "in": "∈", "years_at_least": "≥"}
 Language = Literal["zh", "en"]
@@ -99,6 +102,90 @@ def evaluate_states(programme: Programme, data: dict[str, Value], as_of: dt.date
 
     visit(programme.conditions)
     return states
+
+
+def required_review(programme: Programme) -> frozenset[str]:
+    """Qualitative leaves every way to pass goes through: each ancestor is an all-of group.
+
+    A programme whose only open items are these is eligible, subject to a reviewer confirming them;
+    a qualitative leaf under an any-of or at-least group is an alternative, and a discretionary one
+    is the authority's call, so those keep a programme undetermined.
+    """
+    out: set[str] = set()
+
+    def visit(node: Node) -> None:
+        if isinstance(node, Leaf):
+            if node.op == "qualitative":
+                out.add(node.id)
+        elif node.kind == "all":
+            for child in node.children:
+                visit(child)
+
+    visit(programme.conditions)
+    return frozenset(out)
+
+
+def review_frontier(programme: Programme) -> list[Node] | None:
+    """The nodes that must pass for the programme to pass once its required review items are confirmed.
+
+    These are the children of the all-of groups above required qualitative leaves, other than those
+    groups and leaves themselves. None when the programme has no required qualitative leaf (then the
+    root alone decides).
+    """
+    required = required_review(programme)
+    if not required:
+        return None
+    path = {node.id for node in walk(programme.conditions) if _holds_any(node, required)}
+    frontier: list[Node] = []
+
+    def visit(node: Node) -> None:
+        for child in node.children if isinstance(node, Group) else ():
+            if child.id in required:
+                continue
+            if child.id in path and isinstance(child, Group) and child.kind == "all":
+                visit(child)
+            else:
+                frontier.append(child)
+
+    visit(programme.conditions)
+    return frontier
+
+
+def _holds_any(node: Node, ids: frozenset[str]) -> bool:
+    return any(item.id in ids for item in walk(node))
+
+
+def outcome_of(programme: Programme, states: dict[str, State]) -> str:
+    """eligible / not_eligible / undetermined: the root's state, or eligible subject to review.
+
+    An unknown root counts as eligible when every node of the review frontier passes: then only
+    required qualitative clauses are open, and a reviewer confirms them.
+    """
+    root = states[programme.conditions.id]
+    if root is State.UNKNOWN:
+        frontier = review_frontier(programme)
+        if frontier is not None and all(states[node.id] is State.PASS for node in frontier):
+            return "eligible"
+    return OUTCOME[root]
+
+
+def because_of(unknown: list[str], review: list[str], programme: Programme) -> list[str]:
+    """The kinds of open item that keep an outcome undetermined (see BECAUSE), from the deciding lists."""
+    required = required_review(programme)
+    nodes = programme.nodes
+    kinds = set()
+    if unknown:
+        kinds.add("missing_data")
+    for ident in review:
+        if ident in required:
+            continue
+        node = nodes.get(ident)
+        kinds.add(
+            "discretionary"
+            if isinstance(node, Leaf) and node.op == "discretionary"
+            else "qualitative_alternative"
+        )
+    return [kind for kind in BECAUSE if kind in kinds]
 
 
 def relevance(programme: Programme, states: dict[str, State]) -> tuple[set[str], set[str]]:
@@ -304,17 +391,16 @@ class Evaluation:
     unknown: list[dict[str, Any]] = field(default_factory=list)
     review: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[dict[str, Any]] = field(default_factory=list)
+    # missing_data / qualitative_alternative / discretionary (see BECAUSE); empty unless undetermined.
+    undetermined_because: list[str] = field(default_factory=list)
     # Relative distance of the cheapest way to pass (sum over steps of distance / threshold);
     # 0 when passing, inf when a fixed fact (region, industry, age, recognition) fails.
     distance: float = math.inf
 
     @property
-    def undetermined_because(self) -> list[str]:
-        return (
-            [item["condition"] for item in (*self.unknown, *self.review)]
-            if self.outcome == "undetermined"
-            else []
-        )
+    def subject_to_review(self) -> bool:
+        """Eligible on every measurable requirement, with required qualitative clauses for a reviewer."""
+        return self.outcome == "eligible" and bool(self.review)
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON contract of `funeng policy_evaluate --json`."""
@@ -338,6 +424,7 @@ def evaluate(programme: Programme, enterprise: dict[str, object], as_of: dt.date
     data = coerce_enterprise(enterprise)
     states = evaluate_states(programme, data, as_of)
     matters, decides = relevance(programme, states)
+    required = required_review(programme)
     failing, unknown, review = [], [], []
     for node in walk(programme.conditions):
         if not isinstance(node, Leaf):
@@ -364,20 +451,27 @@ def evaluate(programme: Programme, enterprise: dict[str, object], as_of: dt.date
             )
         elif states[node.id] is State.UNKNOWN and node.id in decides:
             if node.op in REVIEW_OPS:
-                review.append(base | {"kind": node.op})
+                review.append(base | {"kind": node.op, "required": node.id in required})
             else:
                 unknown.append(
                     base | {"field": node.field, "missing": [n for n in node.fields if data.get(n) is None]}
                 )
+    outcome = outcome_of(programme, states)
+    because = (
+        because_of([str(i["condition"]) for i in unknown], [str(i["condition"]) for i in review], programme)
+        if outcome == "undetermined"
+        else []
+    )
     return Evaluation(
         programme=programme.id,
         version=programme.version,
         as_of=as_of,
-        outcome=OUTCOME[states[programme.conditions.id]],
+        outcome=outcome,
         states=states,
         failing=failing,
         unknown=unknown,
         review=review,
+        undetermined_because=because,
         gaps=gaps(programme, states, data, as_of),
         distance=_plan(programme.conditions, states, data, as_of)[0],
     )

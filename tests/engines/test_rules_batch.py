@@ -444,3 +444,52 @@ def test_it_lists_reasons_of_a_programme_with_more_leaves_than_one_64_bit_word()
         assert got["unknown"] == [item["condition"] for item in one["unknown"]]
     assert batch["failing"].to_list()[0] == ["n67", "n68", "n69"]
     assert len(batch["unknown"].to_list()[2]) == 70
+
+
+def _neighbours(programme, enterprise):
+    """The enterprise, and each of its programme's fields in turn unknown, or on each of its thresholds."""
+    yield enterprise
+    for leaf in programme.leaves():
+        for name in leaf.fields:
+            yield enterprise | {name: None}
+            for dated in leaf.threshold:
+                if FIELDS[name].type in ("ratio", "money", "count"):
+                    yield enterprise | {
+                        name: float(dated.value) if FIELDS[name].type != "count" else int(dated.value)
+                    }
+            if FIELDS[name].type == "bool":
+                yield enterprise | {name: not enterprise.get(name, False)}
+
+
+def test_it_agrees_around_every_scenario_on_outcome_and_why():
+    """Near the scenarios' well-documented enterprises every kind of answer occurs; both paths agree."""
+    import yaml
+
+    from tests.support.paths import ROOT
+
+    seen = set()
+    for path in sorted((ROOT / "engines" / "rules" / "scenarios").glob("*.yaml")):
+        suite = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for case in suite["scenarios"]:
+            programme = PROGRAMMES[case.get("programme", suite["programme"])]
+            as_of = case.get("as_of", suite["as_of"])
+            as_of = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+            base = {k: _json(v) for k, v in (suite.get("base", {}) | case.get("enterprise", {})).items()}
+            rows = list(_neighbours(programme, base))
+            batch = evaluate_frame(records_frame(rows), programme, as_of).to_dicts()
+            for row, got in zip(rows, batch, strict=True):
+                one = evaluate(programme, row, as_of)
+                assert (got["outcome"], got["undetermined_because"], got["review"]) == (
+                    one.outcome,
+                    one.undetermined_because,
+                    [item["condition"] for item in one.review],
+                ), (programme.id, row)
+                seen.add((one.outcome, one.subject_to_review, *one.undetermined_because))
+    # Every programme still has required qualitative clauses, so "eligible" always comes with review.
+    assert {
+        ("eligible", True),
+        ("not_eligible", False),
+        ("undetermined", False, "missing_data"),
+        ("undetermined", False, "qualitative_alternative"),
+        ("undetermined", False, "discretionary"),
+    } <= seen

@@ -39,8 +39,15 @@ def test_scenario(suite, case):
         assert [item["condition"] for item in result.failing] == expect["failing"]
     if "unknown" in expect:
         assert [item["condition"] for item in result.unknown] == expect["unknown"]
+    if "review" in expect:  # eligible subject to review: exactly these required clauses go to a reviewer
+        assert [item["condition"] for item in result.review] == expect["review"]
+        assert all(item["required"] for item in result.review)
+    if result.outcome == "undetermined":
+        assert result.undetermined_because == expect["undetermined_because"]
     batch = evaluate_frame(records_frame([enterprise]), programme, as_of).row(0, named=True)
     assert batch["outcome"] == result.outcome
+    assert batch["undetermined_because"] == result.undetermined_because
+    assert batch["review"] == [item["condition"] for item in result.review]
 
 
 def test_it_has_scenarios_for_every_programme():

@@ -38,7 +38,7 @@ from funeng.apps.policies.services import (
 router = Router(tags=["policies"])
 ObjectId = EnterpriseId  # the same BigAutoField bounds
 ProgrammeId = Field(..., min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
-TrackName = Literal["eligible", "review", "missing", "not_eligible"]
+TrackName = Literal["eligible", "review", "alternative", "missing", "not_eligible"]
 
 
 class ProgrammeOut(Schema):
@@ -76,7 +76,7 @@ class EvaluationOut(Schema):
     outcome: str
     track: str
     applies_to_region: bool
-    undetermined_because: list[str]
+    undetermined_because: list[Literal["missing_data", "qualitative_alternative", "discretionary"]]
     failing: list[dict[str, Any]]
     unknown: list[dict[str, Any]]
     review: list[dict[str, Any]]
@@ -99,6 +99,7 @@ class RunOut(Schema):
     enterprises: int
     eligible: int
     review: int
+    alternative: int
     missing: int
     not_eligible: int
     duration_ms: int
@@ -123,7 +124,9 @@ class ResultFilters(Schema):
 
 
 class NotifyIn(RequestBody):
-    tracks: list[Literal["eligible", "review", "missing"]] = Field(..., min_length=1, max_length=3)
+    tracks: list[Literal["eligible", "review", "alternative", "missing"]] = Field(
+        ..., min_length=1, max_length=4
+    )
 
 
 class NotifyOut(Schema):

@@ -25,10 +25,15 @@ def demo_policies_create() -> int:
     for programme_id in DEMO_PROGRAMMES:
         run = policy_run_create(programme_id=programme_id, as_of=today, acting_user=official)
         runs += 1
-        policy_notices_send(run=run, tracks=[Track.ELIGIBLE, Track.REVIEW], acting_user=official)
-        # Decide a handful of review cases so the queue shows both kinds of decision.
-        cases = list(run.results.filter(track=Track.REVIEW).order_by("id")[:4])
-        for index, case in enumerate(cases[:3]):
+        policy_notices_send(
+            run=run, tracks=[Track.ELIGIBLE, Track.REVIEW, Track.ALTERNATIVE], acting_user=official
+        )
+        # Decide a handful of cases of each kind so the queue shows both kinds of decision.
+        cases = [
+            *run.results.filter(track=Track.REVIEW).order_by("id")[:3],
+            *run.results.filter(track=Track.ALTERNATIVE).order_by("id")[:2],
+        ]
+        for index, case in enumerate(cases):
             decision = Decision.APPROVED if index % 2 == 0 else Decision.REJECTED
             review_decide(result=case, decision=decision, reason=DEMO_REASONS[decision], acting_user=official)
     return runs

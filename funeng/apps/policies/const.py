@@ -16,7 +16,11 @@ class Track(models.TextChoices):
     """Where an evaluation goes next (免申即享 practice: only clear criteria and complete data skip review)."""
 
     ELIGIBLE = "eligible", _("Eligible, no application needed")
-    REVIEW = "review", _("Quantitative criteria met, review needed")
+    # Every measurable requirement met; required qualitative clauses wait for a reviewer to confirm.
+    REVIEW = "review", _("Eligible, subject to review")
+    # Undetermined only because a qualitative alternative (or the authority's discretion) could still
+    # let a requirement that is not met pass: a reviewer decides, and may well refuse.
+    ALTERNATIVE = "alternative", _("Possible on review of an alternative")
     MISSING = "missing", _("Data missing")
     ALMOST = "almost", _("Almost: small gaps")
     NOT_ELIGIBLE = "not_eligible", _("Not eligible")
@@ -32,6 +36,7 @@ class Decision(models.TextChoices):
 class NoticeKind(models.TextChoices):
     ELIGIBLE = "eligible", _("You qualify")
     REVIEW = "review", _("You may qualify: quick application")
+    ALTERNATIVE = "alternative", _("You could qualify on review")
     MISSING = "missing", _("Complete your data")
     DECISION = "decision", _("Review decided")
 

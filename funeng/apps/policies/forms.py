@@ -32,7 +32,9 @@ class RunForm(forms.Form):
 class NotifyForm(forms.Form):
     tracks = forms.MultipleChoiceField(
         label=_("Notify"),
-        choices=[(t.value, t.label) for t in (Track.ELIGIBLE, Track.REVIEW, Track.MISSING)],
+        choices=[
+            (t.value, t.label) for t in (Track.ELIGIBLE, Track.REVIEW, Track.ALTERNATIVE, Track.MISSING)
+        ],
         widget=forms.CheckboxSelectMultiple,
     )
 

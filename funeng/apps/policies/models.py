@@ -25,6 +25,7 @@ class PolicyRun(models.Model):
     enterprises = models.PositiveIntegerField(_("enterprises"), default=0)
     eligible = models.PositiveIntegerField(_("eligible"), default=0)
     review = models.PositiveIntegerField(_("review needed"), default=0)
+    alternative = models.PositiveIntegerField(_("possible on an alternative"), default=0)
     missing = models.PositiveIntegerField(_("data missing"), default=0)
     not_eligible = models.PositiveIntegerField(_("not eligible"), default=0)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)

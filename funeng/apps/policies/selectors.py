@@ -20,7 +20,16 @@ from funeng.apps.policies.const import ALMOST_DISTANCE, Track
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
 
 NATIONAL = "000000"
-TRACK_ORDER = [Track.ELIGIBLE, Track.REVIEW, Track.MISSING, Track.ALMOST, Track.NOT_ELIGIBLE]
+TRACK_ORDER = [
+    Track.ELIGIBLE,
+    Track.REVIEW,
+    Track.ALTERNATIVE,
+    Track.MISSING,
+    Track.ALMOST,
+    Track.NOT_ELIGIBLE,
+]
+# The 快申快享 queue: cases an official decides, the two kinds kept apart.
+REVIEW_TRACKS = (Track.REVIEW, Track.ALTERNATIVE)
 
 
 def programme_applies_to(programme: Programme, region_code: str) -> bool:
@@ -88,20 +97,25 @@ def programmes_for_region(region_code: str, as_of: dt.date) -> list[Programme]:
 
 
 def track_of(evaluation: Evaluation) -> Track:
-    """Eligible / review only / data missing / almost / not eligible, for one evaluation."""
-    if evaluation.outcome == "eligible":
-        return Track.ELIGIBLE
-    if evaluation.outcome == "undetermined":
-        return Track.MISSING if evaluation.unknown else Track.REVIEW
-    return Track.ALMOST if evaluation.distance <= ALMOST_DISTANCE else Track.NOT_ELIGIBLE
+    """Eligible / subject to review / on an alternative / data missing / almost / not eligible."""
+    if evaluation.outcome == "not_eligible":
+        return Track.ALMOST if evaluation.distance <= ALMOST_DISTANCE else Track.NOT_ELIGIBLE
+    return track_of_batch(
+        evaluation.outcome,
+        [item["condition"] for item in evaluation.unknown],
+        [item["condition"] for item in evaluation.review],
+    )
 
 
-def track_of_batch(outcome: str, unknown: list[str]) -> Track:
-    """The same tracks from stored batch columns (batch results keep no distance, so no 'almost')."""
+def track_of_batch(outcome: str, unknown: list[str], review: list[str]) -> Track:
+    """The same tracks from stored batch columns (batch results keep no distance, so no 'almost').
+
+    Missing data comes first: once the facts are in, the case may need no reviewer at all.
+    """
     if outcome == "eligible":
-        return Track.ELIGIBLE
+        return Track.REVIEW if review else Track.ELIGIBLE
     if outcome == "undetermined":
-        return Track.MISSING if unknown else Track.REVIEW
+        return Track.MISSING if unknown else Track.ALTERNATIVE
     return Track.NOT_ELIGIBLE
 
 

@@ -24,7 +24,7 @@ from funeng.apps.enterprises.policy_record import enterprises_policy_frame
 from funeng.apps.policies.access import policy_scope_of
 from funeng.apps.policies.const import Decision, NoticeKind, Track
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun, ReviewDecision
-from funeng.apps.policies.selectors import field_label, programme_name, track_of_batch
+from funeng.apps.policies.selectors import REVIEW_TRACKS, field_label, programme_name, track_of_batch
 from funeng.apps.tasks.progress import Progress
 
 BATCH = 2000
@@ -91,9 +91,12 @@ def policy_run_create(
     evaluated = evaluate_frame(frame, programme, as_of)
     progress.update(2, 3, gettext_noop("Storing the results"))
     tracks = [
-        track_of_batch(outcome, unknown)
-        for outcome, unknown in zip(
-            evaluated["outcome"].to_list(), evaluated["unknown"].to_list(), strict=True
+        track_of_batch(outcome, unknown, review)
+        for outcome, unknown, review in zip(
+            evaluated["outcome"].to_list(),
+            evaluated["unknown"].to_list(),
+            evaluated["review"].to_list(),
+            strict=True,
         )
     ]
     counts = Counter(tracks)
@@ -107,6 +110,7 @@ def policy_run_create(
             enterprises=len(tracks),
             eligible=counts[Track.ELIGIBLE],
             review=counts[Track.REVIEW],
+            alternative=counts[Track.ALTERNATIVE],
             missing=counts[Track.MISSING],
             not_eligible=counts[Track.NOT_ELIGIBLE],
         )
@@ -148,6 +152,7 @@ def policy_run_create(
                     "enterprises": run.enterprises,
                     "eligible": run.eligible,
                     "review": run.review,
+                    "alternative": run.alternative,
                     "missing": run.missing,
                     "not_eligible": run.not_eligible,
                 },
@@ -160,6 +165,7 @@ def policy_run_create(
 NOTICE_KIND = {
     Track.ELIGIBLE: NoticeKind.ELIGIBLE,
     Track.REVIEW: NoticeKind.REVIEW,
+    Track.ALTERNATIVE: NoticeKind.ALTERNATIVE,
     Track.MISSING: NoticeKind.MISSING,
 }
 NOTIFIABLE_TRACKS = tuple(NOTICE_KIND)
@@ -194,6 +200,13 @@ def _notice_in(
                 "qualitative conditions need review by an official. Read the clauses on the My policies "
                 "page and send supporting material with a quick application."
             ) % {"programme": name}
+        if kind == NoticeKind.ALTERNATIVE:
+            return gettext(
+                "Your enterprise does not meet every measurable condition of “%(programme)s”, but the "
+                "programme accepts a qualitative alternative (or leaves the case to the authority's "
+                "discretion). If you think it qualifies, read the clauses on the My policies page and "
+                "send supporting material with a quick application; an official decides."
+            ) % {"programme": name}
         labels = sorted(
             {field_label(f, "en" if english else "zh") for f in _missing_fields(programme, result)}
         )
@@ -220,7 +233,9 @@ def policy_notices_send(*, run: PolicyRun, tracks: Iterable[str], acting_user: U
     """Notify every enterprise of the run in the given tracks in-app, once per run and kind."""
     wanted = [Track(track) for track in tracks if track in NOTIFIABLE_TRACKS]
     if not wanted:
-        raise ValidationError(_("Choose whom to notify: eligible, review or data missing."), code="no_tracks")
+        raise ValidationError(
+            _("Choose whom to notify: eligible, review, alternative or data missing."), code="no_tracks"
+        )
     programme = get_programme(run.programme_id, run.as_of)
     already = set(PolicyNotice.objects.filter(run=run).values_list("enterprise_id", "kind"))
     notices = []
@@ -264,9 +279,12 @@ def review_decide(*, result: PolicyResult, decision: str, reason: str, acting_us
             params={"count": MIN_REASON_LENGTH},
             code="too_short",
         )
-    if result.track != Track.REVIEW:
+    if result.track not in REVIEW_TRACKS:
         errors["decision"] = ValidationError(
-            _("Only cases whose measurable conditions are all met go to review; this one is not."),
+            _(
+                "Only cases waiting for a reviewer (eligible subject to review, or possible on an "
+                "alternative) can be decided; this one is not."
+            ),
             code="not_review",
         )
     if errors:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from engines.rules.evaluate import required_review
 from engines.rules.loader import get_programme, load_programme_versions
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
@@ -250,7 +251,12 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     run = access_policy_run_for_user(request.user, run_id)
     track = request.GET.get("track", "")
     if track not in Track.values:
-        track = Track.ELIGIBLE if run.eligible else (Track.REVIEW if run.review else "")
+        counted = [
+            (Track.ELIGIBLE, run.eligible),
+            (Track.REVIEW, run.review),
+            (Track.ALTERNATIVE, run.alternative),
+        ]
+        track = next((value for value, count in counted if count), "")
     programme = get_programme(run.programme_id, run.as_of)
     page = Paginator(run_results(run, track), PAGE_SIZE).get_page(request.GET.get("page"))
     results = list(page.object_list)
@@ -268,6 +274,7 @@ def run_view(request: HttpRequest, run_id: int) -> HttpResponse:
     tabs = [
         (Track.ELIGIBLE, run.eligible),
         (Track.REVIEW, run.review),
+        (Track.ALTERNATIVE, run.alternative),
         (Track.MISSING, run.missing),
         (Track.NOT_ELIGIBLE, run.not_eligible),
     ]
@@ -354,7 +361,7 @@ def decide_view(request: HttpRequest, result_id: int) -> HttpResponse:
             form_errors_from(form, error)
         else:
             messages.success(request, _("Decision recorded; the enterprise was notified."))
-            return redirect(f"{redirect('policies:run', result.run_id).url}?track={Track.REVIEW}")
+            return redirect(f"{redirect('policies:run', result.run_id).url}?track={result.track}")
     return render(
         request,
         "policies/decide.html",
@@ -362,6 +369,9 @@ def decide_view(request: HttpRequest, result_id: int) -> HttpResponse:
             "result": result,
             "programme": programme,
             "review": [programme.nodes[i] for i in result.review if i in programme.nodes],
+            # On an alternative, the reviewer weighs it against the requirement it stands in for.
+            "failing": [programme.nodes[i] for i in result.failing if i in programme.nodes],
+            "required": required_review(programme),
             "decisions": result.decisions.select_related("decided_by"),
             "form": form,
         },

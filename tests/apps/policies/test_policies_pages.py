@@ -157,10 +157,11 @@ def test_a_double_submit_starts_one_evaluation(client, world):
 
 
 def test_the_stored_tracks_follow_the_engine_outcome():
-    assert track_of_batch("eligible", []) == Track.ELIGIBLE
-    assert track_of_batch("undetermined", []) == Track.REVIEW
-    assert track_of_batch("undetermined", ["x"]) == Track.MISSING
-    assert track_of_batch("not_eligible", []) == Track.NOT_ELIGIBLE
+    assert track_of_batch("eligible", [], []) == Track.ELIGIBLE
+    assert track_of_batch("eligible", [], ["clause"]) == Track.REVIEW
+    assert track_of_batch("undetermined", [], ["alternative"]) == Track.ALTERNATIVE
+    assert track_of_batch("undetermined", ["x"], ["alternative"]) == Track.MISSING
+    assert track_of_batch("not_eligible", [], []) == Track.NOT_ELIGIBLE
     programme = get_programme(ZJ)
     as_of = timezone.localdate()
     assert track_of(evaluate(programme, {"region_code": "310101"}, as_of)) == Track.NOT_ELIGIBLE
@@ -271,6 +272,40 @@ def test_a_review_decision_needs_a_reason_is_audited_and_told_to_the_enterprise(
         .content.decode()
     )
     assert "细分市场占有率居全省前列" in html
+
+
+def test_the_review_queue_keeps_confirmations_and_alternatives_apart(client, world):
+    national = get_programme("srdi-national-little-giant")
+    run = policy_run_create(
+        programme_id=national.id, as_of=timezone.localdate(), acting_user=world["official"]
+    )
+    # strong meets every measurable requirement: eligible, with the required clauses to confirm;
+    # weak is no provincial SRDI enterprise, and only the qualitative alternative to that is open.
+    strong, weak = (run.results.get(enterprise=world[name]) for name in ("strong", "weak"))
+    assert (strong.outcome, strong.track) == ("eligible", Track.REVIEW) and strong.review
+    assert (weak.outcome, weak.track) == ("undetermined", Track.ALTERNATIVE)
+    assert weak.failing == ["recognised-provincial"] and "recognised-other" in weak.review
+    assert (run.review, run.alternative) == (1, 1)
+    login(client, world["official"])
+    alternatives = client.get(f"/policies/runs/{run.pk}/?track=alternative").content.decode()
+    assert world["weak"].name in alternatives and world["strong"].name not in alternatives
+    assert f"/policies/results/{weak.pk}/decide/" in alternatives
+    confirm = client.get(f"/policies/runs/{run.pk}/?track=review").content.decode()
+    assert world["strong"].name in confirm and world["weak"].name not in confirm
+    # The case page names the requirement the alternative would stand in for, and which clause is which.
+    case = client.get(f"/policies/results/{weak.pk}/decide/").content.decode()
+    leaf = national.nodes["recognised-provincial"]
+    assert html_module.escape(leaf.text) in case and "未满足的条件" in case and "可替代条件" in case
+    response = client.post(
+        f"/policies/results/{weak.pk}/decide/",
+        {"decision": "rejected", "reason": "未提供专精特新产品认定材料"},
+    )
+    assert response.status_code == 302 and response.url.endswith("?track=alternative")
+    assert ReviewDecision.objects.get().result == weak
+    # Each kind gets its own notice text: an alternative is never told it meets every condition.
+    assert policy_notices_send(run=run, tracks=["alternative"], acting_user=world["official"]) == 1
+    notice = PolicyNotice.objects.get(kind="alternative")
+    assert notice.enterprise == world["weak"] and "不满足" in notice.message and "替代条件" in notice.message
 
 
 def test_only_review_cases_can_be_decided(world):

@@ -9,6 +9,8 @@ import polars as pl
 import pytest
 from django.core.management import call_command
 
+from tests.engines.test_rules_evaluate import SHENZHEN
+
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
 ZHEJIANG_GAP = {
@@ -74,6 +76,18 @@ def test_it_evaluates_one_enterprise_with_the_gap_in_money(capsys, tmp_path):
     assert "近2年研发经费支出占营业收入比重 2.4% → 需 ≥ 3%（按上年度营业收入约需增加 ¥72 万）" in messages
 
 
+def test_its_plain_answer_says_subject_to_review_and_why_undetermined(capsys, tmp_path):
+    path = tmp_path / "e.json"
+    args = ["policy_evaluate", "--programme", "srdi-shenzhen", "--input", str(path), "--as-of", "2024-06-30"]
+    meets = SHENZHEN  # meets every measurable requirement; one required qualitative clause
+    path.write_text(json.dumps(meets), encoding="utf-8")
+    call_command(*args)
+    assert capsys.readouterr().out.startswith("eligible (subject to review): 主营业务符合国家产业政策")
+    path.write_text(json.dumps(meets | {"rd_intensity_2y": None}), encoding="utf-8")
+    call_command(*args)
+    assert capsys.readouterr().out.startswith("undetermined (missing_data): ")
+
+
 def test_it_evaluates_a_jsonl_file_in_batch_in_input_order(capsys, tmp_path):
     source = tmp_path / "in.jsonl"
     rows = [ZHEJIANG_GAP, {"region_code": "110105"}, ZHEJIANG_GAP | {"rd_intensity_2y": None}]
@@ -93,6 +107,7 @@ def test_it_evaluates_a_jsonl_file_in_batch_in_input_order(capsys, tmp_path):
     frame = pl.read_parquet(output)
     assert frame["outcome"].to_list() == ["not_eligible", "not_eligible", "undetermined"]
     assert frame["failing"][1].to_list()[0] == "zj-region"
+    assert [v.to_list() for v in frame["undetermined_because"]] == [[], [], ["missing_data"]]
     assert "zj-class-1-rd" in frame["gaps"][0].to_list()
     assert set(frame.columns) >= {
         "programme",

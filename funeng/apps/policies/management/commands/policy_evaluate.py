@@ -104,7 +104,12 @@ class Command(BaseCommand):
             reasons = "; ".join(
                 item["text"] for item in result["failing"] + result["unknown"] + result["review"]
             )
-            sys.stdout.write(f"{result['outcome']}: {reasons}\n")
+            label = result["outcome"]
+            if label == "eligible" and result["review"]:
+                label += " (subject to review)"
+            elif result["undetermined_because"]:
+                label += f" ({', '.join(result['undetermined_because'])})"
+            sys.stdout.write(f"{label}: {reasons}\n")
 
     def _batch(self, programme: Any, text: str, path: Path, output: Path, as_of: dt.date) -> None:
         records = []
