@@ -67,6 +67,10 @@ SNAPSHOT: dict[str, Column] = {
     "quality_cert": Column(_FLAG),
     "own_brand": Column(_FLAG),
     "niche_market_years": Column(_COUNT),
+    "niche_market_rank_province": Column(_COUNT),
+    "niche_market_rank_national": Column(_COUNT),
+    "clean_record_3y": Column(_FLAG),
+    "no_major_accidents_3y": Column(_FLAG),
     "srdi_level": Column(_TEXT),
     "it_supported_core_processes": Column(_COUNT),
 }

@@ -9,6 +9,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Literal
 
 FieldType = Literal["money", "ratio", "count", "bool", "code", "date"]
+# Where a fact comes from: the enterprise's own statement, an official list or register (business
+# registration, patent office, credit record, recognition lists), or an official who checked it.
+Provenance = Literal["self_declared", "official_list", "official_verified"]
+PROVENANCE_LABELS: dict[str, tuple[str, str]] = {
+    "self_declared": ("企业自主申报", "self-declared by the enterprise"),
+    "official_list": ("官方名单或登记", "from an official list or register"),
+    "official_verified": ("经主管部门核实", "verified by an official"),
+}
 NUMERIC_TYPES: frozenset[str] = frozenset({"money", "ratio", "count"})
 # float64 keeps 15 significant decimal digits distinct (DBL_DIG), so a decimal with at most 15 of them
 # compares the same way as Decimal and as float64: the batch path stays exact at thresholds.
@@ -40,6 +48,8 @@ class Field:
     # Computed from these stored fields (engines.rules.derive), never stored itself; () when stored.
     derived_from: tuple[str, ...] = ()
     formula: str = ""  # how, for people reading the dictionary
+    provenance: Provenance = "self_declared"
+    minimum: int = 0  # counts: the smallest meaningful value (a rank starts at 1)
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form published by `funeng policy_fields --json`."""
@@ -54,6 +64,8 @@ class Field:
             "derived_from": list(self.derived_from),
             "formula": self.formula or None,
             "format": CODE_FORMATS[self.name][1] if self.name in CODE_FORMATS else None,
+            "provenance": self.provenance,
+            "minimum": self.minimum if self.type == "count" else None,
         }
 
 
@@ -68,8 +80,22 @@ def _f(
     basis: str = "",
     derived_from: tuple[str, ...] = (),
     formula: str = "",
+    provenance: Provenance = "self_declared",
+    minimum: int = 0,
 ) -> Field:
-    return Field(name, type_, unit, zh, en, on_model and not derived_from, basis, derived_from, formula)
+    return Field(
+        name,
+        type_,
+        unit,
+        zh,
+        en,
+        on_model and not derived_from,
+        basis,
+        derived_from,
+        formula,
+        provenance,
+        minimum,
+    )
 
 
 _ROUNDED = f"rounded half to even to {RATIO_PLACES} decimal places; unknown when an input is unknown or the divisor is 0"
@@ -78,11 +104,23 @@ _ROUNDED = f"rounded half to even to {RATIO_PLACES} decimal places; unknown when
 FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
-        _f("region_code", "code", "GB/T 2260", "注册地行政区划代码", "region of registration", on_model=True),
         _f(
-            "industry_code", "code", "GB/T 4754-2017", "国民经济行业小类代码", "industry class", on_model=True
+            "region_code",
+            "code",
+            "GB/T 2260",
+            "注册地行政区划代码",
+            "region of registration",
+            provenance="official_list",
         ),
-        _f("founded_on", "date", "date", "成立（工商注册登记）日期", "registration date", on_model=True),
+        _f("industry_code", "code", "GB/T 4754-2017", "国民经济行业小类代码", "industry class"),
+        _f(
+            "founded_on",
+            "date",
+            "date",
+            "成立（工商注册登记）日期",
+            "registration date",
+            provenance="official_list",
+        ),
         _f(
             "size_class",
             "code",
@@ -117,7 +155,7 @@ FIELDS: dict[str, Field] = {
             "items",
             "有效发明专利数（含集成电路布图设计专有权）",
             "valid invention patents (incl. IC layout designs)",
-            on_model=True,
+            provenance="official_list",
         ),
         _f(
             "utility_models",
@@ -125,10 +163,24 @@ FIELDS: dict[str, Field] = {
             "items",
             "有效实用新型专利数",
             "valid utility-model patents",
-            on_model=True,
+            provenance="official_list",
         ),
-        _f("design_patents", "count", "items", "有效外观设计专利数", "valid design patents", on_model=True),
-        _f("software_copyrights", "count", "items", "软件著作权数", "software copyrights", on_model=True),
+        _f(
+            "design_patents",
+            "count",
+            "items",
+            "有效外观设计专利数",
+            "valid design patents",
+            provenance="official_list",
+        ),
+        _f(
+            "software_copyrights",
+            "count",
+            "items",
+            "软件著作权数",
+            "software copyrights",
+            provenance="official_list",
+        ),
         # The fields the 专精特新 rules need beyond the basic profile: ratios that the stored amounts
         # and counts determine exactly are derived (engines.rules.derive); the rest are stored.
         _f(
@@ -216,7 +268,14 @@ FIELDS: dict[str, Field] = {
             "采用信息系统支撑的核心业务数",
             "core business processes supported by information systems",
         ),
-        _f("quality_cert", "bool", "", "取得质量管理体系认证", "holds a quality-management certification"),
+        _f(
+            "quality_cert",
+            "bool",
+            "",
+            "取得质量管理体系认证",
+            "holds a quality-management certification",
+            provenance="official_list",
+        ),
         _f("own_brand", "bool", "", "拥有自主品牌", "owns a brand"),
         _f(
             "standards_2y",
@@ -241,6 +300,41 @@ FIELDS: dict[str, Field] = {
             "none|pool|municipal|provincial|national",
             "已获“专精特新”认定或入库的最高层级",
             "highest SRDI recognition held",
+            provenance="official_list",
+        ),
+        # Facts several programmes state as clauses: a rank is a number (1 = first), a clean record
+        # and an accident-free record are what the credit and supervision records answer.
+        _f(
+            "niche_market_rank_province",
+            "count",
+            "rank",
+            "主导产品细分市场占有率全省排名",
+            "provincial rank of the main product's niche-market share",
+            minimum=1,
+        ),
+        _f(
+            "niche_market_rank_national",
+            "count",
+            "rank",
+            "主导产品细分市场占有率全国排名",
+            "national rank of the main product's niche-market share",
+            minimum=1,
+        ),
+        _f(
+            "clean_record_3y",
+            "bool",
+            "",
+            "近三年无严重违法违规行为、失信行为",
+            "no serious violation of law or breach of trust in the last 3 years",
+            provenance="official_list",
+        ),
+        _f(
+            "no_major_accidents_3y",
+            "bool",
+            "",
+            "近三年未发生安全、质量、环境污染事故",
+            "no safety, quality or environmental-pollution accident in the last 3 years",
+            provenance="official_verified",
         ),
     )
 }
@@ -306,8 +400,8 @@ def coerce(name: str, raw: object) -> Value:
         return _decimal(name, raw)
     if spec.type == "count":
         number = _decimal(name, raw)
-        if number != number.to_integral_value() or number < 0:
-            raise FieldValueError(f"{name}: expected a whole number >= 0, got {raw!r}")
+        if number != number.to_integral_value() or number < spec.minimum:
+            raise FieldValueError(f"{name}: expected a whole number >= {spec.minimum}, got {raw!r}")
         if number > MAX_COUNT:
             raise FieldValueError(f"{name}: expected a whole number <= {MAX_COUNT}, got {raw!r}")
         return int(number)

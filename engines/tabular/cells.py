@@ -156,8 +156,8 @@ def parse_code(
     return str(raw).strip().upper()
 
 
-def parse_count(raw: object, *, limit: int = INT_LIMIT) -> int:
-    """A whole number from 0 to limit: 12, 12.0, "1,200" or "1200.00"."""
+def parse_count(raw: object, *, limit: int = INT_LIMIT, minimum: int = 0) -> int:
+    """A whole number from minimum (0 unless given; a rank starts at 1) to limit: 12, 12.0, "1,200" or "1200.00"."""
     number: int
     if isinstance(raw, bool):
         raise CellInvalid("number.invalid", gettext_noop("%(column)s must be a whole number"))
@@ -186,6 +186,10 @@ def parse_count(raw: object, *, limit: int = INT_LIMIT) -> int:
         raise CellInvalid("number.invalid", gettext_noop("%(column)s must be a number"))
     if number < 0:
         raise CellInvalid("number.negative", gettext_noop("%(column)s cannot be negative"))
+    if number < minimum:
+        raise CellInvalid(
+            "number.too_small", gettext_noop("%(column)s must be %(minimum)s or more"), minimum=minimum
+        )
     if number > limit:
         raise CellInvalid(
             "number.too_large", gettext_noop("%(column)s is above the limit of %(limit)s"), limit=f"{limit:,}"
@@ -450,12 +454,13 @@ class Code(CellType):
 
 @dataclass(frozen=True)
 class Count(CellType):
-    """A whole number from 0 up."""
+    """A whole number from 0 (or a given minimum) up."""
 
     limit: int = INT_LIMIT
+    minimum: int = 0
 
     def convert(self, raw: object) -> int:
-        return parse_count(raw, limit=self.limit)
+        return parse_count(raw, limit=self.limit, minimum=self.minimum)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,8 @@ def _strategy(name):
         near = [st.sampled_from(at)] if at else []
         base = st.one_of(*near, st.integers(0, 300_000_000).map(Decimal))
     elif spec.type == "count":
-        base = st.integers(0, 12)
+        near = [st.sampled_from([int(v) for v in at])] if at else []
+        base = st.one_of(*near, st.integers(spec.minimum, 12))
     elif spec.type == "bool":
         base = st.booleans()
     elif spec.type == "date":

@@ -54,6 +54,7 @@ Name = Annotated[str, StringConstraints(max_length=200, pattern=NO_CONTROL)]
 Search = Annotated[str, StringConstraints(max_length=100, pattern=NO_CONTROL)]
 EnterpriseId = Annotated[int, Field(ge=1, le=ID_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+Rank = Annotated[int, Field(ge=1, le=INT_MAX)]  # 1 = first
 # Decimals opt out of the strictness of request bodies (strict=False): JSON has no decimal type, so
 # an amount arrives as a string ("1234.56", preferred) or a number.
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2, allow_inf_nan=False, strict=False)]
@@ -183,6 +184,10 @@ class EnterprisePatch(RequestBody):
     quality_cert: bool | None = None
     own_brand: bool | None = None
     niche_market_years: Count | None = None
+    niche_market_rank_province: Rank | None = None
+    niche_market_rank_national: Rank | None = None
+    clean_record_3y: bool | None = None
+    no_major_accidents_3y: bool | None = None
     it_supported_core_processes: Count | None = None
 
 
@@ -233,6 +238,10 @@ class EnterpriseOut(Schema):
     quality_cert: bool | None
     own_brand: bool | None
     niche_market_years: int | None
+    niche_market_rank_province: int | None
+    niche_market_rank_national: int | None
+    clean_record_3y: bool | None
+    no_major_accidents_3y: bool | None
     srdi_level: str | None = Field(description='Highest 专精特新 recognition held; "" when unknown')
     it_supported_core_processes: int | None
     main_business_share: RatioText | None = Field(

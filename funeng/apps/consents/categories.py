@@ -9,6 +9,7 @@ PROFILE, FINANCIALS, INNOVATION, DIGITAL = "profile", "financials", "innovation"
 CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
     # The SRDI level is public (governments publish the lists) and the years in a niche market are
     # business history like the founding date: both describe who the enterprise is, not its accounts.
+    # So are its market position and its public record (credit records and accidents are published).
     PROFILE: (
         "credit_code",
         "name",
@@ -17,6 +18,10 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
         "founded_on",
         "employees",
         "niche_market_years",
+        "niche_market_rank_province",
+        "niche_market_rank_national",
+        "clean_record_3y",
+        "no_major_accidents_3y",
         "srdi_level",
     ),
     FINANCIALS: (

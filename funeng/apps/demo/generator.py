@@ -405,6 +405,16 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
     # Small firms leave these blank far more often than big ones; a firm applying for SRDI fills them.
     answers = (rng.random(n) < np.clip(0.05 + 0.25 * size, 0.08, 0.85)) | (policy.srdi != "")
     growth_known = has_revenue & (answers | (rng.random(n) < 0.2))
+    # Market position and public record, drawn last so every column above stays the same for a seed.
+    # A recognised firm leads its niche more often; most firms have a clean record.
+    recognised = np.isin(policy.srdi, SRDI_RECOGNISED_LEVELS)
+    rank_province = np.clip(
+        np.ceil(rng.lognormal(np.log(30) - 0.8 * size - 1.5 * recognised, 0.8, n)), 1, 500
+    )
+    rank_national = np.clip(np.ceil(rank_province * rng.uniform(3.0, 20.0, n)), 1, 5000)
+    ranked = answers & (rng.random(n) < 0.7)
+    clean_record = rng.random(n) < 0.97
+    accident_free = rng.random(n) < 0.98
     frame = pl.DataFrame(
         [
             pl.Series("credit_code", codes, dtype=pl.Binary).cast(pl.String),
@@ -440,6 +450,10 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
             _flag("quality_cert", policy.quality, answers),
             _flag("own_brand", policy.brand, answers),
             _count("niche_market_years", niche_years, answers & founded_known),
+            _count("niche_market_rank_province", rank_province, ranked),
+            _count("niche_market_rank_national", rank_national, ranked),
+            _flag("clean_record_3y", clean_record, answers),
+            _flag("no_major_accidents_3y", accident_free, answers),
             pl.Series("srdi_level", policy.srdi, dtype=pl.String),
             _count("it_supported_core_processes", it_processes, answers & cloud_known),
         ]

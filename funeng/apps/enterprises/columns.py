@@ -50,6 +50,7 @@ class Column:
     note: str = ""  # what goes in the column, for the 说明 sheet of the template
     choices: tuple[tuple[str, str], ...] = ()  # (code, Chinese label) of a choice column
     bounds: tuple[int, int] | None = None  # inclusive range of a ratio column, as a decimal
+    minimum: int = 0  # the smallest whole number an int column takes (a rank starts at 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +220,36 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("own_brand", "自主品牌", "Own brand", BOOL, note="是 / 否；空 = 未知"),
     Column("niche_market_years", "从事细分市场年数（年）", "Years in the niche market", INT, note="非负整数"),
+    Column(
+        "niche_market_rank_province",
+        "细分市场占有率全省排名",
+        "Niche-market rank in the province",
+        INT,
+        note="主导产品细分市场占有率在全省的位次；正整数，1 = 第一",
+        minimum=1,
+    ),
+    Column(
+        "niche_market_rank_national",
+        "细分市场占有率全国排名",
+        "Niche-market rank in China",
+        INT,
+        note="主导产品细分市场占有率在全国的位次；正整数，1 = 第一",
+        minimum=1,
+    ),
+    Column(
+        "clean_record_3y",
+        "近三年无严重违法违规失信",
+        "Clean record, last 3 years",
+        BOOL,
+        note="近三年无严重违法违规行为、失信行为：是 / 否；空 = 未知",
+    ),
+    Column(
+        "no_major_accidents_3y",
+        "近三年无安全质量环境事故",
+        "No accidents, last 3 years",
+        BOOL,
+        note="近三年未发生安全、质量、环境污染事故：是 / 否；空 = 未知",
+    ),
     Column(
         "srdi_level",
         "专精特新认定层级",

@@ -40,6 +40,10 @@ EDITABLE_FIELDS = (
     "quality_cert",
     "own_brand",
     "niche_market_years",
+    "niche_market_rank_province",
+    "niche_market_rank_national",
+    "clean_record_3y",
+    "no_major_accidents_3y",
     "srdi_level",
     "it_supported_core_processes",
 )
@@ -62,7 +66,7 @@ MONEY_FIELDS = (
 # people as percentages.
 RATIO_FIELDS = ("main_business_growth_avg_2y", "net_profit_growth_avg_2y", "revenue_growth_avg_2y")
 # Yes / no / unknown (null).
-BOOL_FIELDS = ("has_rd_institution", "quality_cert", "own_brand")
+BOOL_FIELDS = ("has_rd_institution", "quality_cert", "own_brand", "clean_record_3y", "no_major_accidents_3y")
 
 # Ratios of the policy field dictionary computed from stored fields (engines.rules.derive); one may be
 # read only with every category its inputs belong to (R&D intensity needs innovation and financials).

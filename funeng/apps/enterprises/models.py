@@ -39,6 +39,13 @@ def count_field(verbose_name: StrOrPromise, *, help_text: StrOrPromise = "") -> 
     return models.PositiveIntegerField(verbose_name, null=True, blank=True, help_text=help_text)
 
 
+def rank_field(verbose_name: StrOrPromise, *, help_text: StrOrPromise) -> models.PositiveIntegerField:  # type: ignore[type-arg]
+    """An optional rank, 1 = first; null means unknown."""
+    return models.PositiveIntegerField(
+        verbose_name, null=True, blank=True, validators=[MinValueValidator(1)], help_text=help_text
+    )
+
+
 def flag_field(verbose_name: StrOrPromise, *, help_text: StrOrPromise) -> models.BooleanField:  # type: ignore[type-arg]
     """Yes, no, or unknown (null): a missing answer is never read as no."""
     return models.BooleanField(verbose_name, null=True, blank=True, default=None, help_text=help_text)
@@ -131,6 +138,22 @@ class Enterprise(models.Model):
     own_brand = flag_field(_("own brand"), help_text=_("A brand (trademark) the enterprise owns"))
     niche_market_years = count_field(
         _("years in the niche market"), help_text=_("Whole years in the specific market segment served")
+    )
+    niche_market_rank_province = rank_field(
+        _("niche-market rank in the province"),
+        help_text=_("Rank of the main product's share of its niche market in the province; 1 = first"),
+    )
+    niche_market_rank_national = rank_field(
+        _("niche-market rank in China"),
+        help_text=_("Rank of the main product's share of its niche market nationwide; 1 = first"),
+    )
+    clean_record_3y = flag_field(
+        _("clean record, last 3 years"),
+        help_text=_("No serious violation of law and no breach of trust (失信) in the last three years"),
+    )
+    no_major_accidents_3y = flag_field(
+        _("no accidents, last 3 years"),
+        help_text=_("No safety, quality or environmental-pollution accident in the last three years"),
     )
     srdi_level = models.CharField(
         _("SRDI recognition"),

@@ -155,7 +155,7 @@ def _cell(key: str) -> CellType:
             ],
         )
     if column.kind == INT:
-        return Count()
+        return Count(minimum=column.minimum)
     if column.kind == MONEY:
         return Money(signed=column.signed)
     if column.kind == DATE:
@@ -206,6 +206,10 @@ class EnterpriseRow(BaseModel):
     quality_cert: Annotated[bool | None, _cell("quality_cert")] = None
     own_brand: Annotated[bool | None, _cell("own_brand")] = None
     niche_market_years: Annotated[int | None, _cell("niche_market_years")] = None
+    niche_market_rank_province: Annotated[int | None, _cell("niche_market_rank_province")] = None
+    niche_market_rank_national: Annotated[int | None, _cell("niche_market_rank_national")] = None
+    clean_record_3y: Annotated[bool | None, _cell("clean_record_3y")] = None
+    no_major_accidents_3y: Annotated[bool | None, _cell("no_major_accidents_3y")] = None
     srdi_level: Annotated[str, _cell("srdi_level")] = ""
     it_supported_core_processes: Annotated[int | None, _cell("it_supported_core_processes")] = None
 

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from engines.reference.regions import region_contains, region_table
 from engines.rules.evaluate import SYMBOL, Evaluation, Language, State, evaluate, fmt
-from engines.rules.fields import CODE_LABELS, FIELDS
+from engines.rules.fields import CODE_LABELS, FIELDS, PROVENANCE_LABELS
 from engines.rules.loader import load_programme_versions
 from engines.rules.model import Group, Leaf, Node, Programme
 from funeng.apps.core.i18n import localized
@@ -130,6 +130,20 @@ class ConditionRow:
     is_leaf: bool
     kind: str  # all / any / at_least / leaf op
     threshold_en: str = ""
+
+    @property
+    def provenance(self) -> str:
+        """Where the leaf's facts come from ("" for groups and review clauses): the weakest source wins."""
+        names = getattr(self.node, "fields", ())
+        if not names:
+            return ""
+        order = list(PROVENANCE_LABELS)
+        return min((FIELDS[name].provenance for name in names if name in FIELDS), key=order.index, default="")
+
+    @property
+    def provenance_label(self) -> tuple[str, str]:
+        """The provenance as people read it, (Chinese, English)."""
+        return PROVENANCE_LABELS.get(self.provenance, ("", ""))
 
     @property
     def citation(self) -> Any:

@@ -348,9 +348,16 @@ def test_it_updates_the_policy_fields_and_sends_ratios_as_six_place_strings(clie
         "quality_cert": False,
         "standards_2y": 1,
         "niche_market_years": 4,
+        "niche_market_rank_province": 3,
+        "clean_record_3y": True,
         "srdi_level": "pool",
         "it_supported_core_processes": 2,
     }
+    # A rank starts at 1: 0 is refused and nothing is written.
+    refused = patch(
+        client, f"{URL}/{a.pk}", data | {"niche_market_rank_province": 0}, bearer(world["enterprise_a"])
+    )
+    assert refused.status_code == 422 and Enterprise.objects.get(pk=a.pk).niche_market_years is None
     response = patch(client, f"{URL}/{a.pk}", data, bearer(world["enterprise_a"]))
     assert response.status_code == 200, response.content
     body = response.json()
@@ -363,6 +370,8 @@ def test_it_updates_the_policy_fields_and_sends_ratios_as_six_place_strings(clie
         4,
         "-100.50",
     )
+    assert (body["niche_market_rank_province"], body["niche_market_rank_national"]) == (3, None)
+    assert (body["clean_record_3y"], body["no_major_accidents_3y"]) == (True, None)
     # Derived from the amounts (revenue 5000万, previous year 4000万, assets 8000万, 350 employees).
     assert body["main_business_share"] == "0.700000"
     assert body["debt_ratio"] == "0.700000"

@@ -35,6 +35,10 @@ def test_it_imports_ratios_flags_counts_and_the_srdi_level(tmp_path):
         own_brand="",
         standards_2y="2",
         niche_market_years="6",
+        niche_market_rank_province="2",
+        niche_market_rank_national="",
+        clean_record_3y="是",
+        no_major_accidents_3y="否",
         srdi_level="省级",
         it_supported_core_processes="3",
     )
@@ -58,6 +62,8 @@ def test_it_imports_ratios_flags_counts_and_the_srdi_level(tmp_path):
         6,
         "provincial",
     )
+    assert (enterprise.niche_market_rank_province, enterprise.niche_market_rank_national) == (2, None)
+    assert (enterprise.clean_record_3y, enterprise.no_major_accidents_3y) == (True, False)
     assert enterprise.valuation_cny is None
     # 270万 over 3500万 + 3000万: the derived R&D intensity the rules read.
     assert enterprise_policy_record(enterprise)["rd_intensity_2y"] == D("0.041538")
@@ -92,6 +98,7 @@ def test_it_reads_an_excel_percent_cell_and_codes_in_english(tmp_path):
         ("has_rd_institution", "maybe", "has_rd_institution.invalid"),
         ("srdi_level", "县级", "srdi_level.invalid"),
         ("standards_2y", "-1", "number.negative"),
+        ("niche_market_rank_province", "0", "number.too_small"),  # a rank starts at 1
         ("valuation_cny", "-5", "number.negative"),
         ("rd_expense_2y_cny", "3万", "money.wan_unit"),
     ],

@@ -112,6 +112,15 @@ def test_the_programme_page_quotes_every_clause(client, world):
     html = login(client, world["outsider"]).get(f"/policies/programmes/{programme.id}/").content.decode()
     for node in programme.nodes.values():
         assert node.citation.clause in html
+    # Each fact says where it comes from: the recognition list is official, the market rank self-declared.
+    badges = re.findall(r'class="badge provenance provenance-(\w+)"', html)
+    leaves_with_fields = [leaf for leaf in programme.leaves() if leaf.fields]
+    assert len(badges) == len(leaves_with_fields)
+    assert (
+        {"official_list", "self_declared"} <= set(badges)
+        and "企业自主申报" in html
+        and "官方名单或登记" in html
+    )
     assert client.get("/policies/programmes/no-such-thing/").status_code == 404
 
 

@@ -49,6 +49,11 @@ def test_it_publishes_the_field_dictionary(capsys):
     rows = {row["name"]: row for row in _run(capsys, "policy_fields", "--json")}
     assert rows["rd_intensity_2y"]["type"] == "ratio" and rows["rd_intensity_2y"]["on_model"] is False
     assert rows["revenue_cny"]["type"] == "money" and rows["revenue_cny"]["on_model"] is True
+    assert (rows["srdi_level"]["provenance"], rows["revenue_cny"]["provenance"]) == (
+        "official_list",
+        "self_declared",
+    )
+    assert rows["niche_market_rank_province"]["minimum"] == 1 and rows["clean_record_3y"]["type"] == "bool"
 
 
 def test_it_evaluates_one_enterprise_with_the_gap_in_money(capsys, tmp_path):
