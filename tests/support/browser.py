@@ -5,15 +5,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.paths import ROOT
+from tests.support.snapshot import demo_region_copied
 
 CHROMIUM = os.environ.get("FUNENG_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,8 +38,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def demo_world(transactional_db: None) -> None:
     """A small demo region with one login per role (the command only creates logins in DEBUG)."""
-    with override_settings(DEBUG=True):
-        call_command("demo_region", "--enterprises", "300", "--seed", "1", stdout=StringIO())
+    demo_region_copied("--enterprises", "300", "--seed", "1")
 
 
 @pytest.fixture

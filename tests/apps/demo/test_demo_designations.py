@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 
 from funeng.apps.core.models import Membership
@@ -21,13 +22,24 @@ from funeng.apps.designations.selectors import designation_counts, designations_
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    with override_settings(DEBUG=True):  # demo_region creates its logins only in DEBUG
-        call_command("demo_region", "--enterprises", "300", "--seed", "1", stdout=StringIO())
-    assert demo_designations_create(seed=1) == 0  # demo_region made them; a second call adds nothing
-    return DesignationEntry.objects.count()
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo region, built once for the module inside a transaction rolled back at the end.
+
+    The tests only read it (the last one checks that a second call adds nothing).
+    """
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            with override_settings(DEBUG=True):  # demo_region creates its logins only in DEBUG
+                call_command("demo_region", "--enterprises", "300", "--seed", "1", stdout=StringIO())
+            assert demo_designations_create(seed=1) == 0  # demo_region made them; a second call adds nothing
+            yield DesignationEntry.objects.count()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 def test_it_lists_every_kind_between_2020_and_2026_with_some_exits(demo):
