@@ -96,7 +96,7 @@ def numpy_national(a: dict[str, np.ndarray], cutoff: np.datetime64) -> np.ndarra
     recognised = a["level_code"] >= 3
     growth = (a["main_business_growth_avg_2y"] >= 0.05) | (a["net_profit_growth_avg_2y"] >= 0.05)
     debt = a["debt_ratio"] <= 0.7
-    niche = a["niche_market_years"] >= 3
+    niche = a["niche_market_since"] <= cutoff
     share = a["main_business_share"] >= 0.7
     ip = (a["invention_patents"] >= 2) | (
         a["utility_models"] + a["design_patents"] + a["software_copyrights"] >= 5
@@ -114,7 +114,6 @@ def numpy_arrays(frame: pl.DataFrame) -> dict[str, np.ndarray]:
         "main_business_growth_avg_2y",
         "net_profit_growth_avg_2y",
         "debt_ratio",
-        "niche_market_years",
         "main_business_share",
         "invention_patents",
         "utility_models",
@@ -127,6 +126,7 @@ def numpy_arrays(frame: pl.DataFrame) -> dict[str, np.ndarray]:
     ):
         out[name] = frame[name].cast(pl.Float64).to_numpy()
     out["founded_on"] = frame["founded_on"].to_numpy()
+    out["niche_market_since"] = frame["niche_market_since"].to_numpy()
     out["size_code"] = (
         frame["size_class"].replace_strict({"large": 0, "medium": 1, "small": 2, "micro": 3}).to_numpy()
     )

@@ -66,7 +66,7 @@ SNAPSHOT: dict[str, Column] = {
     "standards_2y": Column(_COUNT),
     "quality_cert": Column(_FLAG),
     "own_brand": Column(_FLAG),
-    "niche_market_years": Column(_COUNT),
+    "niche_market_since": Column(pl.Date()),
     "niche_market_rank_province": Column(_COUNT),
     "niche_market_rank_national": Column(_COUNT),
     "clean_record_3y": Column(_FLAG),

@@ -111,22 +111,28 @@ def profile_inconsistencies(values: Mapping[str, object], *, today: dt.date | No
                 ("revenue_cny",),
             )
         )
-    niche = values.get("niche_market_years")
-    if isinstance(niche, int) and isinstance(founded, dt.date) and today is not None and founded <= today:
-        age = (
-            today.year - founded.year + (1 if (today.month, today.day) > (founded.month, founded.day) else 0)
-        )
-        if niche > age:
-            found.append(
-                Inconsistency(
-                    "niche_market_years",
-                    "niche_market_years.above_age",
-                    gettext_noop(
-                        "Years in the niche market (%(years)s) cannot be more than the enterprise's age (founded "
-                        "%(date)s, at most %(age)s years)"
-                    ),
-                    {"years": str(niche), "date": founded.isoformat(), "age": str(age)},
-                    ("founded_on",),
-                )
+    since = values.get("niche_market_since")
+    if isinstance(since, dt.date) and isinstance(founded, dt.date) and since < founded:
+        found.append(
+            Inconsistency(
+                "niche_market_since",
+                "niche_market_since.before_founding",
+                gettext_noop(
+                    "The enterprise cannot have entered its niche market (%(since)s) before it was founded "
+                    "(%(date)s)"
+                ),
+                {"since": since.isoformat(), "date": founded.isoformat()},
+                ("founded_on",),
             )
+        )
+    if isinstance(since, dt.date) and today is not None and since > today:
+        found.append(
+            Inconsistency(
+                "niche_market_since",
+                "niche_market_since.in_future",
+                gettext_noop("The date of entering the niche market (%(since)s) is in the future"),
+                {"since": since.isoformat()},
+                (),
+            )
+        )
     return found

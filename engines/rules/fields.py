@@ -253,7 +253,14 @@ FIELDS: dict[str, Field] = {
             derived_from=("rd_staff", "employees"),
             formula=f"rd_staff / employees, {_ROUNDED}",
         ),
-        _f("niche_market_years", "count", "years", "从事特定细分市场年数", "years in the niche market"),
+        # A start date, not a count of years: 1.9 years in the niche is not 2 (years_at_least reads it).
+        _f(
+            "niche_market_since",
+            "date",
+            "date",
+            "进入特定细分市场（开始从事主营细分业务）的日期",
+            "date the enterprise entered its niche market",
+        ),
         _f(
             "has_rd_institution",
             "bool",

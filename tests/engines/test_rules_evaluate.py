@@ -48,7 +48,7 @@ def test_a_failing_measurable_requirement_is_never_saved_by_review():
     # Without a quality certification the any-of still has its qualitative alternative: undetermined,
     # and only a reviewer accepting that alternative could make it eligible.
     known = {
-        "niche_market_years": 1,
+        "niche_market_since": "2023-01-01",
         "main_business_share": 0.5,
         "own_brand": False,
         "invention_patents": 0,

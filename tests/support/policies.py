@@ -30,7 +30,7 @@ STRONG: dict[str, Any] = {
     "main_business_growth_avg_2y": Decimal("0.2"),
     "net_profit_growth_avg_2y": Decimal("0.2"),
     "revenue_growth_avg_2y": Decimal("0.2"),
-    "niche_market_years": 5,
+    "niche_market_since": "2019-01-01",
     "niche_market_rank_province": 2,
     "niche_market_rank_national": 8,
     "clean_record_3y": True,
@@ -51,7 +51,7 @@ def make_policy_world(enterprise_fields) -> dict[str, Any]:
     """strong / gappy / weak in 杭州, one in 南京; their users, two officials, a bank and an operator."""
     import datetime as dt
 
-    strong_fields = dict(STRONG, founded_on=dt.date(2018, 1, 1))
+    strong_fields = dict(STRONG, founded_on=dt.date(2018, 1, 1), niche_market_since=dt.date(2019, 1, 1))
     strong = enterprise_create(
         acting_user=None,
         **enterprise_fields(name="杭州强精密有限公司", region_code="330106", **strong_fields),

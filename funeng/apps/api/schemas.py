@@ -183,7 +183,7 @@ class EnterprisePatch(RequestBody):
     standards_2y: Count | None = None
     quality_cert: bool | None = None
     own_brand: bool | None = None
-    niche_market_years: Count | None = None
+    niche_market_since: IsoDate | None = None
     niche_market_rank_province: Rank | None = None
     niche_market_rank_national: Rank | None = None
     clean_record_3y: bool | None = None
@@ -237,7 +237,7 @@ class EnterpriseOut(Schema):
     standards_2y: int | None
     quality_cert: bool | None
     own_brand: bool | None
-    niche_market_years: int | None
+    niche_market_since: dt.date | None
     niche_market_rank_province: int | None
     niche_market_rank_national: int | None
     clean_record_3y: bool | None

@@ -17,7 +17,7 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
         "region_code",
         "founded_on",
         "employees",
-        "niche_market_years",
+        "niche_market_since",
         "niche_market_rank_province",
         "niche_market_rank_national",
         "clean_record_3y",

@@ -399,8 +399,11 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
     # for a seed. Bigger firms and firms doing R&D report more and score higher.
     size = np.log10(employees + 1)  # about 0.3 for one person, 3 for a thousand
     policy = _policy_fields(rng, n, size, does_rd, growth, margin, revenue_prev, net_profit, rd_expense)
-    age_years_known = np.minimum(age_years, (SNAPSHOT_DATE - EARLIEST_FOUNDING).days / 365.25)
-    niche_years = np.floor(age_years_known * rng.uniform(0.3, 1.0, n))
+    # A firm enters its niche some time after it is founded: it has spent 30-100% of its life there.
+    in_niche_share = rng.uniform(0.3, 1.0, n)
+    niche_since = np.datetime64(SNAPSHOT_DATE.isoformat()) - (age_days * in_niche_share).astype(
+        "timedelta64[D]"
+    )
     it_processes = np.minimum(rng.poisson(0.3 + 0.9 * cloud_index + 0.4 * size), 8)
     # Small firms leave these blank far more often than big ones; a firm applying for SRDI fills them.
     answers = (rng.random(n) < np.clip(0.05 + 0.25 * size, 0.08, 0.85)) | (policy.srdi != "")
@@ -449,7 +452,9 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
             _count("standards_2y", policy.standards, answers & rd_known),
             _flag("quality_cert", policy.quality, answers),
             _flag("own_brand", policy.brand, answers),
-            _count("niche_market_years", niche_years, answers & founded_known),
+            pl.Series("niche_market_since", niche_since, dtype=pl.Date).scatter(
+                np.flatnonzero(~(answers & founded_known)), None
+            ),
             _count("niche_market_rank_province", rank_province, ranked),
             _count("niche_market_rank_national", rank_national, ranked),
             _flag("clean_record_3y", clean_record, answers),

@@ -219,7 +219,13 @@ COLUMNS: tuple[Column, ...] = (
         note="是 / 否；空 = 未知",
     ),
     Column("own_brand", "自主品牌", "Own brand", BOOL, note="是 / 否；空 = 未知"),
-    Column("niche_market_years", "从事细分市场年数（年）", "Years in the niche market", INT, note="非负整数"),
+    Column(
+        "niche_market_since",
+        "进入细分市场日期",
+        "In the niche market since",
+        DATE,
+        note="开始从事特定细分市场的日期，YYYY-MM-DD；年限据此按周年计算（1.9 年不算 2 年）",
+    ),
     Column(
         "niche_market_rank_province",
         "细分市场占有率全省排名",

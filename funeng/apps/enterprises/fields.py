@@ -39,7 +39,7 @@ EDITABLE_FIELDS = (
     "standards_2y",
     "quality_cert",
     "own_brand",
-    "niche_market_years",
+    "niche_market_since",
     "niche_market_rank_province",
     "niche_market_rank_national",
     "clean_record_3y",

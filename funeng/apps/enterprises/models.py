@@ -136,8 +136,13 @@ class Enterprise(models.Model):
         _("quality-management certification"), help_text=_("For example ISO 9001 or ISO 14001")
     )
     own_brand = flag_field(_("own brand"), help_text=_("A brand (trademark) the enterprise owns"))
-    niche_market_years = count_field(
-        _("years in the niche market"), help_text=_("Whole years in the specific market segment served")
+    niche_market_since = models.DateField(
+        _("in the niche market since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date the enterprise began serving its specific market segment; years are counted from it"
+        ),
     )
     niche_market_rank_province = rank_field(
         _("niche-market rank in the province"),

@@ -205,7 +205,7 @@ class EnterpriseRow(BaseModel):
     standards_2y: Annotated[int | None, _cell("standards_2y")] = None
     quality_cert: Annotated[bool | None, _cell("quality_cert")] = None
     own_brand: Annotated[bool | None, _cell("own_brand")] = None
-    niche_market_years: Annotated[int | None, _cell("niche_market_years")] = None
+    niche_market_since: Annotated[dt.date | None, _cell("niche_market_since")] = None
     niche_market_rank_province: Annotated[int | None, _cell("niche_market_rank_province")] = None
     niche_market_rank_national: Annotated[int | None, _cell("niche_market_rank_national")] = None
     clean_record_3y: Annotated[bool | None, _cell("clean_record_3y")] = None

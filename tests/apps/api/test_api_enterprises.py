@@ -347,7 +347,7 @@ def test_it_updates_the_policy_fields_and_sends_ratios_as_six_place_strings(clie
         "has_rd_institution": True,
         "quality_cert": False,
         "standards_2y": 1,
-        "niche_market_years": 4,
+        "niche_market_since": "2021-03-01",
         "niche_market_rank_province": 3,
         "clean_record_3y": True,
         "srdi_level": "pool",
@@ -357,7 +357,7 @@ def test_it_updates_the_policy_fields_and_sends_ratios_as_six_place_strings(clie
     refused = patch(
         client, f"{URL}/{a.pk}", data | {"niche_market_rank_province": 0}, bearer(world["enterprise_a"])
     )
-    assert refused.status_code == 422 and Enterprise.objects.get(pk=a.pk).niche_market_years is None
+    assert refused.status_code == 422 and Enterprise.objects.get(pk=a.pk).niche_market_since is None
     response = patch(client, f"{URL}/{a.pk}", data, bearer(world["enterprise_a"]))
     assert response.status_code == 200, response.content
     body = response.json()
@@ -365,9 +365,9 @@ def test_it_updates_the_policy_fields_and_sends_ratios_as_six_place_strings(clie
     assert body["net_profit_growth_avg_2y"] == "-0.125000"
     assert body["revenue_growth_avg_2y"] is None
     assert (body["has_rd_institution"], body["quality_cert"], body["own_brand"]) == (True, False, None)
-    assert (body["srdi_level"], body["niche_market_years"], body["net_profit_2y_cny"]) == (
+    assert (body["srdi_level"], body["niche_market_since"], body["net_profit_2y_cny"]) == (
         "pool",
-        4,
+        "2021-03-01",
         "-100.50",
     )
     assert (body["niche_market_rank_province"], body["niche_market_rank_national"]) == (3, None)

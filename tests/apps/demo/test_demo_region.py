@@ -157,7 +157,7 @@ def test_it_recognises_a_few_percent_as_srdi_mostly_bigger_firms_doing_rd(region
 def test_it_leaves_more_policy_fields_blank_in_small_firms(region):
     small = region.filter(pl.col("employees") < 10)
     large = region.filter(pl.col("employees") >= 100)
-    for column in ("main_business_growth_avg_2y", "quality_cert", "niche_market_years", "standards_2y"):
+    for column in ("main_business_growth_avg_2y", "quality_cert", "niche_market_since", "standards_2y"):
         small_blank = small.get_column(column).null_count() / small.height
         large_blank = large.get_column(column).null_count() / large.height
         assert small_blank > large_blank + 0.2, column
@@ -174,7 +174,7 @@ def test_it_keeps_the_policy_fields_within_the_model_bounds(region):
         (pl.col("valuation_cny") >= pl.col("equity_financing_2y_cny")).all(),
         *(
             pl.col(c).min() >= 0
-            for c in ("standards_2y", "niche_market_years", "it_supported_core_processes")
+            for c in ("standards_2y", "it_supported_core_processes", "niche_market_rank_province")
         ),
     ]
     assert region.select(check.alias(str(i)) for i, check in enumerate(checks)).row(0) == (True,) * len(
@@ -184,9 +184,9 @@ def test_it_keeps_the_policy_fields_within_the_model_bounds(region):
     for column in ("main_business_growth_avg_2y", "net_profit_growth_avg_2y", "revenue_growth_avg_2y"):
         exponents = {Decimal(repr(v)).as_tuple().exponent for v in region.get_column(column).drop_nulls()}
         assert min(exponents) >= -6, column  # type: ignore[operator]
-    # A firm has been in its niche no longer than it exists.
-    age = (pl.lit(SNAPSHOT_DATE) - pl.col("founded_on")).dt.total_days() / 365.25
-    assert region.select((pl.col("niche_market_years") <= age.ceil()).all()).item()
+    # A firm has been in its niche no longer than it exists, and not after the snapshot.
+    since = pl.col("niche_market_since")
+    assert region.select(((since >= pl.col("founded_on")) & (since <= SNAPSHOT_DATE)).all()).item()
 
 
 def test_the_generator_never_imports_django():

@@ -58,7 +58,7 @@ def _varied_enterprises() -> None:
         standards_2y=0,
         quality_cert=False,
         own_brand=True,
-        niche_market_years=12,
+        niche_market_since=dt.date(2013, 5, 20),
         srdi_level="municipal",
         it_supported_core_processes=4,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import openpyxl
@@ -34,7 +35,7 @@ def test_it_imports_ratios_flags_counts_and_the_srdi_level(tmp_path):
         quality_cert="否",
         own_brand="",
         standards_2y="2",
-        niche_market_years="6",
+        niche_market_since="2019-06-30",
         niche_market_rank_province="2",
         niche_market_rank_national="",
         clean_record_3y="是",
@@ -57,9 +58,9 @@ def test_it_imports_ratios_flags_counts_and_the_srdi_level(tmp_path):
         False,
         None,
     )
-    assert (enterprise.standards_2y, enterprise.niche_market_years, enterprise.srdi_level) == (
+    assert (enterprise.standards_2y, enterprise.niche_market_since, enterprise.srdi_level) == (
         2,
-        6,
+        dt.date(2019, 6, 30),
         "provincial",
     )
     assert (enterprise.niche_market_rank_province, enterprise.niche_market_rank_national) == (2, None)

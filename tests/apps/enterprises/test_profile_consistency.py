@@ -43,7 +43,7 @@ def test_it_accepts_a_consistent_profile_and_unknown_values():
                 "rd_staff": 43,
                 "revenue_cny": Decimal("100"),
                 "main_business_revenue_cny": Decimal("100"),
-                "niche_market_years": 15,
+                "niche_market_since": dt.date(2012, 3, 15),
             }
         )
         == []
@@ -64,8 +64,12 @@ def test_it_accepts_a_consistent_profile_and_unknown_values():
             [("main_business_revenue_cny", "main_business_revenue_cny.above_revenue")],
         ),
         (
-            {"niche_market_years": 16, "founded_on": dt.date(2012, 3, 15)},
-            [("niche_market_years", "niche_market_years.above_age")],
+            {"niche_market_since": dt.date(2012, 3, 14), "founded_on": dt.date(2012, 3, 15)},
+            [("niche_market_since", "niche_market_since.before_founding")],
+        ),
+        (
+            {"niche_market_since": dt.date(2099, 1, 1)},
+            [("niche_market_since", "niche_market_since.in_future")],
         ),
     ],
 )

@@ -72,12 +72,12 @@ def test_it_asks_for_missing_data_inline_and_evaluates_again_on_save(client, wor
     gappy = world["gappy"]
     response = login(client, world["gappy_admin"]).get(f"/policies/enterprises/{gappy.pk}/")
     form = response.context["form"]
-    assert form is not None and "niche_market_years" in form.fields
+    assert form is not None and "niche_market_since" in form.fields
     # Only the empty facts: not identity fields, not revenue (stored, though main-business share is unknown).
     assert not {"name", "region_code", "revenue_cny"} & set(form.fields)
     assert "main_business_revenue_cny" in form.fields
     response = client.post(
-        f"/policies/enterprises/{gappy.pk}/", {"niche_market_years": "5", "own_brand": "true"}
+        f"/policies/enterprises/{gappy.pk}/", {"niche_market_since": "2019-06-01", "own_brand": "true"}
     )
     assert response.status_code == 302, response.context and response.context["form"].errors
     after = enterprise_evaluations(Enterprise.objects.get(pk=gappy.pk), timezone.localdate())
@@ -95,10 +95,10 @@ def test_a_bad_value_in_the_inline_form_is_shown_and_nothing_is_saved(client, wo
     gappy = world["gappy"]
     login(client, world["gappy_admin"])
     with translation.override("en"):
-        response = client.post(f"/policies/enterprises/{gappy.pk}/", {"niche_market_years": "-3"})
+        response = client.post(f"/policies/enterprises/{gappy.pk}/", {"niche_market_since": "2099-01-01"})
     assert response.status_code == 200
     assert response.context["form"].errors
-    assert Enterprise.objects.get(pk=gappy.pk).niche_market_years is None
+    assert Enterprise.objects.get(pk=gappy.pk).niche_market_since is None
 
 
 @pytest.mark.parametrize("persona", ["gappy_admin", "official_nj", "banker", "outsider"])

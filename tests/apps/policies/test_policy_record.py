@@ -79,7 +79,7 @@ def _random_enterprise(rng: random.Random) -> Enterprise:
         standards_2y=maybe(rng.randrange(0, 3)),
         quality_cert=maybe(rng.random() < 0.6),
         own_brand=maybe(rng.random() < 0.6),
-        niche_market_years=maybe(rng.randrange(0, 12)),
+        niche_market_since=maybe(dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(0, 5000))),
         srdi_level=rng.choice(["", "none", "pool", "municipal", "provincial", "national"]),
         it_supported_core_processes=maybe(rng.randrange(0, 4)),
     )
