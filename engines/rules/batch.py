@@ -21,7 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from engines.rules.evaluate import because_of, review_frontier, years_before
+from engines.rules.evaluate import because_of, required_review, years_before
 from engines.rules.fields import CODE_CHOICES, FIELDS
 from engines.rules.model import Group, Leaf, Node, Programme, walk
 
@@ -173,19 +173,35 @@ def state_stages(programme: Programme, as_of: dt.date) -> list[list[pl.Expr]]:
     return stages
 
 
-def outcome_expr(programme: Programme) -> pl.Expr:
-    """eligible / not_eligible / undetermined from the root's state, as evaluate.outcome_of decides.
+def confirmed_expr(programme: Programme) -> pl.Expr | None:
+    """The root's state once every required qualitative clause is confirmed (evaluate.confirmed_states).
 
-    An unknown root is eligible (subject to review) when every node of the review frontier passes.
+    Only the groups above a required clause change, so only they are recomputed; None when the
+    programme has no required qualitative clause.
     """
+    required = required_review(programme)
+    if not required:
+        return None
+
+    def visit(node: Node) -> pl.Expr:
+        if isinstance(node, Leaf):
+            return pl.lit(True) if node.id in required else pl.col(node_column(node.id))
+        if not any(item.id in required for item in walk(node)):
+            return pl.col(node_column(node.id))
+        return _group_expr(node, [visit(child) for child in node.children])
+
+    return visit(programme.conditions)
+
+
+def outcome_expr(programme: Programme) -> pl.Expr:
+    """eligible / not_eligible / undetermined from the root's state, as evaluate.outcome_of decides."""
     root = pl.col(node_column(programme.conditions.id))
-    frontier = review_frontier(programme)
     unknown = pl.lit("undetermined", dtype=OUTCOME)
-    if frontier is not None:
-        confirmed = pl.all_horizontal(
-            pl.lit(True), *(pl.col(node_column(node.id)).fill_null(False) for node in frontier)
+    confirmed = confirmed_expr(programme)
+    if confirmed is not None:
+        unknown = (
+            pl.when(confirmed.fill_null(False)).then(pl.lit("eligible", dtype=OUTCOME)).otherwise(unknown)
         )
-        unknown = pl.when(confirmed).then(pl.lit("eligible", dtype=OUTCOME)).otherwise(unknown)
     return (
         pl.when(root.is_null())
         .then(unknown)
@@ -253,7 +269,9 @@ def _decode(
     kinds of open item (`undetermined_because`) follow from the unknown and review lists alone: both
     are empty unless the root is unknown, and hold only required review items when it is eligible.
     """
+    keys = [*keys, "outcome"]
     distinct = frame.select(keys).unique()
+    required = required_review(programme)
     decoded: dict[str, list[list[str]]] = {name: [] for name in lists}
     for row in distinct.iter_rows():
         offset = 0
@@ -261,14 +279,18 @@ def _decode(
             words = row[offset : offset + max(1, -(-len(ids) // 64))]
             offset += len(words)
             decoded[name].append([ident for i, ident in enumerate(ids) if words[i // 64] >> (i % 64) & 1])
+        if row[-1] == "eligible":  # eligible subject to review: only the clauses a reviewer confirms
+            decoded["review"][-1] = [ident for ident in decoded["review"][-1] if ident in required]
     decoded["undetermined_because"] = [
-        because_of(unknown, review, programme)
-        for unknown, review in zip(decoded["unknown"], decoded["review"], strict=True)
+        because_of(unknown, review, programme) if outcome == "undetermined" else []
+        for unknown, review, outcome in zip(
+            decoded["unknown"], decoded["review"], distinct["outcome"].to_list(), strict=True
+        )
     ]
     table = distinct.with_columns(
         pl.Series(name, values, dtype=pl.List(pl.String)) for name, values in decoded.items()
     )
-    return frame.join(table, on=keys, how="left", maintain_order="left", nulls_equal=True).drop(keys)
+    return frame.join(table, on=keys, how="left", maintain_order="left", nulls_equal=True).drop(keys[:-1])
 
 
 def prepare(frame: pl.LazyFrame | pl.DataFrame, programme: Programme) -> pl.LazyFrame:

@@ -73,6 +73,7 @@ DERIVATIONS: dict[str, Derivation] = {
         # "比重均不低于5%"); neither can be computed without each year's R&D, which the registry does not
         # keep, so such a clause needs a stored per-year figure before it can be encoded exactly.
         Derivation("rd_intensity_2y", ("rd_expense_2y_cny",), ("revenue_cny", "revenue_prev_cny")),
+        Derivation("rd_intensity_1y", ("rd_expense_cny",), ("revenue_cny",)),
     )
 }
 

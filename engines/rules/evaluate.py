@@ -105,68 +105,53 @@ def evaluate_states(programme: Programme, data: dict[str, Value], as_of: dt.date
 
 
 def required_review(programme: Programme) -> frozenset[str]:
-    """Qualitative leaves every way to pass goes through: each ancestor is an all-of group.
+    """Qualitative clauses a reviewer confirms: each is a condition of an all-of group, not an alternative.
 
-    A programme whose only open items are these is eligible, subject to a reviewer confirming them;
-    a qualitative leaf under an any-of or at-least group is an alternative, and a discretionary one
-    is the authority's call, so those keep a programme undetermined.
+    An all-of branch whose measurable conditions pass needs its qualitative conditions confirmed, so
+    the enterprise is eligible subject to review. A qualitative leaf directly under an any-of or
+    at-least group is an alternative to the other children, and a discretionary one is the
+    authority's call: those keep a programme undetermined.
     """
     out: set[str] = set()
-
-    def visit(node: Node) -> None:
-        if isinstance(node, Leaf):
-            if node.op == "qualitative":
-                out.add(node.id)
-        elif node.kind == "all":
-            for child in node.children:
-                visit(child)
-
-    visit(programme.conditions)
+    for node in walk(programme.conditions):
+        if isinstance(node, Group) and node.kind == "all":
+            out.update(
+                child.id for child in node.children if isinstance(child, Leaf) and child.op == "qualitative"
+            )
     return frozenset(out)
 
 
-def review_frontier(programme: Programme) -> list[Node] | None:
-    """The nodes that must pass for the programme to pass once its required review items are confirmed.
-
-    These are the children of the all-of groups above required qualitative leaves, other than those
-    groups and leaves themselves. None when the programme has no required qualitative leaf (then the
-    root alone decides).
-    """
+def confirmed_states(programme: Programme, states: dict[str, State]) -> dict[str, State]:
+    """The states once a reviewer confirms every required qualitative clause (only changed nodes)."""
     required = required_review(programme)
-    if not required:
-        return None
-    path = {node.id for node in walk(programme.conditions) if _holds_any(node, required)}
-    frontier: list[Node] = []
+    out: dict[str, State] = {}
 
-    def visit(node: Node) -> None:
-        for child in node.children if isinstance(node, Group) else ():
-            if child.id in required:
-                continue
-            if child.id in path and isinstance(child, Group) and child.kind == "all":
-                visit(child)
-            else:
-                frontier.append(child)
+    def visit(node: Node) -> State:
+        if isinstance(node, Leaf):
+            return State.PASS if node.id in required else states[node.id]
+        children = [visit(child) for child in node.children]
+        passed = sum(s is State.PASS for s in children)
+        not_failed = sum(s is not State.FAIL for s in children)
+        need = {"all": len(children), "any": 1, "at_least": node.n}[node.kind]
+        state = State.PASS if passed >= need else State.FAIL if not_failed < need else State.UNKNOWN
+        if state is not states[node.id]:
+            out[node.id] = state
+        return state
 
     visit(programme.conditions)
-    return frontier
-
-
-def _holds_any(node: Node, ids: frozenset[str]) -> bool:
-    return any(item.id in ids for item in walk(node))
+    return out
 
 
 def outcome_of(programme: Programme, states: dict[str, State]) -> str:
     """eligible / not_eligible / undetermined: the root's state, or eligible subject to review.
 
-    An unknown root counts as eligible when every node of the review frontier passes: then only
-    required qualitative clauses are open, and a reviewer confirms them.
+    An unknown root counts as eligible when it passes once every required qualitative clause is
+    confirmed: the enterprise meets every measurable requirement of some way to qualify.
     """
-    root = states[programme.conditions.id]
-    if root is State.UNKNOWN:
-        frontier = review_frontier(programme)
-        if frontier is not None and all(states[node.id] is State.PASS for node in frontier):
-            return "eligible"
-    return OUTCOME[root]
+    root = programme.conditions.id
+    if states[root] is State.UNKNOWN and confirmed_states(programme, states).get(root) is State.PASS:
+        return "eligible"
+    return OUTCOME[states[root]]
 
 
 def because_of(unknown: list[str], review: list[str], programme: Programme) -> list[str]:
@@ -457,6 +442,8 @@ def evaluate(programme: Programme, enterprise: dict[str, object], as_of: dt.date
                     base | {"field": node.field, "missing": [n for n in node.fields if data.get(n) is None]}
                 )
     outcome = outcome_of(programme, states)
+    if outcome == "eligible":  # eligible subject to review: only the clauses a reviewer confirms
+        review = [item for item in review if item["required"]]
     because = (
         because_of([str(i["condition"]) for i in unknown], [str(i["condition"]) for i in review], programme)
         if outcome == "undetermined"

@@ -63,6 +63,9 @@ SignedMoney = Annotated[Decimal, Field(max_digits=18, decimal_places=2, allow_in
 Growth = Annotated[
     Decimal, Field(ge=-1, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False, strict=False)
 ]
+Margin = Annotated[
+    Decimal, Field(ge=-100, le=1, max_digits=12, decimal_places=6, allow_inf_nan=False, strict=False)
+]
 ProfitGrowth = Annotated[
     Decimal, Field(ge=-100, le=100, max_digits=12, decimal_places=6, allow_inf_nan=False, strict=False)
 ]
@@ -179,6 +182,10 @@ class EnterprisePatch(RequestBody):
     equity_financing_2y_cny: Money | None = None
     valuation_cny: Money | None = None
     rd_expense_2y_cny: Money | None = None
+    profit_and_tax_cny: SignedMoney | None = None
+    revenue_growth_avg_3y: Growth | None = None
+    operating_margin_avg_3y: Margin | None = None
+    rd_institution_municipal: bool | None = None
     has_rd_institution: bool | None = None
     standards_2y: Count | None = None
     quality_cert: bool | None = None
@@ -233,6 +240,10 @@ class EnterpriseOut(Schema):
     equity_financing_2y_cny: MoneyText | None
     valuation_cny: MoneyText | None
     rd_expense_2y_cny: MoneyText | None
+    profit_and_tax_cny: MoneyText | None
+    revenue_growth_avg_3y: RatioText | None
+    operating_margin_avg_3y: RatioText | None
+    rd_institution_municipal: bool | None
     has_rd_institution: bool | None
     standards_2y: int | None
     quality_cert: bool | None
@@ -254,6 +265,7 @@ class EnterpriseOut(Schema):
     rd_intensity_2y: RatioText | None = Field(
         description="Derived: rd_expense_2y_cny / (revenue_cny + revenue_prev_cny); read-only"
     )
+    rd_intensity_1y: RatioText | None = Field(description="Derived: rd_expense_cny / revenue_cny; read-only")
     rd_staff_share: RatioText | None = Field(description="Derived: rd_staff / employees; read-only")
     size_class: str | None = Field(description="Derived (GB/T size rules); read-only")
     size_reason: str | None
@@ -297,6 +309,10 @@ class EnterpriseOut(Schema):
     @staticmethod
     def resolve_rd_intensity_2y(obj: Enterprise) -> Decimal | None:
         return _derived(obj, "rd_intensity_2y")
+
+    @staticmethod
+    def resolve_rd_intensity_1y(obj: Enterprise) -> Decimal | None:
+        return _derived(obj, "rd_intensity_1y")
 
     @staticmethod
     def resolve_rd_staff_share(obj: Enterprise) -> Decimal | None:

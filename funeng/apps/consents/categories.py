@@ -37,6 +37,9 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
         "net_profit_2y_cny",
         "equity_financing_2y_cny",
         "valuation_cny",
+        "profit_and_tax_cny",
+        "revenue_growth_avg_3y",
+        "operating_margin_avg_3y",
     ),
     # R&D, intellectual property, standards and certifications; a brand is intellectual property.
     INNOVATION: (
@@ -48,6 +51,7 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
         "design_patents",
         "software_copyrights",
         "has_rd_institution",
+        "rd_institution_municipal",
         "standards_2y",
         "quality_cert",
         "own_brand",

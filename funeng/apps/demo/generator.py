@@ -418,6 +418,12 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
     ranked = answers & (rng.random(n) < 0.7)
     clean_record = rng.random(n) < 0.97
     accident_free = rng.random(n) < 0.98
+    # Three-year figures (Jiangsu's criteria): growth near the two-year one, a margin near the net
+    # margin; profit and taxes a little above profit; recognised R&D centres mostly in SRDI firms.
+    growth_3y = np.clip(policy.revenue_growth + rng.normal(0.0, 0.03, n), -0.6, 3.0)
+    margin_3y = np.clip(margin + rng.normal(0.02, 0.03, n), -1.0, 0.6)
+    profit_and_tax = net_profit + np.abs(revenue) * rng.uniform(0.02, 0.06, n)
+    recognised_centre = policy.institution & (rng.random(n) < np.where(recognised, 0.6, 0.15))
     frame = pl.DataFrame(
         [
             pl.Series("credit_code", codes, dtype=pl.Binary).cast(pl.String),
@@ -448,6 +454,10 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
             _money("equity_financing_2y_cny", _optional(policy.equity, answers | policy.raised)),
             _money("valuation_cny", _optional(policy.valuation, policy.raised)),
             _money("rd_expense_2y_cny", _optional(policy.rd_2y, rd_known & has_revenue)),
+            _money("profit_and_tax_cny", _optional(profit_and_tax, growth_known)),
+            _ratio("revenue_growth_avg_3y", growth_3y, growth_known),
+            _ratio("operating_margin_avg_3y", margin_3y, growth_known),
+            _flag("rd_institution_municipal", recognised_centre, answers | does_rd),
             _flag("has_rd_institution", policy.institution, answers | does_rd),
             _count("standards_2y", policy.standards, answers & rd_known),
             _flag("quality_cert", policy.quality, answers),

@@ -35,6 +35,10 @@ EDITABLE_FIELDS = (
     "equity_financing_2y_cny",
     "valuation_cny",
     "rd_expense_2y_cny",
+    "profit_and_tax_cny",
+    "revenue_growth_avg_3y",
+    "operating_margin_avg_3y",
+    "rd_institution_municipal",
     "has_rd_institution",
     "standards_2y",
     "quality_cert",
@@ -61,12 +65,26 @@ MONEY_FIELDS = (
     "equity_financing_2y_cny",
     "valuation_cny",
     "rd_expense_2y_cny",
+    "profit_and_tax_cny",
 )
 # Stored ratios (growth averages need years the registry does not keep): decimals, 0.05 = 5%, shown to
 # people as percentages.
-RATIO_FIELDS = ("main_business_growth_avg_2y", "net_profit_growth_avg_2y", "revenue_growth_avg_2y")
+RATIO_FIELDS = (
+    "main_business_growth_avg_2y",
+    "net_profit_growth_avg_2y",
+    "revenue_growth_avg_2y",
+    "revenue_growth_avg_3y",
+    "operating_margin_avg_3y",
+)
 # Yes / no / unknown (null).
-BOOL_FIELDS = ("has_rd_institution", "quality_cert", "own_brand", "clean_record_3y", "no_major_accidents_3y")
+BOOL_FIELDS = (
+    "has_rd_institution",
+    "rd_institution_municipal",
+    "quality_cert",
+    "own_brand",
+    "clean_record_3y",
+    "no_major_accidents_3y",
+)
 
 # Ratios of the policy field dictionary computed from stored fields (engines.rules.derive); one may be
 # read only with every category its inputs belong to (R&D intensity needs innovation and financials).

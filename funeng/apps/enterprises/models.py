@@ -124,6 +124,27 @@ class Enterprise(models.Model):
     rd_expense_2y_cny = money_model_field(
         _("R&D expense, last 2 years together (CNY)"), null=True, blank=True
     )
+    profit_and_tax_cny = money_model_field(
+        _("profit and taxes, last year (CNY)"), signed=True, null=True, blank=True
+    )
+    revenue_growth_avg_3y = ratio_field(
+        _("operating revenue growth, 3-year average"),
+        low=-1,
+        high=100,
+        help_text=_("Average yearly growth over the last three years; 0.1 = 10%"),
+    )
+    operating_margin_avg_3y = ratio_field(
+        _("operating margin, 3-year average"),
+        low=-100,
+        high=1,
+        help_text=_("Operating profit / operating revenue, averaged over the last three years; 0.1 = 10%"),
+    )
+    rd_institution_municipal = flag_field(
+        _("recognised R&D institution"),
+        help_text=_(
+            "An R&D institution recognised at municipal level or above (for example an enterprise technology centre)"
+        ),
+    )
     has_rd_institution = flag_field(
         _("R&D institution"),
         help_text=_("An own R&D institution, or one set up with a university or research institute"),

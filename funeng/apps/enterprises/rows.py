@@ -201,6 +201,10 @@ class EnterpriseRow(BaseModel):
     equity_financing_2y_cny: Annotated[Decimal | None, _cell("equity_financing_2y_cny")] = None
     valuation_cny: Annotated[Decimal | None, _cell("valuation_cny")] = None
     rd_expense_2y_cny: Annotated[Decimal | None, _cell("rd_expense_2y_cny")] = None
+    profit_and_tax_cny: Annotated[Decimal | None, _cell("profit_and_tax_cny")] = None
+    revenue_growth_avg_3y: Annotated[Decimal | None, _cell("revenue_growth_avg_3y")] = None
+    operating_margin_avg_3y: Annotated[Decimal | None, _cell("operating_margin_avg_3y")] = None
+    rd_institution_municipal: Annotated[bool | None, _cell("rd_institution_municipal")] = None
     has_rd_institution: Annotated[bool | None, _cell("has_rd_institution")] = None
     standards_2y: Annotated[int | None, _cell("standards_2y")] = None
     quality_cert: Annotated[bool | None, _cell("quality_cert")] = None
