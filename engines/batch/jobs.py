@@ -50,6 +50,7 @@ SNAPSHOT: dict[str, Column] = {
     "software_copyrights": Column(_COUNT),
     "cloud_level": Column(_TEXT),
     "cloud_spend_cny": Column(_MONEY),
+    "cloud_loan_interest_cny": Column(_MONEY),
     "revenue_prev_cny": Column(_MONEY),
     "main_business_revenue_cny": Column(_MONEY),
     "net_profit_cny": Column(_MONEY),
@@ -179,6 +180,7 @@ POLICY_OUTPUTS: dict[str, pl.DataType] = {
     "failing": _TEXTS,
     "unknown": _TEXTS,
     "review": _TEXTS,
+    "benefit_cny": _MONEY,
 }
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from engines.rules.benefit import benefit_expr
 from engines.rules.evaluate import because_of, required_review, years_before
 from engines.rules.fields import CODE_CHOICES, FIELDS
 from engines.rules.model import Group, Leaf, Node, Programme, walk
@@ -334,13 +335,18 @@ def evaluate_frame(
         lazy = lazy.with_columns(stage)
     states = [node_column(node.id) for node in walk(programme.conditions)] if keep_states else []
     head = [pl.lit(programme.id).alias("programme"), pl.lit(programme.version).alias("version")]
+    amount = (
+        benefit_expr(programme.benefit, as_of)
+        if programme.benefit is not None
+        else pl.lit(None, dtype=pl.Float64).alias("benefit_cny")
+    )
     if not reasons:
-        return lazy.select(*head, outcome_expr(programme), *states).collect()
+        return lazy.select(*head, outcome_expr(programme), amount, *states).collect()
     masks = _reason_masks(programme)
     words = {name: _bit_words(name, items) for name, items in masks.items()}
     keys = [word.meta.output_name() for items in words.values() for word in items]
     evaluated = lazy.select(
-        *head, outcome_expr(programme), *(w for items in words.values() for w in items), *states
+        *head, outcome_expr(programme), amount, *(w for items in words.values() for w in items), *states
     )
     result = _decode(
         evaluated.collect(),
@@ -356,6 +362,7 @@ def evaluate_frame(
         "failing",
         "unknown",
         "review",
+        "benefit_cny",
         *states,
     )
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
+from engines.rules.benefit import benefit_amount
 from engines.rules.fields import FIELDS, Value, coerce_enterprise
 from engines.rules.model import Group, Leaf, Node, Programme, walk
 
@@ -378,6 +379,8 @@ class Evaluation:
     gaps: list[dict[str, Any]] = field(default_factory=list)
     # missing_data / qualitative_alternative / discretionary (see BECAUSE); empty unless undetermined.
     undetermined_because: list[str] = field(default_factory=list)
+    # The programme's benefit for this enterprise (benefit.Amount.as_dict), None without one.
+    benefit: dict[str, Any] | None = None
     # Relative distance of the cheapest way to pass (sum over steps of distance / threshold);
     # 0 when passing, inf when a fixed fact (region, industry, age, recognition) fails.
     distance: float = math.inf
@@ -399,6 +402,7 @@ class Evaluation:
             "unknown": self.unknown,
             "review": self.review,
             "gaps": self.gaps,
+            "benefit": self.benefit,
         }
 
 
@@ -459,6 +463,9 @@ def evaluate(programme: Programme, enterprise: dict[str, object], as_of: dt.date
         unknown=unknown,
         review=review,
         undetermined_because=because,
+        benefit=None
+        if programme.benefit is None
+        else benefit_amount(programme.benefit, data, as_of).as_dict(),
         gaps=gaps(programme, states, data, as_of),
         distance=_plan(programme.conditions, states, data, as_of)[0],
     )

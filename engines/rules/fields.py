@@ -299,6 +299,15 @@ FIELDS: dict[str, Field] = {
             "new paid-in equity financing in the last 2 years",
         ),
         _f("rd_expense_2y_cny", "money", "CNY", "近2年研发投入经费合计", "R&D expense over the last 2 years"),
+        # The bases of benefits: digital services bought (服务券) and interest on 云量贷 loans (贴息).
+        _f("cloud_spend_cny", "money", "CNY", "年度云服务支出", "yearly cloud spend"),
+        _f(
+            "cloud_loan_interest_cny",
+            "money",
+            "CNY",
+            "上年度“云量贷”贷款利息支出",
+            "interest paid on cloud-usage loans last year",
+        ),
         # Jiangsu's 小巨人 (manufacturing) criteria state these facts over other periods.
         _f("profit_and_tax_cny", "money", "CNY", "上年度利税总额", "profit and taxes together, last year"),
         _f(

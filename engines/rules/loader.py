@@ -16,12 +16,14 @@ from typing import Any
 import yaml
 
 from engines.reference.industry import industry_table
+from engines.rules.benefit import RATE_PLACES
 from engines.rules.fields import FIELDS, NUMERIC_TYPES
 from engines.rules.model import (
     EXCLUSIVE_WORDING,
     INCLUSIVE_WORDING,
     LEAF_OPS,
     NUMERIC_OPS,
+    Benefit,
     Citation,
     DatedValue,
     Group,
@@ -47,7 +49,9 @@ _TOP_KEYS = {
     "notes",
     "notes_en",
     "conditions",
+    "benefit",
 }
+_BENEFIT_KEYS = {"id", "text", "text_en", "citation", "base", "rate", "cap", "provisional"}
 _NODE_KEYS = {"id", "text", "text_en", "citation", "reading", "all", "any", "at_least", "of"}
 _LEAF_KEYS = {
     "id",
@@ -313,6 +317,50 @@ def _node(ctx: _Ctx, raw: object, path: str) -> Node:
     return Group(node_id, kind, children, text[0], citation, n, reading, text[1])  # type: ignore[arg-type]
 
 
+def _benefit(ctx: _Ctx, raw: object) -> Benefit | None:
+    """min(sum(base) × rate, cap): base money fields, dated rate (0..1) and cap, a citation."""
+    if raw is None:
+        return None
+    path = "benefit"
+    if not isinstance(raw, dict):
+        raise ctx.fail(path, "expected a mapping with id, text, text_en, citation, base, rate")
+    unknown = set(raw) - _BENEFIT_KEYS
+    if unknown:
+        raise ctx.fail(f"{path}.{sorted(unknown)[0]}", "unknown key")
+    benefit_id = _str(ctx, raw, "id", path)
+    if benefit_id in ctx.ids:
+        raise ctx.fail(f"{path}.id", f"duplicate id {benefit_id!r}")
+    base = raw.get("base")
+    if not isinstance(base, list) or not base:
+        raise ctx.fail(f"{path}.base", "expected a list of money fields")
+    for name in base:
+        if name not in FIELDS or FIELDS[name].type != "money":
+            raise ctx.fail(f"{path}.base", f"{name!r} is not a money field of the dictionary")
+    rate = _threshold(ctx, raw.get("rate"), f"{path}.rate")
+    for item in rate:
+        exponent = item.value.normalize().as_tuple().exponent
+        if not Decimal(0) <= item.value <= Decimal(1) or (
+            isinstance(exponent, int) and exponent < -RATE_PLACES
+        ):
+            raise ctx.fail(
+                f"{path}.rate", f"a rate is a share from 0 to 1 with at most {RATE_PLACES} decimals"
+            )
+    cap = _threshold(ctx, raw["cap"], f"{path}.cap") if raw.get("cap") is not None else ()
+    provisional = raw.get("provisional", False)
+    if not isinstance(provisional, bool):
+        raise ctx.fail(f"{path}.provisional", "expected true or false")
+    return Benefit(
+        id=benefit_id,
+        text=_str(ctx, raw, "text", path),
+        text_en=_english(ctx, raw, "text_en", path),
+        citation=_citation(ctx, raw.get("citation"), path),
+        base=tuple(base),
+        rate=rate,
+        cap=cap,
+        provisional=provisional,
+    )
+
+
 def parse_programme(data: object, file: str) -> Programme:
     """Validate one programme document (already parsed YAML) and build the condition tree."""
     boot = _Ctx(file, "", dt.date.min)
@@ -341,6 +389,7 @@ def parse_programme(data: object, file: str) -> Programme:
         _checked_english(boot, note, f"notes_en[{index}]")
     ctx = _Ctx(file, _str(boot, data, "source_document", ""), effective_from)
     conditions = _node(ctx, data.get("conditions"), "conditions")
+    benefit = _benefit(ctx, data.get("benefit"))
     programme = Programme(
         id=_str(boot, data, "id", ""),
         name=_str(boot, data, "name", ""),
@@ -357,6 +406,7 @@ def parse_programme(data: object, file: str) -> Programme:
         notes_en=tuple(notes_en),
         path=file,
         nodes={node.id: node for node in walk(conditions)},
+        benefit=benefit,
     )
     stem = Path(file).stem
     if file.endswith(".yaml") and stem not in (programme.id, f"{programme.id}@{programme.version}"):

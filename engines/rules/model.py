@@ -64,6 +64,34 @@ class DatedValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Benefit:
+    """min(sum(base) × rate, cap): a subsidy or voucher amount, with the clause it rests on."""
+
+    id: str
+    text: str
+    text_en: str
+    citation: Citation
+    base: tuple[str, ...]  # money fields, summed
+    rate: tuple[DatedValue, ...]
+    cap: tuple[DatedValue, ...] = ()  # no cap when empty
+    # True when the seeds give no number: the region sets rate and cap, and pages say so.
+    provisional: bool = False
+
+    @staticmethod
+    def _on(values: tuple[DatedValue, ...], as_of: dt.date) -> Decimal:
+        chosen = [item for item in values if item.valid_from <= as_of]
+        if not chosen:
+            raise ValueError(f"no parameter value in force on {as_of.isoformat()}")
+        return max(chosen, key=lambda item: item.valid_from).value
+
+    def rate_on(self, as_of: dt.date) -> Decimal:
+        return self._on(self.rate, as_of)
+
+    def cap_on(self, as_of: dt.date) -> Decimal | None:
+        return self._on(self.cap, as_of) if self.cap else None
+
+
+@dataclass(frozen=True, slots=True)
 class Leaf:
     """A condition on enterprise fields (or a qualitative clause no machine decides)."""
 
@@ -126,6 +154,7 @@ class Programme:
     notes_en: tuple[str, ...] = ()
     path: str = ""
     nodes: dict[str, Node] = field(default_factory=dict)
+    benefit: Benefit | None = None  # what an eligible enterprise receives (engines.rules.benefit)
 
     def leaves(self) -> list[Leaf]:
         """All leaves, depth first in document order."""
@@ -137,6 +166,8 @@ class Programme:
         for leaf in self.leaves():
             for name in leaf.fields:
                 seen.setdefault(name, None)
+        for name in self.benefit.base if self.benefit is not None else ():
+            seen.setdefault(name, None)
         return list(seen)
 
     def in_force(self, as_of: dt.date) -> bool:

@@ -91,6 +91,8 @@ def test_it_gives_the_same_outcome_and_reasons_in_batch_as_one_by_one(rows):
             assert got["unknown"] == [item["condition"] for item in one.unknown]
             assert got["review"] == [item["condition"] for item in one.review]
             assert got["undetermined_because"] == one.undetermined_because
+            amount = None if one.benefit is None else one.benefit["amount_cny"]
+            assert (None if got["benefit_cny"] is None else f"{got['benefit_cny']:.2f}") == amount
             # Pages decode the batch's ids through the programme: the same texts in both languages.
             for kind in ("failing", "unknown", "review"):
                 decoded = [(programme.nodes[i].text, programme.nodes[i].text_en) for i in got[kind]]
@@ -494,3 +496,29 @@ def test_it_agrees_around_every_scenario_on_outcome_and_why():
         ("undetermined", False, "qualitative_alternative"),
         ("undetermined", False, "discretionary"),
     } <= seen
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.none(), st.integers(0, 10**13).map(lambda fen: Decimal(fen).scaleb(-2))),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_benefit_amounts_agree_to_the_fen_including_halves_and_the_cap(amounts):
+    """Half a fen rounds to even on both paths; the cap applies after rounding."""
+    programme = PROGRAMMES["zj-cloud-loan-subsidy"]
+    rows = [
+        {
+            "region_code": "330106",
+            "size_class": "small",
+            "clean_record_3y": True,
+            "cloud_loan_interest_cny": a,
+        }
+        for a in amounts
+    ]
+    batch = evaluate_frame(_frame(rows), programme, AS_OF)["benefit_cny"].to_list()
+    for row, got in zip(rows, batch, strict=True):
+        want = evaluate(programme, {k: _json(v) for k, v in row.items()}, AS_OF).benefit["amount_cny"]
+        assert (None if got is None else f"{got:.2f}") == want

@@ -44,8 +44,12 @@ def test_scenario(suite, case):
         assert all(item["required"] for item in result.review)
     if result.outcome == "undetermined":
         assert result.undetermined_because == expect["undetermined_because"]
+    if "benefit" in expect:  # the amount in yuan, as a string to the fen; null when it cannot be computed
+        assert result.benefit is not None and result.benefit["amount_cny"] == expect["benefit"]
     batch = evaluate_frame(records_frame([enterprise]), programme, as_of).row(0, named=True)
     assert batch["outcome"] == result.outcome
+    amount = None if result.benefit is None else result.benefit["amount_cny"]
+    assert (None if batch["benefit_cny"] is None else f"{batch['benefit_cny']:.2f}") == amount
     assert batch["undetermined_because"] == result.undetermined_because
     assert batch["review"] == [item["condition"] for item in result.review]
 

@@ -15,7 +15,7 @@ from engines.rules.loader import get_programme, load_programme_versions
 from engines.rules.model import Group, Node, Programme
 from funeng.apps.api.errors import INVALID_REQUEST, FieldError, Problem
 from funeng.apps.api.pagination import paginated
-from funeng.apps.api.schemas import NO_NUL, EnterpriseId, IsoDate, RequestBody, problems
+from funeng.apps.api.schemas import NO_NUL, EnterpriseId, IsoDate, MoneyText, RequestBody, problems
 from funeng.apps.policies.access import (
     access_enterprise_policies_for_user,
     access_policy_notice_for_user,
@@ -81,6 +81,10 @@ class EvaluationOut(Schema):
     unknown: list[dict[str, Any]]
     review: list[dict[str, Any]]
     gaps: list[dict[str, Any]]
+    benefit: dict[str, Any] | None = Field(
+        description="The programme's amount for this enterprise (amount_cny, explanation, provisional); "
+        "null when the programme pays none"
+    )
     review_decision: str | None
 
 
@@ -103,6 +107,12 @@ class RunOut(Schema):
     missing: int
     not_eligible: int
     duration_ms: int
+    benefit_eligible_cny: MoneyText | None = Field(
+        description="Total amount eligible enterprises receive without applying; null without a benefit"
+    )
+    benefit_review_cny: MoneyText | None = Field(
+        description="Total amount those eligible subject to review would receive once confirmed"
+    )
 
 
 class PolicyResultOut(Schema):
@@ -117,6 +127,7 @@ class PolicyResultOut(Schema):
     failing: list[str]
     unknown: list[str]
     review: list[str]
+    benefit_cny: MoneyText | None = Field(description="What this enterprise would receive when eligible")
 
 
 class ResultFilters(Schema):

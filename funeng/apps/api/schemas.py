@@ -170,6 +170,7 @@ class EnterprisePatch(RequestBody):
     design_patents: Count | None = None
     software_copyrights: Count | None = None
     cloud_spend_cny: Money | None = None
+    cloud_loan_interest_cny: Money | None = None
     revenue_prev_cny: Money | None = None
     main_business_revenue_cny: Money | None = None
     net_profit_cny: SignedMoney | None = None
@@ -228,6 +229,7 @@ class EnterpriseOut(Schema):
     software_copyrights: int | None
     cloud_level: str | None
     cloud_spend_cny: MoneyText | None
+    cloud_loan_interest_cny: MoneyText | None
     revenue_prev_cny: MoneyText | None
     main_business_revenue_cny: MoneyText | None
     net_profit_cny: MoneyText | None

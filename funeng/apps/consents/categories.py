@@ -57,7 +57,7 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
         "own_brand",
     ),
     # Information systems behind the core business are digital adoption, like cloud use.
-    DIGITAL: ("cloud_level", "cloud_spend_cny", "it_supported_core_processes"),
+    DIGITAL: ("cloud_level", "cloud_spend_cny", "cloud_loan_interest_cny", "it_supported_core_processes"),
 }
 # Derived fields travel with the category they describe: size class and digital-economy class are
 # part of the registration profile.

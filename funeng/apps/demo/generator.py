@@ -424,6 +424,11 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
     margin_3y = np.clip(margin + rng.normal(0.02, 0.03, n), -1.0, 0.6)
     profit_and_tax = net_profit + np.abs(revenue) * rng.uniform(0.02, 0.06, n)
     recognised_centre = policy.institution & (rng.random(n) < np.where(recognised, 0.6, 0.15))
+    # A few firms on the cloud borrowed against their cloud use (云量贷): interest of 3.5-5% a year.
+    cloud_loan = (cloud_index > 0) & (rng.random(n) < 0.08)
+    loan_interest = np.where(
+        cloud_loan, cloud_spend * rng.uniform(2.0, 10.0, n) * rng.uniform(0.035, 0.05, n), 0.0
+    )
     frame = pl.DataFrame(
         [
             pl.Series("credit_code", codes, dtype=pl.Binary).cast(pl.String),
@@ -441,6 +446,7 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
             _count("software_copyrights", ip_counts[3], rd_known),
             pl.Series("cloud_level", cloud_level, dtype=pl.String),
             _money("cloud_spend_cny", _optional(cloud_spend, spend_known)),
+            _money("cloud_loan_interest_cny", _optional(loan_interest, answers & cloud_known)),
             _money("revenue_prev_cny", _optional(revenue_prev, has_revenue)),
             _money("main_business_revenue_cny", _optional(main_business, has_revenue)),
             _money("net_profit_cny", _optional(net_profit, has_revenue)),

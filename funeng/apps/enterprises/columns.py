@@ -124,6 +124,13 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("cloud_spend_cny", "年度云服务支出（元）", "Yearly cloud spend (CNY)", MONEY, note="单位：元"),
     Column(
+        "cloud_loan_interest_cny",
+        "上年度云量贷利息支出（元）",
+        "Interest on cloud-usage loans, last year (CNY)",
+        MONEY,
+        note="单位：元；没有云量贷填 0",
+    ),
+    Column(
         "revenue_prev_cny",
         "上年营业收入（元）",
         "Operating revenue, previous year (CNY)",

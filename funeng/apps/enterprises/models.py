@@ -86,6 +86,9 @@ class Enterprise(models.Model):
         _("cloud adoption"), max_length=16, choices=CloudLevel.choices, blank=True, default=""
     )
     cloud_spend_cny = money_model_field(_("yearly cloud spend (CNY)"), null=True, blank=True)
+    cloud_loan_interest_cny = money_model_field(
+        _("interest on cloud-usage loans, last year (CNY)"), null=True, blank=True
+    )
     # Financial fields the policy engine reads (专精特新 criteria): growth, focus, leverage, R&D staff.
     revenue_prev_cny = money_model_field(_("operating revenue, previous year (CNY)"), null=True, blank=True)
     main_business_revenue_cny = money_model_field(_("main business revenue (CNY)"), null=True, blank=True)

@@ -189,6 +189,7 @@ class EnterpriseRow(BaseModel):
     software_copyrights: Annotated[int | None, _cell("software_copyrights")] = None
     cloud_level: Annotated[str, _cell("cloud_level")] = ""
     cloud_spend_cny: Annotated[Decimal | None, _cell("cloud_spend_cny")] = None
+    cloud_loan_interest_cny: Annotated[Decimal | None, _cell("cloud_loan_interest_cny")] = None
     revenue_prev_cny: Annotated[Decimal | None, _cell("revenue_prev_cny")] = None
     main_business_revenue_cny: Annotated[Decimal | None, _cell("main_business_revenue_cny")] = None
     net_profit_cny: Annotated[Decimal | None, _cell("net_profit_cny")] = None

@@ -40,6 +40,7 @@ def run_workbook(run: PolicyRun, track: str = "") -> bytes:
         _("Conditions missing data"),
         _("Conditions for review"),
         _("Review decision"),
+        _("Amount (CNY)"),
     ]
     sheet.append(header_row(sheet, header))
     results = list(run_results(run, track))
@@ -62,6 +63,7 @@ def run_workbook(run: PolicyRun, track: str = "") -> bytes:
             % {"decision": decision.get_decision_display(), "reason": decision.reason}
             if decision
             else "",
+            "" if result.benefit_cny is None else f"{result.benefit_cny:.2f}",
         ]
         sheet.append([text_cell(sheet, value) for value in row])
     about = workbook.create_sheet(_("About"))

@@ -29,6 +29,14 @@ class PolicyRun(models.Model):
     missing = models.PositiveIntegerField(_("data missing"), default=0)
     not_eligible = models.PositiveIntegerField(_("not eligible"), default=0)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+    # Benefit totals (programmes with an amount): what eligible enterprises receive without applying,
+    # and what those eligible subject to review would receive once confirmed. Null without a benefit.
+    benefit_eligible_cny = models.DecimalField(
+        _("benefits, eligible"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    benefit_review_cny = models.DecimalField(
+        _("benefits, subject to review"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("policy run")
@@ -52,6 +60,9 @@ class PolicyResult(models.Model):
     failing = models.JSONField(_("failing conditions"), default=list, blank=True)
     unknown = models.JSONField(_("conditions missing data"), default=list, blank=True)
     review = models.JSONField(_("conditions for review"), default=list, blank=True)
+    benefit_cny = models.DecimalField(
+        _("benefit amount"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("policy result")

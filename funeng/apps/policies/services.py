@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -100,6 +101,22 @@ def policy_run_create(
         )
     ]
     counts = Counter(tracks)
+    # An amount is what an eligible enterprise (or one eligible subject to review) would receive.
+    amounts = [
+        None if value is None or outcome != "eligible" else Decimal(f"{value:.2f}")
+        for value, outcome in zip(
+            evaluated["benefit_cny"].to_list(), evaluated["outcome"].to_list(), strict=True
+        )
+    ]
+    has_benefit = programme.benefit is not None
+
+    def total(track: Track) -> Decimal | None:
+        if not has_benefit:
+            return None
+        return sum(
+            (a for a, t in zip(amounts, tracks, strict=True) if t == track and a is not None), Decimal("0.00")
+        )
+
     with transaction.atomic():
         run = PolicyRun.objects.create(
             programme_id=programme.id,
@@ -113,6 +130,8 @@ def policy_run_create(
             alternative=counts[Track.ALTERNATIVE],
             missing=counts[Track.MISSING],
             not_eligible=counts[Track.NOT_ELIGIBLE],
+            benefit_eligible_cny=total(Track.ELIGIBLE),
+            benefit_review_cny=total(Track.REVIEW),
         )
         PolicyResult.objects.bulk_create(
             (
@@ -124,14 +143,16 @@ def policy_run_create(
                     failing=failing,
                     unknown=unknown,
                     review=review,
+                    benefit_cny=amount,
                 )
-                for enterprise_id, outcome, track, failing, unknown, review in zip(
+                for enterprise_id, outcome, track, failing, unknown, review, amount in zip(
                     frame["enterprise_id"].to_list(),
                     evaluated["outcome"].to_list(),
                     tracks,
                     evaluated["failing"].to_list(),
                     evaluated["unknown"].to_list(),
                     evaluated["review"].to_list(),
+                    amounts,
                     strict=True,
                 )
             ),
@@ -155,6 +176,9 @@ def policy_run_create(
                     "alternative": run.alternative,
                     "missing": run.missing,
                     "not_eligible": run.not_eligible,
+                    "benefit_eligible_cny": None
+                    if run.benefit_eligible_cny is None
+                    else str(run.benefit_eligible_cny),
                 },
             ),
         )

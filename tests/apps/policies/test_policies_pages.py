@@ -9,6 +9,7 @@ from __future__ import annotations
 import html as html_module
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -371,3 +372,28 @@ def test_an_evaluation_date_beyond_the_known_rules_is_refused_with_the_latest_da
     page = response.content.decode()
     assert response.status_code == 200 and "Choose a date up to" in page
     assert timezone.localdate().isoformat() in page and not TaskRun.objects.exists()
+
+
+def test_a_run_of_a_benefit_programme_stores_each_amount_and_the_regions_totals(client, world):
+    Enterprise.objects.filter(pk=world["strong"].pk).update(cloud_loan_interest_cny=Decimal("40000.01"))
+    Enterprise.objects.filter(pk=world["weak"].pk).update(cloud_loan_interest_cny=Decimal("300000"))
+    run = policy_run_create(
+        programme_id="zj-cloud-loan-subsidy", as_of=timezone.localdate(), acting_user=world["official"]
+    )
+    strong, weak, gappy = (run.results.get(enterprise=world[name]) for name in ("strong", "weak", "gappy"))
+    # Half the interest, rounded half to even to the fen; the cap of 100,000 applies to weak.
+    assert (strong.track, strong.benefit_cny) == (Track.REVIEW, Decimal("20000.00"))
+    assert (weak.track, weak.benefit_cny) == (Track.REVIEW, Decimal("100000.00"))
+    assert (gappy.track, gappy.benefit_cny) == (Track.MISSING, None)  # no amount without eligibility
+    assert (run.benefit_eligible_cny, run.benefit_review_cny) == (Decimal("0.00"), Decimal("120000.00"))
+    login(client, world["official"])
+    html = client.get(f"/policies/runs/{run.pk}/?track=review").content.decode()
+    assert "12.00 万元" in html and "10.00 万元" in html and "暂定参数" in html
+    sheet = load_workbook(io.BytesIO(client.get(f"/policies/runs/{run.pk}/export.xlsx").content)).worksheets[
+        0
+    ]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
+    assert rows[world["weak"].credit_code][-1] == "100000.00"
+    # The enterprise reads its own amount, with how it was reckoned.
+    page = login(client, world["strong_admin"]).get(f"/policies/enterprises/{world['strong'].pk}/")
+    assert "2.00 万元" in page.content.decode() and "¥40,000.01 × 50% = ¥20,000.00" in page.content.decode()
