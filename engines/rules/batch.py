@@ -19,10 +19,12 @@ import operator
 from functools import reduce
 from typing import Any
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from engines.rules.benefit import benefit_expr
-from engines.rules.evaluate import because_of, required_review, years_before
+from engines.rules.evaluate import BECAUSE, required_review, years_before
 from engines.rules.fields import CODE_CHOICES, FIELDS
 from engines.rules.model import Group, Leaf, Node, Programme, walk
 
@@ -260,38 +262,100 @@ def _bit_words(name: str, masks: list[tuple[str, pl.Expr]]) -> list[pl.Expr]:
     return [word.cast(pl.UInt64).alias(f"__bits__{name}{i}") for i, word in enumerate(words)]
 
 
-def _decode(
-    frame: pl.DataFrame, lists: dict[str, list[str]], keys: list[str], programme: Programme
-) -> pl.DataFrame:
-    """Turn bit words into id lists: each distinct combination is decoded once, then joined back.
+def _ids_series(
+    frame: pl.DataFrame, ids: list[str], words: list[str], keep: frozenset[str] | None = None
+) -> pl.Series:
+    """Per row, the ids whose bit is set (mask i is bit i % 64 of word i // 64), in order.
 
-    `lists` maps an output column to the ids of its masks; `keys` are the bit columns of all of them,
-    in the same order. Python only sees distinct combinations (a few thousand), never rows. The
-    kinds of open item (`undetermined_because`) follow from the unknown and review lists alone: both
-    are empty unless the root is unknown, and hold only required review items when it is eligible.
+    Each distinct word value is decoded once in Python (a few hundred to a few thousand of them),
+    then gathered back to the rows by its position among the sorted distinct values. `keep` limits
+    the list to those ids.
     """
-    keys = [*keys, "outcome"]
-    distinct = frame.select(keys).unique()
-    required = required_review(programme)
-    decoded: dict[str, list[list[str]]] = {name: [] for name in lists}
-    for row in distinct.iter_rows():
-        offset = 0
-        for name, ids in lists.items():
-            words = row[offset : offset + max(1, -(-len(ids) // 64))]
-            offset += len(words)
-            decoded[name].append([ident for i, ident in enumerate(ids) if words[i // 64] >> (i % 64) & 1])
-        if row[-1] == "eligible":  # eligible subject to review: only the clauses a reviewer confirms
-            decoded["review"][-1] = [ident for ident in decoded["review"][-1] if ident in required]
-    decoded["undetermined_because"] = [
-        because_of(unknown, review, programme) if outcome == "undetermined" else []
-        for unknown, review, outcome in zip(
-            decoded["unknown"], decoded["review"], distinct["outcome"].to_list(), strict=True
-        )
-    ]
-    table = distinct.with_columns(
-        pl.Series(name, values, dtype=pl.List(pl.String)) for name, values in decoded.items()
+    parts = []
+    for k, word in enumerate(words):
+        chunk = ids[64 * k : 64 * (k + 1)]
+        column = frame.get_column(word)
+        values = column.unique().sort()
+        # Bit i of each distinct value, as a (values × ids) table; its set cells, row by row, are the
+        # flat list values, and their counts per row the list offsets (built in Arrow, not Python).
+        shifted = values.to_numpy().astype(np.uint64)[:, None] >> np.arange(len(chunk), dtype=np.uint64)
+        bits = (shifted & np.uint64(1)) == 1
+        if keep is not None:
+            bits &= np.array([ident in keep for ident in chunk], dtype=bool)
+        offsets = np.concatenate([[0], np.cumsum(bits.sum(axis=1))]).astype(np.int32)
+        flat = pa.array(chunk, type=pa.string()).take(pa.array(np.nonzero(bits)[1]))
+        decoded = pl.Series(pl.from_arrow(pa.ListArray.from_arrays(pa.array(offsets), flat)))
+        parts.append(decoded.gather(values.search_sorted(column)))
+    if not parts:
+        return pl.Series([[]] * frame.height, dtype=pl.List(pl.String))
+    if len(parts) == 1:
+        return parts[0]
+    return pl.DataFrame(parts).select(pl.concat_list(pl.all())).to_series()
+
+
+def _any_bit(ids: list[str], words: list[str], chosen: set[str]) -> pl.Expr:
+    """True when the bit of any chosen id is set."""
+    masks: dict[str, int] = {}
+    for i, ident in enumerate(ids):
+        if ident in chosen:
+            masks[words[i // 64]] = masks.get(words[i // 64], 0) | 1 << (i % 64)
+    if not masks:
+        return pl.lit(False)
+    return pl.any_horizontal(
+        (pl.col(word) & pl.lit(mask, dtype=pl.UInt64)) != 0 for word, mask in masks.items()
     )
-    return frame.join(table, on=keys, how="left", maintain_order="left", nulls_equal=True).drop(keys[:-1])
+
+
+def _decode(
+    frame: pl.DataFrame, lists: dict[str, list[str]], words: dict[str, list[str]], programme: Programme
+) -> pl.DataFrame:
+    """Turn bit words into id lists, vectorised: no Python loop over rows.
+
+    `lists` maps an output column to the ids of its masks and `words` to its bit columns. An
+    eligible outcome lists only the review clauses a reviewer confirms; the kinds of open item
+    (`undetermined_because`, see evaluate.because_of) follow from the lists' bits.
+    """
+    required = required_review(programme)
+    review_ids = lists["review"]
+    discretionary = {
+        ident
+        for ident in review_ids
+        if isinstance(programme.nodes.get(ident), Leaf)
+        and getattr(programme.nodes[ident], "op", "") == "discretionary"
+    }
+    alternatives = set(review_ids) - required - discretionary
+    undetermined = pl.col("outcome") == "undetermined"
+
+    # The kinds as a 3-bit code (missing data 4, alternative 2, discretionary 1), gathered from the
+    # eight possible lists rather than built per row.
+    code = (
+        pl.when(undetermined)
+        .then(
+            _any_bit(lists["unknown"], words["unknown"], set(lists["unknown"])).cast(pl.UInt32) * 4
+            + _any_bit(review_ids, words["review"], alternatives).cast(pl.UInt32) * 2
+            + _any_bit(review_ids, words["review"], discretionary).cast(pl.UInt32)
+        )
+        .otherwise(0)
+    )
+    kinds = pl.Series(
+        [[kind for bit, kind in zip((4, 2, 1), BECAUSE, strict=True) if value & bit] for value in range(8)],
+        dtype=pl.List(pl.String),
+    )
+    because = kinds.gather(frame.select(code).to_series())
+    decoded = frame.with_columns(
+        _ids_series(frame, lists["failing"], words["failing"]).alias("failing"),
+        _ids_series(frame, lists["unknown"], words["unknown"]).alias("unknown"),
+        _ids_series(frame, review_ids, words["review"]).alias("__review_all"),
+        _ids_series(frame, review_ids, words["review"], required).alias("__review_required"),
+        because.alias("undetermined_because"),  # a Series: with_columns takes it as is
+    )
+    bits = [word for name in lists for word in words[name]]
+    return decoded.with_columns(
+        pl.when(pl.col("outcome") == "eligible")
+        .then(pl.col("__review_required"))
+        .otherwise(pl.col("__review_all"))
+        .alias("review")
+    ).drop(*bits, "__review_all", "__review_required")
 
 
 def prepare(frame: pl.LazyFrame | pl.DataFrame, programme: Programme) -> pl.LazyFrame:
@@ -344,14 +408,13 @@ def evaluate_frame(
         return lazy.select(*head, outcome_expr(programme), amount, *states).collect()
     masks = _reason_masks(programme)
     words = {name: _bit_words(name, items) for name, items in masks.items()}
-    keys = [word.meta.output_name() for items in words.values() for word in items]
     evaluated = lazy.select(
         *head, outcome_expr(programme), amount, *(w for items in words.values() for w in items), *states
     )
     result = _decode(
         evaluated.collect(),
         {name: [ident for ident, _ in items] for name, items in masks.items()},
-        keys,
+        {name: [word.meta.output_name() for word in items] for name, items in words.items()},
         programme,
     )
     return result.select(
