@@ -91,6 +91,27 @@ def with_rule_fields(frame: pl.DataFrame) -> pl.DataFrame:
     return with_derived(typed).collect()
 
 
+# What the NumPy reference reads: twelve numbers and flags, then dates and codes.
+NUMPY_FIELDS = (
+    "main_business_growth_avg_2y",
+    "net_profit_growth_avg_2y",
+    "debt_ratio",
+    "main_business_share",
+    "invention_patents",
+    "utility_models",
+    "design_patents",
+    "software_copyrights",
+    "has_rd_institution",
+    "it_supported_core_processes",
+    "quality_cert",
+    "own_brand",
+    "founded_on",
+    "niche_market_since",
+    "size_class",
+    "srdi_level",
+)
+
+
 def registry_parquet(base: pl.DataFrame, rows: int) -> Path:
     """The registry as stored (no derived ratios) in Parquet: where an end-to-end run starts."""
     path = ROOT / "var" / "bench" / f"registry_{rows}_{SEED}.parquet"
@@ -119,37 +140,15 @@ def end_to_end(path: Path, programmes: list[Programme]) -> list[pl.DataFrame]:
 
 def numpy_end_to_end(path: Path, cutoff: np.datetime64) -> np.ndarray:
     """The NumPy reference from the same Parquet: read, derive the two ratios in float, decide."""
-    columns = [
-        "main_business_growth_avg_2y",
-        "net_profit_growth_avg_2y",
-        "liabilities_cny",
-        "assets_cny",
-        "main_business_revenue_cny",
-        "revenue_cny",
-        "niche_market_since",
-        "invention_patents",
-        "utility_models",
-        "design_patents",
-        "software_copyrights",
-        "has_rd_institution",
-        "it_supported_core_processes",
-        "quality_cert",
-        "own_brand",
-        "founded_on",
-        "size_class",
-        "srdi_level",
-    ]
-    frame = pl.read_parquet(path, columns=columns)
-    arrays = {name: frame[name].cast(pl.Float64).to_numpy() for name in columns[:6] + columns[7:15]}
-    arrays["debt_ratio"] = arrays["liabilities_cny"] / arrays["assets_cny"]
-    arrays["main_business_share"] = arrays["main_business_revenue_cny"] / arrays["revenue_cny"]
-    arrays["founded_on"] = frame["founded_on"].to_numpy()
-    arrays["niche_market_since"] = frame["niche_market_since"].to_numpy()
-    size = {"large": 0, "medium": 1, "small": 2, "micro": 3}
-    arrays["size_code"] = frame["size_class"].replace_strict(size, default=-1).to_numpy()
-    levels = {"none": 0, "pool": 1, "municipal": 2, "provincial": 3, "national": 4}
-    arrays["level_code"] = frame["srdi_level"].replace_strict(levels, default=-1).to_numpy()
-    return numpy_national(arrays, cutoff)
+    stored = [name for name in NUMPY_FIELDS if name not in ("debt_ratio", "main_business_share")]
+    frame = pl.read_parquet(
+        path,
+        columns=[*stored, "liabilities_cny", "assets_cny", "main_business_revenue_cny", "revenue_cny"],
+    ).with_columns(
+        (pl.col("liabilities_cny") / pl.col("assets_cny")).alias("debt_ratio"),
+        (pl.col("main_business_revenue_cny") / pl.col("revenue_cny")).alias("main_business_share"),
+    )
+    return numpy_national(numpy_arrays(frame), cutoff)
 
 
 def numpy_national(a: dict[str, np.ndarray], cutoff: np.datetime64) -> np.ndarray:
@@ -173,20 +172,7 @@ def numpy_national(a: dict[str, np.ndarray], cutoff: np.datetime64) -> np.ndarra
 def numpy_arrays(frame: pl.DataFrame) -> dict[str, np.ndarray]:
     """Columns as plain float arrays (null → NaN), codes as small integers: how one writes it in NumPy."""
     out: dict[str, np.ndarray] = {}
-    for name in (
-        "main_business_growth_avg_2y",
-        "net_profit_growth_avg_2y",
-        "debt_ratio",
-        "main_business_share",
-        "invention_patents",
-        "utility_models",
-        "design_patents",
-        "software_copyrights",
-        "has_rd_institution",
-        "it_supported_core_processes",
-        "quality_cert",
-        "own_brand",
-    ):
+    for name in NUMPY_FIELDS[:12]:
         out[name] = frame[name].cast(pl.Float64).to_numpy()
     out["founded_on"] = frame["founded_on"].to_numpy()
     out["niche_market_since"] = frame["niche_market_since"].to_numpy()
