@@ -394,6 +394,8 @@ def test_a_run_of_a_benefit_programme_stores_each_amount_and_the_regions_totals(
     ]
     rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
     assert rows[world["weak"].credit_code][-1] == "100000.00"
+    programme_page = client.get("/policies/programmes/zj-cloud-loan-subsidy/").content.decode()
+    assert "贴息金额" in programme_page and "暂定参数" in programme_page
     # The enterprise reads its own amount, with how it was reckoned.
     page = login(client, world["strong_admin"]).get(f"/policies/enterprises/{world['strong'].pk}/")
     assert "2.00 万元" in page.content.decode() and "¥40,000.01 × 50% = ¥20,000.00" in page.content.decode()
