@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from engines.reference.regions import region_contains, region_table
+from engines.reference.regions import region_contains, region_display_name
 from engines.rules.evaluate import SYMBOL, Evaluation, Language, State, evaluate, fmt
 from engines.rules.fields import CODE_LABELS, FIELDS, PROVENANCE_LABELS
 from engines.rules.loader import load_programme_versions
@@ -161,7 +161,7 @@ def _value_label(field_name: str, value: str, language: Language) -> str:
         return labels[value][1 if language == "en" else 0]
     if field_name == "region_code":
         code = value.ljust(6, "0")
-        return region_table().display_name(code, value) if code != "000000" else value
+        return region_display_name(code, language, value) if code != "000000" else value
     return value
 
 

@@ -399,3 +399,11 @@ def test_a_run_of_a_benefit_programme_stores_each_amount_and_the_regions_totals(
     # The enterprise reads its own amount, with how it was reckoned.
     page = login(client, world["strong_admin"]).get(f"/policies/enterprises/{world['strong'].pk}/")
     assert "2.00 万元" in page.content.decode() and "¥40,000.01 × 50% = ¥20,000.00" in page.content.decode()
+
+
+def test_the_programme_page_names_regions_and_provenance_in_english(client, world):
+    client.cookies["django_language"] = "en"
+    html = login(client, world["outsider"]).get("/policies/programmes/srdi-zhejiang/").content.decode()
+    # The region condition reads "Zhejiang", never the Chinese name, and each fact says where it comes from.
+    assert '<code class="bar">Zhejiang</code>' in html and '<code class="bar">浙江省</code>' not in html
+    assert "from an official list or register" in html and "self-declared by the enterprise" in html
