@@ -156,15 +156,14 @@ def test_years_in_the_niche_become_the_date_they_were_reached(at_latest_afterwar
     from django.utils import timezone
 
     from engines.rules.evaluate import years_before
-    from funeng.apps.enterprises.models import Enterprise
 
     apps = _migrate([("enterprises", "0003_market_rank_and_record")])
     old = apps.get_model("enterprises", "Enterprise")
     fields = {"industry_code": "3911", "region_code": "330106"}
     old.objects.create(credit_code="91330106MA2H00001K", name="三年企业", niche_market_years=3, **fields)
     old.objects.create(credit_code="91320102MA1X00002D", name="未填企业", **fields)
-    _migrate([("enterprises", "0004_niche_market_since")])
+    new = _migrate([("enterprises", "0004_niche_market_since")]).get_model("enterprises", "Enterprise")
     today = timezone.localdate()
-    three, blank = Enterprise.objects.order_by("name")
+    three, blank = new.objects.order_by("name")
     assert (three.name, three.niche_market_since) == ("三年企业", years_before(today, 3))
     assert blank.niche_market_since is None
