@@ -85,6 +85,14 @@ def evaluate_leaf(leaf: Leaf, data: dict[str, Value], as_of: dt.date) -> State:
     return State.PASS if ok else State.FAIL
 
 
+def group_state(group: Group, children: list[State]) -> State:
+    """Kleene all-of / any-of / at-least-n of the children's states."""
+    passed = sum(state is State.PASS for state in children)
+    not_failed = sum(state is not State.FAIL for state in children)
+    need = {"all": len(children), "any": 1, "at_least": group.n}[group.kind]
+    return State.PASS if passed >= need else State.FAIL if not_failed < need else State.UNKNOWN
+
+
 def evaluate_states(programme: Programme, data: dict[str, Value], as_of: dt.date) -> dict[str, State]:
     """Every node's state, children before parents."""
     states: dict[str, State] = {}
@@ -93,11 +101,7 @@ def evaluate_states(programme: Programme, data: dict[str, Value], as_of: dt.date
         if isinstance(node, Leaf):
             state = evaluate_leaf(node, data, as_of)
         else:
-            children = [visit(child) for child in node.children]
-            passed = sum(s is State.PASS for s in children)
-            not_failed = sum(s is not State.FAIL for s in children)
-            need = {"all": len(children), "any": 1, "at_least": node.n}[node.kind]
-            state = State.PASS if passed >= need else State.FAIL if not_failed < need else State.UNKNOWN
+            state = group_state(node, [visit(child) for child in node.children])
         states[node.id] = state
         return state
 
@@ -130,11 +134,7 @@ def confirmed_states(programme: Programme, states: dict[str, State]) -> dict[str
     def visit(node: Node) -> State:
         if isinstance(node, Leaf):
             return State.PASS if node.id in required else states[node.id]
-        children = [visit(child) for child in node.children]
-        passed = sum(s is State.PASS for s in children)
-        not_failed = sum(s is not State.FAIL for s in children)
-        need = {"all": len(children), "any": 1, "at_least": node.n}[node.kind]
-        state = State.PASS if passed >= need else State.FAIL if not_failed < need else State.UNKNOWN
+        state = group_state(node, [visit(child) for child in node.children])
         if state is not states[node.id]:
             out[node.id] = state
         return state
