@@ -16,14 +16,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Stamps make a second run fast: pip only runs again when pyproject.toml changes. The schedule
-# extra (OR-Tools) belongs to the demo: it plans the shared-manufacturing orders.
+# extra (OR-Tools) belongs to the demo: it plans the shared-manufacturing orders; the credit
+# extra (optbinning) fits scorecards (`funeng credit_fit`).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --disable-pip-version-check -q -e '.[schedule]'
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[schedule,credit]'
 	touch $@
 
 # The spark extra is part of the development install: the parity tests run every batch job on Spark.
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev,spark,schedule]'
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[dev,spark,schedule,credit]'
 	touch $@
 
 catalogs: $(VENV)/.installed
@@ -83,6 +84,7 @@ bench: install
 	$(BIN)/python benchmarks/tabular_import.py
 	$(BIN)/python benchmarks/library.py
 	$(BIN)/python benchmarks/monitoring.py --no-spark
+	$(BIN)/python benchmarks/credit.py
 
 # Every batch job on Polars and on Spark local over 10,000,000 rows: tens of minutes on two cores.
 # Then the platform indicators on DuckDB and Spark local over 10,000,000 enterprises.

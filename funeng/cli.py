@@ -6,7 +6,13 @@ import os
 import sys
 
 # Commands that touch no database and no secret run without Django, so they need no SECRET_KEY.
-STANDALONE = {"batch_run": "funeng.batch_cli", "schedule_fjsp": "funeng.schedule_cli"}
+STANDALONE = {
+    "batch_run": "funeng.batch_cli:main",
+    "schedule_fjsp": "funeng.schedule_cli:main",
+    "credit_fit": "funeng.credit_cli:fit_main",
+    "credit_score": "funeng.credit_cli:score_main",
+    "credit_monitor": "funeng.credit_cli:monitor_main",
+}
 # Commands that serve people or run their work keep the strict rule: SECRET_KEY must be set
 # (DEBUG aside). Every other command is a one-off process on this machine that signs nothing a
 # browser will send back, so it runs with a throwaway key instead of refusing to start.
@@ -20,7 +26,8 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1 and args[1] in STANDALONE:
         from importlib import import_module
 
-        raise SystemExit(import_module(STANDALONE[args[1]]).main(args[2:]))
+        module, function = STANDALONE[args[1]].split(":")
+        raise SystemExit(getattr(import_module(module), function)(args[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "funeng.settings")
     command = args[1] if len(args) > 1 else "help"
     if command not in NEEDS_SECRET_KEY:
