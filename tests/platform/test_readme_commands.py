@@ -40,7 +40,7 @@ def test_every_readme_command_works_from_a_fresh_shell(tmp_path):
     work = tmp_path / "funeng"
     (work / ".venv").mkdir(parents=True)
     (work / ".venv" / "bin").symlink_to(ROOT / ".venv" / "bin")
-    for folder in ("docs", "benchmarks/data/matching"):
+    for folder in ("docs", "benchmarks/data/matching", "benchmarks/data/credit"):
         shutil.copytree(ROOT / folder, work / folder)
     # The database `make demo` leaves in var/ of a checkout: here a small demo, migrated fresh.
     env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "LANG": "C.UTF-8"}
