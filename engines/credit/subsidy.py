@@ -27,7 +27,7 @@ from engines.rules.benefit import RATE_PLACES
 from engines.rules.model import Benefit
 
 FEN = Decimal("0.01")
-SCALE = 10**RATE_PLACES
+SCALE: int = 10**RATE_PLACES
 COLUMNS = ("loan", "credit_code", "bank", "month", "interest_paid_cny")
 
 
