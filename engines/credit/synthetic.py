@@ -6,7 +6,8 @@ scorecard trained on it is marked as a demo wherever it shows.
 Data-generating process, per loan (all draws independent unless stated):
 
 - revenue_cny ~ lognormal(ln 8,000,000, 1.1); employees ≈ revenue / lognormal(ln 600,000, 0.5), at least 1;
-- years_operating ~ uniform integer 0–29; industry_section uniform over C, F, G, I, M;
+- years_operating ~ uniform integer 0–29; industry_section (GB/T 4754-2017 section letter) uniform over
+  A, C, E, F, G, H, I, K, L, M (the sections of the demo region);
 - liabilities_ratio ~ beta(4, 4) (debt over assets, 0–1);
 - on the cloud with probability 0.7 (higher for section I: 0.95): cloud_spend_12m_cny ~ lognormal(ln 60,000, 1.0),
   else 0; digital_investment_36m_cny ~ lognormal(ln 300,000, 1.2) with probability 0.5, else 0;
@@ -15,7 +16,10 @@ Data-generating process, per loan (all draws independent unless stated):
 
 logit P(default) = −1.3 − 0.45·log10(revenue / 10⁶) − 0.03·years_operating + 2.4·(liabilities_ratio − 0.5)
   − 0.18·ln(1 + cloud_spend_12m_cny / 10,000) − 0.25·ln(1 + digital_investment_36m_cny / 100,000)
-  + 0.55·overdue_events_2y + section effect (C 0, F +0.35, G +0.15, I −0.2, M −0.1) + 0.6 when liabilities_ratio is missing.
+  + 0.55·overdue_events_2y + section effect (A agriculture +0.2, C manufacturing 0, E construction +0.35,
+  F wholesale and retail +0.15, G transport +0.1, H catering +0.3, I information technology −0.2,
+  K real estate +0.25, L business services +0.05, M science and technology −0.1)
+  + 0.6 when liabilities_ratio is missing.
 
 So more cloud use and digital investment lower the default probability, as the 云量贷 policy
 assumes; the default rate is about 10 %.
@@ -26,8 +30,19 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-SECTIONS = ("C", "F", "G", "I", "M")
-SECTION_EFFECT = {"C": 0.0, "F": 0.35, "G": 0.15, "I": -0.2, "M": -0.1}
+SECTIONS = ("A", "C", "E", "F", "G", "H", "I", "K", "L", "M")
+SECTION_EFFECT = {
+    "A": 0.2,
+    "C": 0.0,
+    "E": 0.35,
+    "F": 0.15,
+    "G": 0.1,
+    "H": 0.3,
+    "I": -0.2,
+    "K": 0.25,
+    "L": 0.05,
+    "M": -0.1,
+}
 TARGET, BAD = "defaulted", "yes"
 
 
