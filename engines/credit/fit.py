@@ -34,6 +34,7 @@ from engines.credit.model import (
     category_text,
     monotone_problem,
 )
+from engines.credit.monitor import baseline_bands
 from engines.credit.score import _bin_indices, score_batch
 
 MONOTONE = ("auto", "ascending", "descending", "none")
@@ -130,9 +131,16 @@ def bad_outcome(frame: pl.DataFrame, target: str, bad_value: str) -> np.ndarray:
     return bad
 
 
+def _number(value: float) -> str:
+    # Whole numbers in full (amounts in yuan read as 2970500, not 2.9705e+06); fractions to 4 places.
+    if abs(value) >= 1000 or value == int(value):
+        return f"{value:.0f}" if value == round(value) else f"{value:.1f}"
+    return f"{value:.4g}"
+
+
 def _number_label(low: float, high: float) -> str:
-    left = "(-inf" if math.isinf(low) else f"[{low:g}"
-    right = "inf)" if math.isinf(high) else f"{high:g})"
+    left = "(-inf" if math.isinf(low) else f"[{_number(low)}"
+    right = "inf)" if math.isinf(high) else f"{_number(high)})"
     return f"{left}, {right}"
 
 
@@ -343,7 +351,9 @@ def fit_scorecard(
     model = Scorecard(
         target, bad_value, variables, float(regression.intercept_[0]), options.scaling, metadata
     )
-    risk = score_batch(model, frame).get_column("pd").to_numpy()
+    scored = score_batch(model, frame)
+    risk = scored.get_column("pd").to_numpy()
     train_auc = auc(bad, risk)
+    model.metadata["baseline"] = baseline_bands(scored.get_column("score").to_numpy())
     model.metadata["train"] = {"auc": round(train_auc, 4), "ks": round(ks(bad, risk), 4)}
     return FitReport(model, train_auc, ks(bad, risk), gini(train_auc), tuple(excluded), tuple(warnings))

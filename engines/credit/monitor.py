@@ -42,20 +42,48 @@ def _shares(counts: np.ndarray) -> tuple[float, ...]:
     return tuple(float(c) for c in counts / max(counts.sum(), 1))
 
 
+def baseline_bands(scores: np.ndarray) -> dict[str, list[float]]:
+    """The score bands of a baseline population (cut at its deciles) and its share in each.
+
+    Stored in the model file at fit time, so applicants can be compared with the training
+    population later without keeping the training data.
+    """
+    edges = np.unique(np.quantile(scores, np.linspace(0, 1, SCORE_BANDS + 1)[1:-1]))
+    counts = np.bincount(np.searchsorted(edges, scores, side="right"), minlength=len(edges) + 1)
+    return {"edges": [round(float(e), 4) for e in edges], "shares": list(_shares(counts))}
+
+
+def _labels(edges: np.ndarray) -> list[str]:
+    labels = [f"< {edges[0]:.0f}"] if len(edges) else ["all"]
+    labels += [f"{low:.0f}–{high:.0f}" for low, high in zip(edges[:-1], edges[1:], strict=True)]
+    if len(edges):
+        labels.append(f"≥ {edges[-1]:.0f}")
+    return labels
+
+
 def score_stability(model: Scorecard, baseline: pl.DataFrame, recent: pl.DataFrame) -> Stability:
     """PSI of the score over bands cut at the baseline's deciles."""
     base = score_batch(model, baseline).get_column("score").to_numpy()
     now = score_batch(model, recent).get_column("score").to_numpy()
     edges = np.unique(np.quantile(base, np.linspace(0, 1, SCORE_BANDS + 1)[1:-1]))
-    labels = [f"< {edges[0]:.0f}"] if len(edges) else ["all"]
-    labels += [f"{low:.0f}–{high:.0f}" for low, high in zip(edges[:-1], edges[1:], strict=True)]
-    if len(edges):
-        labels.append(f"≥ {edges[-1]:.0f}")
+    labels = _labels(edges)
     bands = len(edges) + 1
     expected = np.bincount(np.searchsorted(edges, base, side="right"), minlength=bands)
     actual = np.bincount(np.searchsorted(edges, now, side="right"), minlength=bands)
     value = psi(expected, actual)
     return Stability("score", value, psi_band(value), tuple(labels), _shares(expected), _shares(actual))
+
+
+def stability_against_baseline(model: Scorecard, scores: np.ndarray) -> Stability | None:
+    """PSI of recent applicants' scores against the baseline bands stored in the model (None without them)."""
+    baseline = model.metadata.get("baseline")
+    if not baseline or len(scores) == 0:
+        return None
+    edges = np.asarray(baseline["edges"], dtype=np.float64)
+    expected = np.asarray(baseline["shares"], dtype=np.float64)
+    actual = np.bincount(np.searchsorted(edges, scores, side="right"), minlength=len(edges) + 1)
+    value = psi(expected, actual)
+    return Stability("score", value, psi_band(value), tuple(_labels(edges)), tuple(expected), _shares(actual))
 
 
 def variable_stability(model: Scorecard, baseline: pl.DataFrame, recent: pl.DataFrame) -> list[Stability]:

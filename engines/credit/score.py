@@ -71,8 +71,13 @@ def _logistic(logit: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def score_one(model: Scorecard, applicant: Mapping[str, Any]) -> Score:
-    """Score one applicant (a mapping of column to raw value) and explain it in Chinese and English."""
+def score_one(
+    model: Scorecard, applicant: Mapping[str, Any], labels: Mapping[str, tuple[str, str]] | None = None
+) -> Score:
+    """Score one applicant (a mapping of column to raw value) and explain it in Chinese and English.
+
+    `labels` names variables for people, (Chinese, English) by variable; unnamed ones keep their name.
+    """
     missing = [v.name for v in model.variables if v.name not in applicant]
     if missing:
         raise MissingColumnError(f"the model needs column(s) {', '.join(missing)}")
@@ -92,10 +97,16 @@ def score_one(model: Scorecard, applicant: Mapping[str, Any]) -> Score:
             candidates.append((-key, position, Reason(variable.name, label, round(lost, 2), unseen)))
     reasons = tuple(reason for _, _, reason in sorted(candidates, key=lambda c: (c[0], c[1]))[:MAX_REASONS])
     pd = _logistic(logit)
-    return Score(score, pd, reasons, tuple(bins), *_explain(model, score, pd, reasons))
+    return Score(score, pd, reasons, tuple(bins), *_explain(model, score, pd, reasons, labels or {}))
 
 
-def _explain(model: Scorecard, score: float, pd: float, reasons: tuple[Reason, ...]) -> tuple[str, str]:
+def _explain(
+    model: Scorecard,
+    score: float,
+    pd: float,
+    reasons: tuple[Reason, ...],
+    labels: Mapping[str, tuple[str, str]],
+) -> tuple[str, str]:
     demo_zh = "（演示评分卡，基于合成数据）" if model.demo else ""
     demo_en = " (demo scorecard, trained on synthetic data)" if model.demo else ""
     zh = f"评分 {score:.0f} 分，违约概率 {pd:.1%}{demo_zh}。"
@@ -107,20 +118,19 @@ def _explain(model: Scorecard, score: float, pd: float, reasons: tuple[Reason, .
         )
     parts_zh, parts_en = [], []
     for reason in reasons:
+        zh_name, en_name = labels.get(reason.variable, (reason.variable, reason.variable))
+        lost = f"{reason.points_lost:g}"
         if reason.unseen:
-            parts_zh.append(
-                f"{reason.variable}：取值未见于训练数据，按缺失值计分（少 {reason.points_lost:g} 分）"
-            )
+            parts_zh.append(f"{zh_name}：取值未见于训练数据，按缺失值计分（少 {lost} 分）")
             parts_en.append(
-                f"{reason.variable}: a value not seen in training, scored as missing ({reason.points_lost:g} points lost)"
+                f"{en_name}: a value not seen in training, scored as missing ({lost} points lost)"
             )
+        elif reason.bin == MISSING_LABEL:
+            parts_zh.append(f"{zh_name}：未知，按缺失值计分，比最优分箱少 {lost} 分")
+            parts_en.append(f"{en_name}: unknown, scored as missing, {lost} points below its best bin")
         else:
-            parts_zh.append(
-                f"{reason.variable} 位于分箱 {reason.bin}，比最优分箱少 {reason.points_lost:g} 分"
-            )
-            parts_en.append(
-                f"{reason.variable} in bin {reason.bin}: {reason.points_lost:g} points below its best bin"
-            )
+            parts_zh.append(f"{zh_name} 位于分箱 {reason.bin}，比最优分箱少 {lost} 分")
+            parts_en.append(f"{en_name} in bin {reason.bin}: {lost} points below its best bin")
     return zh + "主要扣分原因：" + "；".join(parts_zh) + "。", en + " Main reasons: " + "; ".join(
         parts_en
     ) + "."

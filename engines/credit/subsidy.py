@@ -74,6 +74,10 @@ def _fen(amount: Decimal) -> int:
     return int(amount.quantize(FEN, ROUND_HALF_EVEN) * 100)
 
 
+def _cny(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
 def _rate(benefit: Benefit, month: dt.date) -> int:
     scaled = benefit.rate_on(month).scaleb(RATE_PLACES)
     if scaled != scaled.to_integral_value():
@@ -149,7 +153,7 @@ def subsidy_one(lines: Sequence[InterestLine], benefit: Benefit) -> tuple[Subsid
             en += f" (yearly cap {_yuan(cap, 'en')}{', reached' if capped else ''})"
         zh += f"，本月贴息 {_yuan(subsidy, 'zh')}{note}"
         en += f"; this month {_yuan(subsidy, 'en')}{note_en}"
-        result.append(SubsidyLine(line, Decimal(subsidy) / 100, Decimal(paid) / 100, capped, zh, en))
+        result.append(SubsidyLine(line, _cny(subsidy), _cny(paid), capped, zh, en))
     return tuple(result)
 
 
