@@ -215,3 +215,17 @@ def test_batch_scoring_equals_one_at_a_time(loan_fit, rows):
         assert one.score == batch["score"][i]
         assert math.isclose(one.pd, batch["pd"][i], rel_tol=1e-12)
         assert [r.as_dict() for r in one.reasons] == batch_reasons[i]
+
+
+def test_the_model_keeps_its_training_score_bands_for_monitoring(loan_fit):
+    from engines.credit.monitor import stability_against_baseline
+
+    model = loan_fit.model
+    baseline = model.metadata["baseline"]
+    assert len(baseline["edges"]) + 1 == len(baseline["shares"]) and math.isclose(sum(baseline["shares"]), 1)
+    training = score_batch(model, loan_book(5_000, 7)).get_column("score").to_numpy()
+    same = stability_against_baseline(model, training)
+    assert same is not None and same.value < 0.001 and same.band == "stable"
+    shifted = stability_against_baseline(model, training - 60)
+    assert shifted is not None and shifted.band == "shift"
+    assert stability_against_baseline(model, np.array([])) is None
