@@ -12,8 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top, as tests/platform/test_app_layers.py orders them.
 APP_ORDER = [
-    "core", "audit", "tasks", "consents", "enterprises", "accounts", "providers", "library",
-    "assessment", "policies", "matching", "shared_workforce", "designations", "shared_manufacturing", "monitoring", "portals", "api", "demo",
+    "core", "audit", "tasks", "consents", "enterprises", "accounts", "providers", "library", "finance",
+    "assessment", "policies", "matching", "shared_workforce", "supply_chain", "lending", "designations", "shared_manufacturing", "monitoring",
+    "portals", "api", "demo",
 ]  # fmt: skip
 WIDTH = 20
 

@@ -10,7 +10,8 @@ The order, bottom to top (apps on one line are siblings and never import each ot
     accounts                          users, enterprise registration, colleagues, invitations
     providers                         service providers: application, vetting
     library                           政策库: policy documents, clauses, measures, targets, rule links
-    assessment | policies | matching | shared_workforce  the capabilities
+    finance                           云量贷 evidence: cloud bills, digital investment (matching calls into it)
+    assessment | policies | matching | shared_workforce | supply_chain | lending  the capabilities
     portals | api | demo              home pages and navigation, the REST API, demo data
 
 Every import counts, also inside functions and `if TYPE_CHECKING:` blocks; migrations are
@@ -36,7 +37,8 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"providers"},
     {"library"},
-    {"assessment", "policies", "matching", "shared_workforce"},
+    {"finance"},
+    {"assessment", "policies", "matching", "shared_workforce", "supply_chain", "lending"},
     {"designations"},
     {"shared_manufacturing"},
     {"monitoring"},

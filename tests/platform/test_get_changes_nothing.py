@@ -48,6 +48,7 @@ from funeng.apps.core.models import Membership
 from funeng.apps.demo.designations import demo_designations_create
 from funeng.apps.designations.models import DesignationEntry, DesignationEvidence
 from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.finance.models import DigitalInvestment
 from funeng.apps.library.models import Clause, RuleLink
 from funeng.apps.library.models import PolicyDocument as LibraryDocument
 from funeng.apps.matching.models import Complaint, Deal, Match, Need, Proposal, Solution
@@ -244,6 +245,9 @@ def _build_site() -> Site:
             DesignationEvidence.objects.exclude(entry__enterprise=hangzhou),
         ),
         "worker_id": _ids(Worker.objects.filter(**ours), Worker.objects.exclude(**ours)),
+        "investment_id": _ids(
+            DigitalInvestment.objects.filter(**ours), DigitalInvestment.objects.exclude(**ours)
+        ),
         "surplus_id": _ids(SurplusPost.objects.filter(**ours), SurplusPost.objects.exclude(**ours)),
         "demand_id": _ids(DemandPost.objects.filter(**ours), DemandPost.objects.exclude(**ours)),
         "agreement_id": _ids(
@@ -253,6 +257,8 @@ def _build_site() -> Site:
         ),
     }
     values.update(_manufacturing_values(hangzhou))
+    values.update(_supply_chain_values(hangzhou))
+    values.update(_lending_values(hangzhou))
     # Closing a post is a POST; its GET is walked for both kinds under one name.
     values["post_id"] = values["surplus_id"] + values["demand_id"]
     values["token"] += [default_token_generator.make_token(owner)]  # password reset shares the name
@@ -281,6 +287,38 @@ def _manufacturing_values(hangzhou: Enterprise) -> dict[str, list[str]]:
         "share_id": _ids(
             FactoryShare.objects.filter(factory__enterprise=hangzhou), FactoryShare.objects.all()
         ),
+    }
+
+
+def _supply_chain_values(hangzhou: Enterprise) -> dict[str, list[str]]:
+    """Receivables the owner supplies, owes and has offered to demo_bank, and others'; directory entries."""
+    from funeng.apps.supply_chain.models import FinancingListing, Receivable
+
+    return {
+        "receivable_id": _ids(
+            Receivable.objects.filter(supplier=hangzhou, status="submitted"),
+            Receivable.objects.filter(supplier=hangzhou, status="offered"),
+            Receivable.objects.filter(anchor=hangzhou),
+            Receivable.objects.exclude(supplier=hangzhou).exclude(anchor=hangzhou),
+        ),
+        "listing_id": _ids(
+            FinancingListing.objects.filter(enterprise=hangzhou),
+            FinancingListing.objects.exclude(enterprise=hangzhou),
+        ),
+    }
+
+
+def _lending_values(hangzhou: Enterprise) -> dict[str, list[str]]:
+    """The owner's open and decided applications and its loan (demo_bank's products); none of others exist."""
+    from funeng.apps.lending.models import Loan, LoanApplication, LoanProduct
+
+    return {
+        "product_id": _ids(LoanProduct.objects.filter(active=True), LoanProduct.objects.filter(kind="other")),
+        "application_id": _ids(
+            LoanApplication.objects.filter(enterprise=hangzhou, status="submitted"),
+            LoanApplication.objects.filter(enterprise=hangzhou, status="approved"),
+        ),
+        "loan_id": _ids(Loan.objects.filter(enterprise=hangzhou)),
     }
 
 

@@ -21,6 +21,8 @@ from funeng.apps.api.designations import router as designations_router
 from funeng.apps.api.docs import LocalSwagger, docs_asset
 from funeng.apps.api.enterprises import router as enterprises_router
 from funeng.apps.api.errors import METHOD_NOT_ALLOWED, NOT_FOUND, install_exception_handlers, problem_response
+from funeng.apps.api.finance import router as finance_router
+from funeng.apps.api.lending import router as lending_router
 from funeng.apps.api.library import router as library_router
 from funeng.apps.api.manufacturing import router as manufacturing_router
 from funeng.apps.api.matching import router as matching_router
@@ -28,6 +30,7 @@ from funeng.apps.api.monitoring import router as monitoring_router
 from funeng.apps.api.parsing import StrictParser
 from funeng.apps.api.policies import router as policies_router
 from funeng.apps.api.schemas import Problem, problem_doc
+from funeng.apps.api.supply_chain import router as supply_chain_router
 from funeng.apps.api.workforce import router as workforce_router
 
 View = Callable[..., HttpResponseBase]
@@ -151,3 +154,6 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/designations", designations_router)
 api.add_router("/manufacturing", manufacturing_router)
 api.add_router("/workforce", workforce_router)
+api.add_router("/supply-chain", supply_chain_router)
+api.add_router("/finance", finance_router)
+api.add_router("/lending", lending_router)

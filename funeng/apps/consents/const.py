@@ -21,3 +21,5 @@ class ReadChannel(models.TextChoices):
     WEB = "web", _("Web page")
     API = "api", _("REST API")
     EXPORT = "export", _("Export")
+    # A bank tried to read after the consent ended: nothing was shown, and the enterprise sees the try.
+    REFUSED = "refused", _("Refused: consent no longer in force")

@@ -34,6 +34,7 @@ from funeng.apps.audit.services import (
 )
 from funeng.apps.core.identity import User, is_platform_admin
 from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.finance.services import digital_investment_record_deal
 from funeng.apps.matching.access import (
     can_decide_complaint,
     can_edit_need,
@@ -683,6 +684,8 @@ def deal_deliver(*, deal: Deal, acting_user: User) -> Deal:
         obj=deal,
         changes={"status": [DealStatus.ACTIVE.value, DealStatus.DELIVERED.value]},
     )
+    # A deal completed through Funeng counts as platform-verified digital investment (云量贷 evidence).
+    digital_investment_record_deal(deal=deal, acting_user=acting_user)
     return deal
 
 

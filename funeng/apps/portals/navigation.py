@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from funeng.apps.audit.access import can_browse_audit
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import User, is_platform_admin, membership_of, role_of
+from funeng.apps.finance.access import can_import_cloud_usage
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Designations"), "designations:list"),
             _item(_("Shared manufacturing"), "shared_manufacturing:home"),
             _item(_("Shared workforce"), "shared_workforce:home"),
+            _item(_("Loans"), "lending:region"),
+            _item(_("Supply-chain finance"), "supply_chain:home"),
+            _item(_("Cloud bills"), "finance:import"),
             _item(_("Audit log"), "audit:list"),
         ]
         if is_platform_admin(user) and getattr(user, "is_staff", False):
@@ -61,6 +65,9 @@ def nav_items(user: User) -> list[NavItem]:
         items.append(_item(_("Designations"), "designations:list"))
         items.append(_item(_("Shared manufacturing"), "shared_manufacturing:home"))
         items.append(_item(_("Shared workforce"), "shared_workforce:home"))
+        items.append(_item(_("Loans"), "lending:home"))
+        items.append(_item(_("Supply-chain finance"), "supply_chain:home"))
+        items.append(_item(_("Digital footprint"), "finance:footprint", membership.enterprise_id))
         items.append(_item(_("Consents"), "consents:list"))
         if membership.is_enterprise_admin:
             items.append(_item(_("Colleagues"), "accounts:colleagues"))
@@ -69,9 +76,13 @@ def nav_items(user: User) -> list[NavItem]:
         items.append(_item(_("Provider profile"), "providers:detail", membership.provider_id))
         items.append(_item(_("Matchmaking"), "matching:inbox"))
         items.append(_item(_("Policy programmes"), "policies:programmes"))
+        if can_import_cloud_usage(user):
+            items.append(_item(_("Cloud bills"), "finance:import"))
     elif role == Role.BANK:
+        items.append(_item(_("Loan applications"), "lending:queue"))
         items.append(_item(_("Consented enterprises"), "consents:list"))
         items.append(_item(_("Enterprises"), "enterprises:list"))
+        items.append(_item(_("Supply-chain finance"), "supply_chain:home"))
     elif role == Role.OFFICIAL:
         items += [
             _item(_("Enterprises"), "enterprises:list"),
@@ -84,6 +95,8 @@ def nav_items(user: User) -> list[NavItem]:
             _item(_("Designations"), "designations:list"),
             _item(_("Shared manufacturing"), "shared_manufacturing:home"),
             _item(_("Shared workforce"), "shared_workforce:home"),
+            _item(_("Loans"), "lending:region"),
+            _item(_("Supply-chain finance"), "supply_chain:home"),
         ]
     items.append(_item(_("Policy library"), "library:home"))
     if can_browse_audit(user):

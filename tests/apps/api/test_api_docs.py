@@ -37,6 +37,9 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "designations",
         "manufacturing",
         "workforce",
+        "supply-chain",
+        "finance",
+        "lending",
     }
     assert {
         "/api/v1/enterprises",

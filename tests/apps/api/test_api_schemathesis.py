@@ -265,7 +265,74 @@ def test_the_schema_lists_every_operation():
         "POST /api/v1/workforce/agreements/{agreement_id}/confirm",
         "GET /api/v1/workforce/agreements/{agreement_id}/hours",
         "POST /api/v1/workforce/agreements/{agreement_id}/hours",
+        "GET /api/v1/supply-chain/listings",
+        "POST /api/v1/supply-chain/listings",
+        "GET /api/v1/supply-chain/listings/{listing_id}",
+        "POST /api/v1/supply-chain/listings/{listing_id}/withdraw",
+        "POST /api/v1/supply-chain/listings/{listing_id}/financed",
+        "GET /api/v1/supply-chain/receivables",
+        "POST /api/v1/supply-chain/receivables",
+        "GET /api/v1/supply-chain/receivables/{receivable_id}",
+        "POST /api/v1/supply-chain/receivables/{receivable_id}/confirm",
+        "POST /api/v1/supply-chain/receivables/{receivable_id}/dispute",
+        "POST /api/v1/supply-chain/receivables/{receivable_id}/offer",
+        "POST /api/v1/supply-chain/receivables/{receivable_id}/finance",
+        "POST /api/v1/supply-chain/receivables/{receivable_id}/decline",
+        "POST /api/v1/supply-chain/receivables/{receivable_id}/settle",
+        "POST /api/v1/finance/cloud-usage",
+        "GET /api/v1/finance/enterprises/{enterprise_id}/footprint",
+        "GET /api/v1/lending/products",
+        "POST /api/v1/lending/products/{product_id}/applications",
+        "GET /api/v1/lending/applications",
+        "GET /api/v1/lending/applications/{application_id}",
+        "POST /api/v1/lending/applications/{application_id}/decision",
+        "POST /api/v1/lending/applications/{application_id}/withdraw",
+        "GET /api/v1/lending/loans",
+        "GET /api/v1/lending/loans/{loan_id}",
+        "POST /api/v1/lending/loans/{loan_id}/repayments",
+        "GET /api/v1/lending/subsidy",
+        "POST /api/v1/lending/subsidy/approvals",
     }
+
+
+def _lending_objects(enterprises, operator) -> dict[str, int]:
+    """A 云量贷 product of a bank, an application of the Hangzhou enterprise, approved into a loan."""
+    from decimal import Decimal
+
+    from funeng.apps.lending.services import application_decide, application_submit, product_save
+
+    bank = FinancialInstitution.objects.create(name="贷款银行")
+    banker = get_user_model().objects.create_user("lending_banker", password="x" * 12)
+    Membership.objects.create(user=banker, role=Role.BANK, institution=bank)
+    applicant = get_user_model().objects.create_user("lending_applicant", password="x" * 12)
+    Membership.objects.create(
+        user=applicant, role=Role.ENTERPRISE, enterprise=enterprises[0], is_enterprise_admin=True
+    )
+    product = product_save(
+        actor=banker,
+        institution=bank,
+        data={
+            "name": "云量贷",
+            "kind": "cloud_credit",
+            "annual_rate": Decimal("3.6"),
+            "min_amount_cny": Decimal(10_000),
+            "max_amount_cny": Decimal(1_000_000),
+            "term_months": 24,
+            "required_categories": ["profile", "financials", "digital"],
+            "subsidy_programme": "zj-cloud-loan-subsidy",
+        },
+    )
+    application = application_submit(
+        actor=applicant, product=product, amount=Decimal(100_000), term_months=12, purpose="设备"
+    )
+    application_decide(
+        actor=banker,
+        application=application,
+        decision="approve",
+        amount=Decimal(100_000),
+        rate=Decimal("3.6"),
+    )
+    return {"product_id": product.pk, "application_id": application.pk, "loan_id": application.loan.pk}
 
 
 def _manufacturing_objects(customer, operator) -> dict[str, object]:
@@ -345,6 +412,37 @@ def _workforce_objects(enterprises, borrower_user) -> dict[str, int]:
     return {"demand_id": demand.pk, "agreement_id": agreement.pk}
 
 
+def _supply_chain_objects(enterprises, operator) -> dict[str, int]:
+    """A directory entry of the Hangzhou enterprise, and a receivable it holds on the Nanjing one."""
+    from decimal import Decimal
+
+    from funeng.apps.supply_chain.services import listing_create, receivable_submit
+
+    supplier_user = get_user_model().objects.create_user("supplier_admin", password="x" * 12)
+    Membership.objects.create(user=supplier_user, role=Role.ENTERPRISE, enterprise=enterprises[0])
+    today = timezone.localdate()
+    listing = listing_create(
+        actor=operator,
+        enterprise=enterprises[0],
+        kind="project",
+        title="数字化车间",
+        description="新建车间。",
+        amount_sought_cny=Decimal(1_000_000),
+        purpose="设备采购",
+        valid_until=today + dt.timedelta(days=90),
+    )
+    receivable = receivable_submit(
+        actor=supplier_user,
+        supplier=enterprises[0],
+        anchor=enterprises[1],
+        invoice_number="INV-1",
+        amount_cny=Decimal(100_000),
+        issued_on=today - dt.timedelta(days=10),
+        due_on=today + dt.timedelta(days=80),
+    )
+    return {"listing_id": listing.pk, "receivable_id": receivable.pk}
+
+
 @pytest.fixture
 def existing(operator, enterprise_fields) -> dict[str, object]:
     """An object of every kind the paths name, by path parameter, all visible to the operator."""
@@ -374,9 +472,13 @@ def existing(operator, enterprise_fields) -> dict[str, object]:
     workforce = _workforce_objects(
         enterprises, get_user_model().objects.get(pk=assessments["assessment_user_id"])
     )
+    supply_chain = _supply_chain_objects(enterprises, operator)
+    lending = _lending_objects(enterprises, operator)
     return {
+        **lending,
         **manufacturing,
         **workforce,
+        **supply_chain,
         "slug": plan.slug,
         "clause_id": plan.clauses.order_by("position").last().key,
         "key": "online_retail_sales",

@@ -29,7 +29,12 @@ from funeng.apps.enterprises.models import Enterprise
 
 # Same fields as enterprise_create, so a demo row's audit reads like any other creation.
 from funeng.apps.enterprises.services import AUDITED_FIELDS
+from funeng.apps.finance.demo import load_demo_evidence
+from funeng.apps.lending.demo import load_demo_lending
 from funeng.apps.library.content import library_load_seeds
+from funeng.apps.matching.const import DealStatus
+from funeng.apps.matching.models import Deal
+from funeng.apps.supply_chain.demo import load_demo_supply_chain
 
 CHUNK = 2000
 
@@ -108,6 +113,17 @@ class Command(BaseCommand):
             f"with platform figures in {time.perf_counter() - started:.2f} s"
         )
         self.stdout.write(f"stored {demo_workforce_create(seed=seed)} shared-workforce agreements")
+        self.stdout.write(load_demo_supply_chain(seed).summary())
+        self.stdout.write(
+            load_demo_evidence(
+                seed,
+                list(Enterprise.objects.filter(region_code__startswith="33").order_by("pk")),
+                Deal.objects.filter(status=DealStatus.DELIVERED).select_related("provider").order_by("pk"),
+            ).summary()
+        )
+        started = time.perf_counter()
+        lending = load_demo_lending(seed)
+        self.stdout.write(f"{lending.summary()} in {time.perf_counter() - started:.2f} s")
 
     def _write_parquet(self, path: Path, count: int, seed: int) -> None:
         started = time.perf_counter()

@@ -1,0 +1,1 @@
+"""Cloud-usage credit (云量贷) evidence: cloud bills and digital investment, each with its provenance."""
