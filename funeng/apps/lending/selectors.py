@@ -186,6 +186,10 @@ def subsidy_frame(scope: str, as_of: dt.date) -> pl.DataFrame:
 # --- bank: portfolio and monitoring ----------------------------------------------------------------
 
 
+# Below this many applicants a PSI over ten bands says more about chance than about a shift.
+MIN_PSI_APPLICANTS = 30
+
+
 @dataclass(frozen=True)
 class Monitoring:
     """A scorecard's applicants against its training population, and how its approved loans performed."""
@@ -194,6 +198,10 @@ class Monitoring:
     applicants: int
     stability: Stability | None
     bands: list[tuple[str, int, int]]  # score band, loans, loans with an overdue or defaulted month
+
+    @property
+    def enough_applicants(self) -> bool:
+        return self.applicants >= MIN_PSI_APPLICANTS
 
 
 def scorecard_monitoring(scorecard: Scorecard, since: dt.date) -> Monitoring:

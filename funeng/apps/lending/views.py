@@ -46,6 +46,7 @@ from funeng.apps.lending.const import OPEN_STATUSES, ApplicationStatus, Decision
 from funeng.apps.lending.forms import ApplyForm, DecideForm, ProductForm, RepaymentForm
 from funeng.apps.lending.models import Loan, Scorecard
 from funeng.apps.lending.selectors import (
+    MIN_PSI_APPLICANTS,
     product_rows,
     scorecard_monitoring,
     subsidy_by_bank_month,
@@ -380,7 +381,8 @@ def monitoring_view(request: HttpRequest) -> HttpResponse:
                 "unit": "%",
             }
         reports.append({"report": report, "chart": chart, "chart_id": f"psi-{scorecard.pk}"})
-    return render(request, "lending/monitoring.html", {"reports": reports, "months": MONITORING_MONTHS})
+    context = {"reports": reports, "months": MONITORING_MONTHS, "minimum": MIN_PSI_APPLICANTS}
+    return render(request, "lending/monitoring.html", context)
 
 
 # --- officials -----------------------------------------------------------------------------------

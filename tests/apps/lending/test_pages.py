@@ -165,3 +165,10 @@ def test_english_pages_carry_no_untranslated_interface_text_in_chinese(client, w
     for phrase in ("贷款产品", "我的申请"):
         assert phrase not in text
     assert CJK.search("云量贷")  # data names stay as entered
+
+
+def test_monitoring_does_not_judge_a_shift_from_a_handful_of_applicants(client, world):
+    apply(world)
+    page = as_user(client, world["banker"], "en").get("/lending/bank/monitoring/").content.decode()
+    assert "PSI" in page and "too few applicants to judge" in page and "1 applicant" in page
+    assert 'class="badge psi-' not in page
