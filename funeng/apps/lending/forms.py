@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -114,6 +115,29 @@ class ProductForm(forms.Form):
         field = self.fields["scorecard"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Scorecard.objects.filter(institution=institution)
+
+
+MAX_MODEL_BYTES = 2 * 1024 * 1024  # a scorecard of a few dozen variables is a few hundred kilobytes
+
+
+class ScorecardUploadForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    model_file = forms.FileField(
+        label=_("Model file (JSON)"),
+        help_text=_("The file `funeng credit_fit --model` writes; never a pickle."),
+    )
+
+    def clean_model_file(self) -> dict[str, Any]:
+        upload = self.cleaned_data["model_file"]
+        if upload.size > MAX_MODEL_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB; a scorecard model is much smaller."))
+        try:
+            data = json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise forms.ValidationError(_("The file is not JSON text.")) from None
+        if not isinstance(data, dict):
+            raise forms.ValidationError(_("The file is not a scorecard model."))
+        return data
 
 
 class RepaymentForm(forms.Form):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("bank/products/new/", views.product_edit_view, name="product-new"),
     path("bank/products/<int:product_id>/", views.product_edit_view, name="product-edit"),
     path("bank/monitoring/", views.monitoring_view, name="monitoring"),
+    path("bank/scorecards/new/", views.scorecard_upload_view, name="scorecard-new"),
     path("loans/", views.loans_view, name="loans"),
     path("loans/<int:loan_id>/", views.loan_view, name="loan"),
     path("region/", views.region_view, name="region"),

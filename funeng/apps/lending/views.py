@@ -43,7 +43,7 @@ from funeng.apps.lending.access import (
 )
 from funeng.apps.lending.assessment import FACTS, eligibility, fact_label
 from funeng.apps.lending.const import OPEN_STATUSES, ApplicationStatus, Decision, RepaymentStatus
-from funeng.apps.lending.forms import ApplyForm, DecideForm, ProductForm, RepaymentForm
+from funeng.apps.lending.forms import ApplyForm, DecideForm, ProductForm, RepaymentForm, ScorecardUploadForm
 from funeng.apps.lending.models import Loan, Scorecard
 from funeng.apps.lending.selectors import (
     MIN_PSI_APPLICANTS,
@@ -60,6 +60,7 @@ from funeng.apps.lending.services import (
     bank_read_application,
     product_save,
     repayment_record,
+    scorecard_store,
     subsidy_approve,
 )
 
@@ -292,6 +293,36 @@ def product_edit_view(request: HttpRequest, product_id: int | None = None) -> Ht
             messages.success(request, _("Product %(name)s saved.") % {"name": saved.name})
             return redirect("lending:queue")
     return render(request, "lending/product_form.html", {"form": form, "product": product})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@submit_once
+def scorecard_upload_view(request: HttpRequest) -> HttpResponse:
+    """A bank stores a scorecard its analysts fitted with `funeng credit_fit`; the file is checked field by field."""
+    institution_id = bank_institution_id(request.user)
+    if institution_id is None:
+        raise PermissionDenied
+    form = ScorecardUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scorecard = scorecard_store(
+                actor=request.user,
+                institution=FinancialInstitution.objects.get(pk=institution_id),
+                name=form.cleaned_data["name"],
+                model=form.cleaned_data["model_file"],
+            )
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(
+                    "model_file" if field == "model" else field if field in form.fields else None, problems
+                )
+        else:
+            messages.success(
+                request, _("Scorecard %(name)s stored; choose it on a product.") % {"name": scorecard.name}
+            )
+            return redirect("lending:queue")
+    return render(request, "lending/scorecard_form.html", {"form": form})
 
 
 @login_required

@@ -172,3 +172,29 @@ def test_monitoring_does_not_judge_a_shift_from_a_handful_of_applicants(client, 
     page = as_user(client, world["banker"], "en").get("/lending/bank/monitoring/").content.decode()
     assert "PSI" in page and "too few applicants to judge" in page and "1 applicant" in page
     assert 'class="badge psi-' not in page
+
+
+def test_a_bank_uploads_its_own_scorecard_and_bad_files_store_nothing(client, world, scorecard_model):
+    import json as jsonlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from funeng.apps.lending.models import Scorecard
+
+    bank = as_user(client, world["banker"], "en")
+    good = SimpleUploadedFile(
+        "card.json", jsonlib.dumps(scorecard_model).encode(), content_type="application/json"
+    )
+    response = bank.post(
+        "/lending/bank/scorecards/new/",
+        {"name": "本行评分卡", "model_file": good, "submit_token": new_submit_token()},
+    )
+    assert response.status_code == 302 and Scorecard.objects.filter(name="本行评分卡", demo=False).exists()
+    broken = dict(scorecard_model)
+    broken["schema"] = "pickle"
+    for content, message in ((b"\x80\x04not json", "not JSON"), (jsonlib.dumps(broken).encode(), "schema")):
+        upload = SimpleUploadedFile("card.json", content, content_type="application/json")
+        page = bank.post("/lending/bank/scorecards/new/", {"name": "坏文件", "model_file": upload})
+        assert page.status_code == 200 and message in page.content.decode()
+    assert not Scorecard.objects.filter(name="坏文件").exists()
+    assert as_user(client, world["enterprise_a"]).get("/lending/bank/scorecards/new/").status_code == 403
