@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from engines.reference.industry import industry_name_en, industry_table
 from funeng.apps.audit.models import AuditAction
 from funeng.apps.audit.services import audit_record
 from funeng.apps.consents.models import FinancialInstitution
@@ -77,12 +78,32 @@ def _fact_rows(assessment: dict[str, Any]) -> list[tuple[str, Any]]:
     return [(fact_label(name, language), facts.get(name)) for name in FACTS if name in facts]
 
 
+def _section_names(letters: str, english: bool) -> str:
+    """A bin of industry sections ("C, G") as the sections' names in the page's language."""
+    names = []
+    for letter in (part.strip() for part in letters.split(",")):
+        node = industry_table().by_code.get(letter)
+        if node is None or node.level != "section":
+            names.append(letter)
+        else:
+            names.append((industry_name_en(letter) or letter) if english else node.name)
+    return "; ".join(names) if english else "、".join(names)
+
+
 def _reason_rows(assessment: dict[str, Any]) -> list[dict[str, Any]]:
-    language = "en" if _english() else "zh"
-    return [
-        reason | {"label": fact_label(reason["variable"], language)}
-        for reason in assessment.get("scorecard", {}).get("reasons", [])
-    ]
+    english = _english()
+    language = "en" if english else "zh"
+    rows = []
+    for reason in assessment.get("scorecard", {}).get("reasons", []):
+        row = reason | {"label": fact_label(reason["variable"], language)}
+        if (
+            reason["variable"] == "industry_section"
+            and not reason.get("unseen")
+            and reason["bin"] != "missing"
+        ):
+            row["bin"] = _section_names(reason["bin"], english)
+        rows.append(row)
+    return rows
 
 
 @login_required

@@ -198,3 +198,10 @@ def test_a_bank_uploads_its_own_scorecard_and_bad_files_store_nothing(client, wo
         assert page.status_code == 200 and message in page.content.decode()
     assert not Scorecard.objects.filter(name="坏文件").exists()
     assert as_user(client, world["enterprise_a"]).get("/lending/bank/scorecards/new/").status_code == 403
+
+
+def test_industry_section_bins_read_as_section_names():
+    from funeng.apps.lending.views import _section_names
+
+    assert _section_names("C, G", english=False) == "制造业、交通运输、仓储和邮政业"
+    assert _section_names("C, G", english=True) == "Manufacturing; Transport, storage and postal services"
