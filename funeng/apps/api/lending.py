@@ -6,8 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Router, Schema, Status
 from pydantic import StringConstraints
@@ -442,8 +443,6 @@ def subsidy_list(request: HttpRequest) -> list[dict[str, Any]]:
     """For officials: the subsidy due in their region, per bank and month, and whether it is approved."""
     scope = region_scope(request.user)
     if scope is None:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return [
         {
@@ -468,8 +467,6 @@ def subsidy_list(request: HttpRequest) -> list[dict[str, Any]]:
 def subsidy_approval_create(request: HttpRequest, payload: SubsidyApprovalIn) -> Status[dict[str, Any]]:
     scope = region_scope(request.user)
     if scope is None:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     month = payload.month.replace(day=1)
     row = next(
@@ -481,8 +478,6 @@ def subsidy_approval_create(request: HttpRequest, payload: SubsidyApprovalIn) ->
         None,
     )
     if row is None:
-        from django.http import Http404
-
         raise Http404("nothing is due through this bank in that month")
     subsidy_approve(
         actor=request.user,

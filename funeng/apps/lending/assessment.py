@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
@@ -48,7 +47,8 @@ FACTS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _months_back(day: dt.date, months: int) -> dt.date:
+def month_start_before(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` months before `day`'s month."""
     index = day.year * 12 + day.month - 1 - months
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -72,14 +72,14 @@ def applicant_facts(enterprise: Enterprise, categories: set[str], as_of: dt.date
             facts["liabilities_ratio"] = round(float(enterprise.liabilities_cny / enterprise.assets_cny), 4)
         facts["overdue_events_2y"] = Repayment.objects.filter(
             loan__enterprise=enterprise,
-            month__gte=_months_back(as_of.replace(day=1), 24),
+            month__gte=month_start_before(as_of, 24),
             status__in=(RepaymentStatus.OVERDUE, RepaymentStatus.DEFAULTED),
         ).count()
     if DIGITAL in categories:
-        start = _months_back(as_of.replace(day=1), 12)
+        start = month_start_before(as_of, 12)
         cloud = CloudUsageRecord.objects.filter(enterprise=enterprise, month__gte=start, month__lte=as_of)
         facts["cloud_spend_12m_cny"] = float(cloud.aggregate(total=Sum("amount_cny"))["total"] or 0)
-        since = _months_back(as_of.replace(day=1), 36)
+        since = month_start_before(as_of, 36)
         invested = DigitalInvestment.objects.filter(
             enterprise=enterprise, invested_on__gte=since, invested_on__lte=as_of
         )
@@ -150,7 +150,3 @@ def fact_label(name: str, language: str) -> str:
     if name not in FACTS:
         return name
     return FACTS[name][1] if language.startswith("zh") else FACTS[name][2]
-
-
-def decimal_or_none(value: Any) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))

@@ -22,6 +22,7 @@ from engines.credit.fit import fit_scorecard
 from engines.credit.synthetic import BAD, TARGET, loan_book
 from funeng.apps.consents.const import DataCategory
 from funeng.apps.core.models import Membership
+from funeng.apps.lending.assessment import month_start_before
 from funeng.apps.lending.const import Decision, LoanKind, RepaymentStatus
 from funeng.apps.lending.models import LoanApplication, LoanProduct, Scorecard
 from funeng.apps.lending.services import (
@@ -50,11 +51,6 @@ class DemoLending:
             f"stored {self.products} loan products, {self.applications} loan applications "
             f"and {self.repayments} repayments"
         )
-
-
-def _months_ago(today: dt.date, months: int) -> dt.date:
-    index = today.year * 12 + today.month - 1 - months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @transaction.atomic
@@ -104,7 +100,7 @@ def load_demo_lending(seed: int = 1, *, today: dt.date | None = None) -> DemoLen
             "description": "面向小微企业的普惠信用贷款（演示产品）。",
         },
     )
-    start = _months_ago(today, HISTORY_MONTHS)
+    start = month_start_before(today, HISTORY_MONTHS)
     first = application_submit(
         actor=enterprise_user,
         product=cloud,
@@ -130,7 +126,7 @@ def load_demo_lending(seed: int = 1, *, today: dt.date | None = None) -> DemoLen
     monthly_interest = (loan.amount_cny * loan.annual_rate / 100 / 12).quantize(Decimal("0.01"))
     repayments = 0
     for month_index in range(HISTORY_MONTHS - 1):
-        month = _months_ago(today, HISTORY_MONTHS - 1 - month_index)
+        month = month_start_before(today, HISTORY_MONTHS - 1 - month_index)
         status = RepaymentStatus.OVERDUE if month_index == 4 else RepaymentStatus.ON_TIME
         repayment_record(
             actor=bank_user,

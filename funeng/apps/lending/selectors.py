@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -17,6 +17,7 @@ from engines.credit.monitor import Stability, stability_against_baseline
 from engines.credit.subsidy import InterestLine, SubsidyLine, subsidy_batch, subsidy_one
 from engines.rules.evaluate import evaluate
 from engines.rules.loader import get_programme
+from engines.rules.model import Benefit
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.policy_record import enterprise_policy_record
 from funeng.apps.lending.assessment import Eligibility, eligibility
@@ -102,29 +103,44 @@ class SubsidyMonth:
     approval: SubsidyApproval | None = None
 
 
-def subsidy_lines(loans: QuerySet[Loan], as_of: dt.date) -> list[tuple[Loan, SubsidyLine]]:
-    """Every subsidised loan's interest lines with the subsidy due on each (one path, explained)."""
+def _subsidised_repayments(
+    loans: QuerySet[Loan], as_of: dt.date
+) -> dict[str, list[tuple[Loan, InterestLine]]]:
+    """The interest lines the subsidy covers, by programme: loans of eligible enterprises only."""
     cache: dict[tuple[int, str], bool] = {}
-    by_programme_enterprise: dict[tuple[str, int], list[tuple[Loan, Repayment]]] = defaultdict(list)
+    by_programme: dict[str, list[tuple[Loan, InterestLine]]] = defaultdict(list)
     for repayment in Repayment.objects.filter(loan__in=loans).select_related(
         "loan", "loan__product", "loan__enterprise", "loan__institution"
     ):
         loan = repayment.loan
         programme = loan.product.subsidy_programme
         if programme and _eligible(loan.enterprise, programme, as_of, cache):
-            by_programme_enterprise[(programme, loan.enterprise_id)].append((loan, repayment))
+            line = InterestLine(
+                str(loan.pk), loan.enterprise.credit_code, loan.institution.name, repayment.month,
+                repayment.interest_paid_cny,
+            )  # fmt: skip
+            by_programme[programme].append((loan, line))
+    return by_programme
+
+
+def _benefit(programme_id: str, as_of: dt.date) -> Benefit:
+    benefit = get_programme(programme_id, as_of).benefit
+    assert benefit is not None  # product_save refuses a programme without one
+    return benefit
+
+
+def subsidy_lines(loans: QuerySet[Loan], as_of: dt.date) -> list[tuple[Loan, SubsidyLine]]:
+    """Every subsidised loan's interest lines with the subsidy due on each (one path, explained)."""
     result: list[tuple[Loan, SubsidyLine]] = []
-    for (programme_id, _enterprise), pairs in by_programme_enterprise.items():
-        benefit = get_programme(programme_id, as_of).benefit
-        assert benefit is not None  # product_save refuses a programme without one
+    for programme_id, pairs in _subsidised_repayments(loans, as_of).items():
         loan_of = {str(loan.pk): loan for loan, _ in pairs}
-        lines = [
-            InterestLine(
-                str(loan.pk), loan.enterprise.credit_code, loan.institution.name, r.month, r.interest_paid_cny
+        by_enterprise: dict[str, list[InterestLine]] = defaultdict(list)
+        for _loan, line in pairs:
+            by_enterprise[line.credit_code].append(line)
+        for lines in by_enterprise.values():
+            result.extend(
+                (loan_of[x.line.loan], x) for x in subsidy_one(lines, _benefit(programme_id, as_of))
             )
-            for loan, r in pairs
-        ]
-        result.extend((loan_of[line.line.loan], line) for line in subsidy_one(lines, benefit))
     result.sort(key=lambda item: (item[1].line.month, item[0].institution_id, item[0].pk))
     return result
 
@@ -146,24 +162,6 @@ def subsidy_by_bank_month(scope: str, as_of: dt.date) -> list[SubsidyMonth]:
 
 def subsidy_frame(scope: str, as_of: dt.date) -> pl.DataFrame:
     """The same lines through the batch path (for exports and the property test that both agree)."""
-    cache: dict[tuple[int, str], bool] = {}
-    frames = []
-    loans = _subsidised_loans(scope).select_related("product", "enterprise", "institution")
-    by_programme: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for loan in loans:
-        programme = loan.product.subsidy_programme
-        if not _eligible(loan.enterprise, programme, as_of, cache):
-            continue
-        for r in loan.repayments.all():
-            by_programme[programme].append(
-                {
-                    "loan": str(loan.pk),
-                    "credit_code": loan.enterprise.credit_code,
-                    "bank": loan.institution.name,
-                    "month": r.month,
-                    "interest_paid_cny": r.interest_paid_cny,
-                }
-            )
     schema: dict[str, Any] = {
         "loan": pl.String,
         "credit_code": pl.String,
@@ -171,10 +169,13 @@ def subsidy_frame(scope: str, as_of: dt.date) -> pl.DataFrame:
         "month": pl.Date,
         "interest_paid_cny": pl.Decimal(38, 2),
     }
-    for programme_id, rows in by_programme.items():
-        benefit = get_programme(programme_id, as_of).benefit
-        assert benefit is not None
-        frames.append(subsidy_batch(pl.DataFrame(rows, schema=schema), benefit))
+    frames = [
+        subsidy_batch(
+            pl.DataFrame([asdict(line) for _loan, line in pairs], schema=schema),
+            _benefit(programme_id, as_of),
+        )
+        for programme_id, pairs in _subsidised_repayments(_subsidised_loans(scope), as_of).items()
+    ]
     if not frames:
         return pl.DataFrame(
             schema=schema

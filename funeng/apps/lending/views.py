@@ -23,7 +23,7 @@ from funeng.apps.audit.services import audit_record
 from funeng.apps.consents.models import FinancialInstitution
 from funeng.apps.consents.selectors import category_labels
 from funeng.apps.core.identity import is_platform_admin
-from funeng.apps.core.pages import submit_once
+from funeng.apps.core.pages import form_errors_from, submit_once
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.finance.selectors import footprint_of
 from funeng.apps.lending.access import (
@@ -154,8 +154,7 @@ def apply_view(request: HttpRequest, product_id: int) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_from(form, error)
         else:
             messages.success(
                 request,
@@ -308,8 +307,7 @@ def product_edit_view(request: HttpRequest, product_id: int | None = None) -> Ht
                 actor=request.user, institution=institution, data=form.cleaned_data, product=product
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            form_errors_from(form, error)
         else:
             messages.success(request, _("Product %(name)s saved.") % {"name": saved.name})
             return redirect("lending:queue")
@@ -334,10 +332,7 @@ def scorecard_upload_view(request: HttpRequest) -> HttpResponse:
                 model=form.cleaned_data["model_file"],
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(
-                    "model_file" if field == "model" else field if field in form.fields else None, problems
-                )
+            form_errors_from(form, error, {"model": "model_file"})
         else:
             messages.success(
                 request, _("Scorecard %(name)s stored; choose it on a product.") % {"name": scorecard.name}
@@ -386,8 +381,7 @@ def loan_view(request: HttpRequest, loan_id: int) -> HttpResponse:
                     status=form.cleaned_data["status"],
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                form_errors_from(form, error)
             else:
                 messages.success(request, _("Repayment recorded."))
                 return redirect("lending:loan", loan.pk)
