@@ -70,8 +70,9 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy engines funeng
 
+# Two workers or more (pytest-xdist, one test database each): the suite's wall time nearly halves on two cores.
 pytest: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist worksteal
 
 test: lint typecheck pytest
 

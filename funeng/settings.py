@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "funeng.apps.tasks",
     "funeng.apps.consents",
     "funeng.apps.enterprises",
+    "funeng.apps.notifications",
     "funeng.apps.accounts",
     "funeng.apps.providers",
     "funeng.apps.library",

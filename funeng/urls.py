@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("funeng.apps.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("messages/", portal_views.inbox, name="inbox"),
+    path("messages/", include("funeng.apps.notifications.urls")),
     path("providers/", include("funeng.apps.providers.urls")),
     path("consents/", include("funeng.apps.consents.urls")),
     path("audit/", include("funeng.apps.audit.urls")),

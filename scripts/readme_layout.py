@@ -12,7 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # Bottom to top, as tests/platform/test_app_layers.py orders them.
 APP_ORDER = [
-    "core", "audit", "tasks", "consents", "enterprises", "accounts", "providers", "library", "finance",
+    "core", "audit", "tasks", "consents", "enterprises", "notifications", "accounts", "providers", "library", "finance",
     "assessment", "policies", "matching", "shared_workforce", "supply_chain", "lending", "designations", "shared_manufacturing", "monitoring",
     "portals", "api", "demo",
 ]  # fmt: skip

@@ -7,6 +7,7 @@ The order, bottom to top (apps on one line are siblings and never import each ot
     tasks                             background work with progress, the worker, /healthz
     consents                          授权: data categories, grants, reads under consent
     enterprises                       the registry
+    notifications                     messages to an enterprise (loan decisions, receivables), read state
     accounts                          users, enterprise registration, colleagues, invitations
     providers                         service providers: application, vetting
     library                           政策库: policy documents, clauses, measures, targets, rule links
@@ -34,6 +35,7 @@ LAYERS: list[set[str]] = [
     {"tasks"},
     {"consents"},
     {"enterprises"},
+    {"notifications"},
     {"accounts"},
     {"providers"},
     {"library"},

@@ -54,6 +54,7 @@ from funeng.apps.library.models import PolicyDocument as LibraryDocument
 from funeng.apps.matching.models import Complaint, Deal, Match, Need, Proposal, Solution
 from funeng.apps.matching.ranking import forget_catalogue
 from funeng.apps.monitoring.models import IndicatorValue, MonitoringTarget
+from funeng.apps.notifications.models import Notification
 from funeng.apps.policies.const import NoticeKind
 from funeng.apps.policies.models import PolicyNotice, PolicyResult, PolicyRun
 from funeng.apps.policies.selectors import programmes_in_force
@@ -192,6 +193,8 @@ def _build_site() -> Site:
         "framework_id": [framework_choices()[0].id],
         "programme_id": [programmes_in_force(timezone.localdate())[0].id, "no-such-programme"],
         "notice_id": _ids(PolicyNotice.objects.filter(**ours), PolicyNotice.objects.exclude(**ours)),
+        "notification_id": _ids(Notification.objects.filter(**ours), Notification.objects.exclude(**ours)),
+        "message_id": _ids(Notification.objects.filter(**ours), Notification.objects.exclude(**ours)),
         "run_id": _ids(PolicyRun.objects.all()),
         "result_id": _ids(PolicyResult.objects.filter(**ours), PolicyResult.objects.filter(track="review")),
         "need_id": list(

@@ -27,6 +27,7 @@ from funeng.apps.api.library import router as library_router
 from funeng.apps.api.manufacturing import router as manufacturing_router
 from funeng.apps.api.matching import router as matching_router
 from funeng.apps.api.monitoring import router as monitoring_router
+from funeng.apps.api.notifications import router as notifications_router
 from funeng.apps.api.parsing import StrictParser
 from funeng.apps.api.policies import router as policies_router
 from funeng.apps.api.schemas import Problem, problem_doc
@@ -157,3 +158,4 @@ api.add_router("/workforce", workforce_router)
 api.add_router("/supply-chain", supply_chain_router)
 api.add_router("/finance", finance_router)
 api.add_router("/lending", lending_router)
+api.add_router("/messages", notifications_router)

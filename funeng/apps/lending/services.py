@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,6 +65,8 @@ from funeng.apps.lending.models import (
     Scorecard,
     SubsidyApproval,
 )
+from funeng.apps.notifications.const import Topic
+from funeng.apps.notifications.services import notify
 
 PRODUCT_AUDITED = (
     "institution", "name", "kind", "annual_rate", "min_amount_cny", "max_amount_cny", "term_months",
@@ -516,7 +519,41 @@ def application_decide(
             disbursed_on=disbursed_on or timezone.localdate(),
         )
         audit_created(actor=actor, obj=loan, fields=LOAN_AUDITED)
+    _notify_decision(actor, locked)
     return locked
+
+
+def _notify_decision(actor: Actor, application: LoanApplication) -> None:
+    """Tell the enterprise what the bank decided, with the bank's reasons (once per decision)."""
+    product = application.product
+    bank = FinancialInstitution.objects.get(pk=product.institution_id)
+
+    def wording() -> tuple[str, str]:
+        names = {"product": product.name, "bank": bank.name}
+        if application.status == ApplicationStatus.APPROVED:
+            title = _("%(bank)s approved your application for “%(product)s”") % names
+            body = _("Amount %(amount)s yuan at %(rate)s%% a year for %(months)s months.") % {
+                "amount": f"{application.approved_amount_cny:,.2f}",
+                "rate": application.approved_rate,
+                "months": application.term_months,
+            }
+        elif application.status == ApplicationStatus.REJECTED:
+            title = _("%(bank)s declined your application for “%(product)s”") % names
+            body = _("The bank's reasons: %(note)s") % {"note": application.decision_note}
+        else:
+            title = _("%(bank)s asks for more information on your application for “%(product)s”") % names
+            body = _("What the bank asks: %(note)s") % {"note": application.decision_note}
+        return title, body
+
+    assert application.decided_at is not None
+    notify(
+        actor=actor,
+        enterprise_id=application.enterprise_id,
+        topic=Topic.LENDING,
+        key=f"lending.decision:{application.pk}:{application.decided_at:%Y%m%dT%H%M%S.%f}",
+        wording=wording,
+        link=reverse("lending:application", args=[application.pk]),
+    )
 
 
 # --- repayments ----------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -29,6 +30,8 @@ from funeng.apps.enterprises.access import (
     enterprise_fields_writable_by,
     enterprises_visible_to,
 )
+from funeng.apps.notifications.access import inbox_enterprise_id, notifications_visible_to
+from funeng.apps.notifications.const import Topic
 from funeng.apps.policies.access import policy_notices_visible_to, policy_runs_visible_to
 from funeng.apps.policies.selectors import programme_name
 from funeng.apps.portals.selectors import profile_completeness, registry_overview
@@ -176,3 +179,41 @@ def home(request: HttpRequest) -> HttpResponse:
     context["role"] = role
     context["role_label"] = Role(role).label if role else ""
     return render(request, template, context)
+
+
+MESSAGES_PER_PAGE = 25
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """The enterprise's messages (loan decisions, receivables…), newest first, and its unread policy notices.
+
+    Only an enterprise's members have an inbox; everyone else is refused (404, as for any object
+    they may not see).
+    """
+    enterprise_id = inbox_enterprise_id(request.user)
+    if enterprise_id is None:
+        raise Http404("no inbox")
+    messages = notifications_visible_to(request.user)
+    unread = messages.filter(read_at__isnull=True).count()
+    unread_only = request.GET.get("unread") == "1"
+    if unread_only:
+        messages = messages.filter(read_at__isnull=True)
+    topic = request.GET.get("topic", "")
+    if topic in Topic.values:
+        messages = messages.filter(topic=topic)
+    else:
+        topic = ""
+    page = Paginator(messages, MESSAGES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portals/inbox.html",
+        {
+            "page": page,
+            "unread": unread,
+            "unread_only": unread_only,
+            "topic": topic,
+            "topics": Topic.choices,
+            "notices_unread": policy_notices_visible_to(request.user).filter(read_at__isnull=True).count(),
+        },
+    )

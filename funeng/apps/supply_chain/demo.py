@@ -23,7 +23,11 @@ from funeng.apps.consents.models import FinancialInstitution
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.supply_chain.const import ListingKind, Party, ReceivableStatus
 from funeng.apps.supply_chain.models import FinancingListing, Receivable, ReceivableEvent
-from funeng.apps.supply_chain.services import LISTING_AUDITED, RECEIVABLE_AUDITED
+from funeng.apps.supply_chain.services import (
+    LISTING_AUDITED,
+    RECEIVABLE_AUDITED,
+    receivable_step_notify,
+)
 
 # The demo logins (funeng.apps.demo.users, above this app), looked up by name.
 SUPPLIER_USER, ANCHOR_USER, BANK_USER, OFFICIAL_USER = (
@@ -92,9 +96,10 @@ def _amount(rng: random.Random, low: int, high: int) -> Decimal:
 def _event(
     receivable: Receivable, status: str, party: str, name: str, at: dt.datetime, note: str = ""
 ) -> None:
-    ReceivableEvent.objects.create(
+    event = ReceivableEvent.objects.create(
         receivable=receivable, status=status, party=party, party_name=name, occurred_at=at, note=note
     )
+    receivable_step_notify(None, receivable, event)  # the demo's inboxes show the steps too
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,8 @@ from funeng.apps.audit.services import (
 from funeng.apps.consents.models import FinancialInstitution
 from funeng.apps.core.identity import User
 from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.notifications.const import Topic
+from funeng.apps.notifications.services import notify
 from funeng.apps.supply_chain.access import (
     can_answer,
     can_decide,
@@ -255,7 +258,7 @@ def _party_name(receivable: Receivable, party: str) -> str:
 def _event(
     actor: Actor, receivable: Receivable, party: str, note: str = "", now: dt.datetime | None = None
 ) -> ReceivableEvent:
-    return ReceivableEvent.objects.create(
+    event = ReceivableEvent.objects.create(
         receivable=receivable,
         status=receivable.status,
         party=party,
@@ -264,6 +267,51 @@ def _event(
         occurred_at=now or timezone.now(),
         note=note,
     )
+    receivable_step_notify(actor, receivable, event)
+    return event
+
+
+# Who hears of each step, besides the party that took it: the enterprise that has to act next, or
+# whose money it is. Banks have no inbox; the offer reaches them through their queue.
+STEP_RECIPIENTS = {
+    ReceivableStatus.SUBMITTED: (Party.ANCHOR,),
+    ReceivableStatus.CONFIRMED: (Party.SUPPLIER,),
+    ReceivableStatus.DISPUTED: (Party.SUPPLIER,),
+    ReceivableStatus.FINANCED: (Party.SUPPLIER, Party.ANCHOR),
+    ReceivableStatus.DECLINED: (Party.SUPPLIER,),
+    ReceivableStatus.SETTLED: (Party.SUPPLIER, Party.ANCHOR),
+}
+
+
+def receivable_step_notify(actor: Actor, receivable: Receivable, event: ReceivableEvent) -> None:
+    """Tell the other enterprise of the receivable what just happened to it (once per step)."""
+    parties = [p for p in STEP_RECIPIENTS.get(ReceivableStatus(event.status), ()) if p != event.party]
+
+    def wording() -> tuple[str, str]:
+        status = ReceivableStatus(event.status).label
+        title = _("Invoice %(invoice)s of %(supplier)s to %(anchor)s: %(status)s") % {
+            "invoice": receivable.invoice_number,
+            "supplier": receivable.supplier.name,
+            "anchor": receivable.anchor.name,
+            "status": status,
+        }
+        body = _("Amount %(amount)s yuan, due on %(due)s.") % {
+            "amount": f"{receivable.amount_cny:,.2f}",
+            "due": receivable.due_on.isoformat(),
+        }
+        if event.note:
+            body += " " + _("Note from %(party)s: %(note)s") % {"party": event.party_name, "note": event.note}
+        return title, body
+
+    for party in parties:
+        notify(
+            actor=actor,
+            enterprise_id=receivable.supplier_id if party == Party.SUPPLIER else receivable.anchor_id,
+            topic=Topic.SUPPLY_CHAIN,
+            key=f"supply_chain.receivable:{receivable.pk}:{event.pk}",
+            wording=wording,
+            link=reverse("supply_chain:receivable", args=[receivable.pk]),
+        )
 
 
 @transaction.atomic

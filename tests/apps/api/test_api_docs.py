@@ -38,6 +38,7 @@ def test_it_serves_the_openapi_document_with_every_path(client):
         "manufacturing",
         "workforce",
         "supply-chain",
+        "messages",
         "finance",
         "lending",
     }

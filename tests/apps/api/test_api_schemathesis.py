@@ -42,6 +42,7 @@ from funeng.apps.designations.services import designation_nominate
 from funeng.apps.enterprises.columns import COLUMNS, Column
 from funeng.apps.enterprises.services import enterprise_create
 from funeng.apps.library.services import document_ingest
+from funeng.apps.notifications.models import Notification
 from funeng.apps.policies.models import PolicyNotice
 from funeng.apps.policies.services import policy_run_create
 from funeng.apps.providers.models import Provider
@@ -177,6 +178,8 @@ def test_the_schema_lists_every_operation():
         "GET /api/v1/consents/{consent_id}",
         "POST /api/v1/consents/{consent_id}/revoke",
         "GET /api/v1/consents/{consent_id}/reads",
+        "GET /api/v1/messages",
+        "POST /api/v1/messages/{message_id}/read",
         "GET /api/v1/audit",
         "GET /api/v1/audit/{event_id}",
         "GET /api/v1/matching/solutions",
@@ -494,6 +497,8 @@ def existing(operator, enterprise_fields) -> dict[str, object]:
         "run_id": run.pk,
         "result_id": run.results.first().pk,
         "notice_id": notice.pk,
+        # the bank's decision in the lending objects told the enterprise
+        "message_id": Notification.objects.filter(enterprise=enterprises[0]).earliest("id").pk,
     }
 
 

@@ -1,0 +1,1 @@
+"""Messages to an enterprise: loan decisions and receivable steps, once per event, in both languages."""
