@@ -53,6 +53,7 @@ SNAPSHOT: dict[str, Column] = {
     "cloud_loan_interest_cny": Column(_MONEY),
     "revenue_prev_cny": Column(_MONEY),
     "main_business_revenue_cny": Column(_MONEY),
+    "main_product_revenue_cny": Column(_MONEY),
     "net_profit_cny": Column(_MONEY),
     "liabilities_cny": Column(_MONEY),
     "rd_staff": Column(_COUNT),

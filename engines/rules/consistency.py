@@ -111,6 +111,20 @@ def profile_inconsistencies(values: Mapping[str, object], *, today: dt.date | No
                 ("revenue_cny",),
             )
         )
+    product = values.get("main_product_revenue_cny")
+    if isinstance(product, Decimal | int) and isinstance(revenue, Decimal | int) and product > revenue:
+        found.append(
+            Inconsistency(
+                "main_product_revenue_cny",
+                "main_product_revenue_cny.above_revenue",
+                gettext_noop(
+                    "Sales of the main products (%(main)s yuan) cannot be more than operating revenue "
+                    "(%(revenue)s yuan): they are part of it"
+                ),
+                {"main": _amount(Decimal(product)), "revenue": _amount(Decimal(revenue))},
+                ("revenue_cny",),
+            )
+        )
     since = values.get("niche_market_since")
     if isinstance(since, dt.date) and isinstance(founded, dt.date) and since < founded:
         found.append(

@@ -63,6 +63,7 @@ DERIVATIONS: dict[str, Derivation] = {
     d.name: d
     for d in (
         Derivation("main_business_share", ("main_business_revenue_cny",), ("revenue_cny",)),
+        Derivation("main_product_share", ("main_product_revenue_cny",), ("revenue_cny",)),
         Derivation("debt_ratio", ("liabilities_cny",), ("assets_cny",)),
         # revenue / revenue_prev - 1, the offset taken before rounding (a growth may be negative).
         Derivation("revenue_growth_1y", ("revenue_cny",), ("revenue_prev_cny",), offset=1),

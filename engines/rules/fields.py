@@ -142,6 +142,14 @@ FIELDS: dict[str, Field] = {
             "main-business revenue, last year",
             on_model=True,
         ),
+        _f(
+            "main_product_revenue_cny",
+            "money",
+            "CNY",
+            "上年度主导产品（服务）销售收入",
+            "sales of the main products (services), last year",
+            on_model=True,
+        ),
         _f("net_profit_cny", "money", "CNY", "上年度净利润", "net profit, last year", on_model=True),
         _f("assets_cny", "money", "CNY", "上年末资产总额", "total assets at last year end", on_model=True),
         _f(
@@ -192,6 +200,16 @@ FIELDS: dict[str, Field] = {
             basis="revenue_cny",
             derived_from=("main_business_revenue_cny", "revenue_cny"),
             formula=f"main_business_revenue_cny / revenue_cny, {_ROUNDED}",
+        ),
+        _f(
+            "main_product_share",
+            "ratio",
+            "share",
+            "上年度主导产品（服务）销售收入占营业收入比重",
+            "main products' (services') share of revenue, last year",
+            basis="revenue_cny",
+            derived_from=("main_product_revenue_cny", "revenue_cny"),
+            formula=f"main_product_revenue_cny / revenue_cny, {_ROUNDED}",
         ),
         _f(
             "main_business_growth_avg_2y",

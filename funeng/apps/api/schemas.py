@@ -173,6 +173,7 @@ class EnterprisePatch(RequestBody):
     cloud_loan_interest_cny: Money | None = None
     revenue_prev_cny: Money | None = None
     main_business_revenue_cny: Money | None = None
+    main_product_revenue_cny: Money | None = None
     net_profit_cny: SignedMoney | None = None
     liabilities_cny: Money | None = None
     rd_staff: Count | None = None
@@ -232,6 +233,7 @@ class EnterpriseOut(Schema):
     cloud_loan_interest_cny: MoneyText | None
     revenue_prev_cny: MoneyText | None
     main_business_revenue_cny: MoneyText | None
+    main_product_revenue_cny: MoneyText | None
     net_profit_cny: MoneyText | None
     liabilities_cny: MoneyText | None
     rd_staff: int | None
@@ -259,6 +261,9 @@ class EnterpriseOut(Schema):
     it_supported_core_processes: int | None
     main_business_share: RatioText | None = Field(
         description="Derived: main_business_revenue_cny / revenue_cny; read-only"
+    )
+    main_product_share: RatioText | None = Field(
+        description="Derived: main_product_revenue_cny / revenue_cny; read-only"
     )
     debt_ratio: RatioText | None = Field(description="Derived: liabilities_cny / assets_cny; read-only")
     revenue_growth_1y: RatioText | None = Field(
@@ -299,6 +304,10 @@ class EnterpriseOut(Schema):
     @staticmethod
     def resolve_main_business_share(obj: Enterprise) -> Decimal | None:
         return _derived(obj, "main_business_share")
+
+    @staticmethod
+    def resolve_main_product_share(obj: Enterprise) -> Decimal | None:
+        return _derived(obj, "main_product_share")
 
     @staticmethod
     def resolve_debt_ratio(obj: Enterprise) -> Decimal | None:

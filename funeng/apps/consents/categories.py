@@ -28,6 +28,7 @@ CATEGORY_FIELDS: dict[str, tuple[str, ...]] = {
         "revenue_cny",
         "revenue_prev_cny",
         "main_business_revenue_cny",
+        "main_product_revenue_cny",
         "assets_cny",
         "liabilities_cny",
         "net_profit_cny",

@@ -429,6 +429,8 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
     loan_interest = np.where(
         cloud_loan, cloud_spend * rng.uniform(2.0, 10.0, n) * rng.uniform(0.035, 0.05, n), 0.0
     )
+    # The main products are part of the main business: 40-100% of it, more in focused SRDI firms.
+    main_product = main_business * np.clip(rng.uniform(0.4, 1.0, n) + 0.15 * recognised, 0.0, 1.0)
     frame = pl.DataFrame(
         [
             pl.Series("credit_code", codes, dtype=pl.Binary).cast(pl.String),
@@ -449,6 +451,7 @@ def generate_enterprises(n: int, seed: int) -> pl.DataFrame:
             _money("cloud_loan_interest_cny", _optional(loan_interest, answers & cloud_known)),
             _money("revenue_prev_cny", _optional(revenue_prev, has_revenue)),
             _money("main_business_revenue_cny", _optional(main_business, has_revenue)),
+            _money("main_product_revenue_cny", _optional(main_product, growth_known)),
             _money("net_profit_cny", _optional(net_profit, has_revenue)),
             _money("liabilities_cny", _optional(liabilities, has_assets)),
             _count("rd_staff", rd_staff, rd_known),

@@ -145,6 +145,13 @@ COLUMNS: tuple[Column, ...] = (
         note="单位：元",
     ),
     Column(
+        "main_product_revenue_cny",
+        "主导产品（服务）销售收入（元）",
+        "Sales of the main products (CNY)",
+        MONEY,
+        note="单位：元；上年度",
+    ),
+    Column(
         "net_profit_cny", "净利润（元）", "Net profit (CNY)", MONEY, signed=True, note="单位：元，亏损填负数"
     ),
     Column("liabilities_cny", "负债总额（元）", "Total liabilities (CNY)", MONEY, note="单位：元"),
@@ -319,6 +326,12 @@ DERIVED_COLUMNS: tuple[DerivedColumn, ...] = (
         "主营业务收入占营业收入比重（系统计算）",
         "Main-business share of revenue (computed)",
         note="主营业务收入 ÷ 营业收入；导入时忽略",
+    ),
+    DerivedColumn(
+        "main_product_share",
+        "主导产品（服务）销售收入占营业收入比重（系统计算）",
+        "Main products' share of revenue (computed)",
+        note="主导产品（服务）销售收入 ÷ 营业收入；导入时忽略",
     ),
     DerivedColumn(
         "debt_ratio",

@@ -92,6 +92,7 @@ class Enterprise(models.Model):
     # Financial fields the policy engine reads (专精特新 criteria): growth, focus, leverage, R&D staff.
     revenue_prev_cny = money_model_field(_("operating revenue, previous year (CNY)"), null=True, blank=True)
     main_business_revenue_cny = money_model_field(_("main business revenue (CNY)"), null=True, blank=True)
+    main_product_revenue_cny = money_model_field(_("sales of the main products (CNY)"), null=True, blank=True)
     net_profit_cny = money_model_field(_("net profit (CNY)"), signed=True, null=True, blank=True)
     liabilities_cny = money_model_field(_("total liabilities (CNY)"), null=True, blank=True)
     rd_staff = models.PositiveIntegerField(_("R&D staff"), null=True, blank=True)

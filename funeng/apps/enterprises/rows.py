@@ -192,6 +192,7 @@ class EnterpriseRow(BaseModel):
     cloud_loan_interest_cny: Annotated[Decimal | None, _cell("cloud_loan_interest_cny")] = None
     revenue_prev_cny: Annotated[Decimal | None, _cell("revenue_prev_cny")] = None
     main_business_revenue_cny: Annotated[Decimal | None, _cell("main_business_revenue_cny")] = None
+    main_product_revenue_cny: Annotated[Decimal | None, _cell("main_product_revenue_cny")] = None
     net_profit_cny: Annotated[Decimal | None, _cell("net_profit_cny")] = None
     liabilities_cny: Annotated[Decimal | None, _cell("liabilities_cny")] = None
     rd_staff: Annotated[int | None, _cell("rd_staff")] = None

@@ -64,6 +64,10 @@ def test_it_accepts_a_consistent_profile_and_unknown_values():
             [("main_business_revenue_cny", "main_business_revenue_cny.above_revenue")],
         ),
         (
+            {"main_product_revenue_cny": Decimal("2000000.01"), "revenue_cny": Decimal("2000000")},
+            [("main_product_revenue_cny", "main_product_revenue_cny.above_revenue")],
+        ),
+        (
             {"niche_market_since": dt.date(2012, 3, 14), "founded_on": dt.date(2012, 3, 15)},
             [("niche_market_since", "niche_market_since.before_founding")],
         ),

@@ -48,6 +48,9 @@ def test_it_lists_the_programmes_with_the_fields_they_read(capsys):
         "srdi-hubei",
         "srdi-henan",
         "srdi-anhui",
+        "srdi-guangzhou",
+        "srdi-shanxi",
+        "srdi-jilin",
         "zj-cloud-loan-subsidy",
         "zj-smb-service-voucher",
     } == ids
