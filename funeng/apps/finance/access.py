@@ -4,6 +4,8 @@ Not visible → Http404 (existence is not revealed); visible but not allowed →
 - An enterprise's members see its footprint; only its administrator adds self-declared investments
   (the enterprise's digital figures are the administrator's to answer for, as on its profile).
 - Officials see (read only) the enterprises of their region; operators see every one.
+- An official of the enterprise's region verifies a self-declared investment against its evidence file
+  (it then counts in full as credit evidence, as the collateral rules say).
 - Cloud bills come from approved providers (for their own bills) and operators. Banks will read
   the evidence only under a consent of the enterprise (a later issue): until then they see nothing.
 """
@@ -18,6 +20,7 @@ from engines.reference.regions import region_prefix
 from funeng.apps.core.const import Role
 from funeng.apps.core.identity import User, is_platform_admin, membership_of
 from funeng.apps.enterprises.models import Enterprise
+from funeng.apps.finance.const import Provenance
 from funeng.apps.finance.models import DigitalInvestment
 from funeng.apps.providers.const import VettingState
 from funeng.apps.providers.models import Provider
@@ -77,6 +80,37 @@ def reporting_provider_of(user: User) -> Provider | None:
 def can_import_cloud_usage(user: User) -> bool:
     """Approved providers (their own bills) and operators import cloud bills."""
     return is_platform_admin(user) or reporting_provider_of(user) is not None
+
+
+def can_verify_investment(user: User, investment: DigitalInvestment) -> bool:
+    """An official of the enterprise's region confirms a self-declared investment against its evidence file.
+
+    Deals delivered through Funeng are verified by the platform already; an investment without an
+    evidence file gives the official nothing to check.
+    """
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.role == Role.OFFICIAL
+        and bool(membership.region_code)
+        and investment.enterprise.region_code.startswith(region_prefix(membership.region_code))
+        and investment.provenance == Provenance.SELF_DECLARED
+        and bool(investment.evidence_file)
+    )
+
+
+def access_investment_for_user(user: User, investment_id: int, *, verify: bool = False) -> DigitalInvestment:
+    """An investment of an enterprise whose footprint the user sees (404 otherwise); verify=True: may verify it (403)."""
+    investment = (
+        DigitalInvestment.objects.select_related("enterprise")
+        .filter(pk=investment_id, enterprise__in=footprint_enterprises_visible_to(user))
+        .first()
+    )
+    if investment is None:
+        raise Http404("no such investment")
+    if verify and not can_verify_investment(user, investment):
+        raise PermissionDenied
+    return investment
 
 
 def access_investment_evidence_for_user(user: User, investment_id: int) -> DigitalInvestment:

@@ -22,12 +22,12 @@ from django.utils.translation import gettext_noop
 
 from engines.reference.credit_code import credit_code_problem
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import audit_created, audit_created_many
+from funeng.apps.audit.services import audit_created, audit_created_many, audit_record
 from funeng.apps.core.identity import User, is_platform_admin
 from funeng.apps.core.money import money_display
 from funeng.apps.core.uploads import FILE_TYPES, display_name, upload_kind
 from funeng.apps.enterprises.models import Enterprise
-from funeng.apps.finance.access import can_declare_investment, reporting_provider_of
+from funeng.apps.finance.access import can_declare_investment, can_verify_investment, reporting_provider_of
 from funeng.apps.finance.const import (
     DEAL_REFERENCE,
     EVIDENCE_DIR,
@@ -377,3 +377,28 @@ def digital_investment_declare(
         ) from None
     audit_created(actor=acting_user, obj=investment, fields=INVESTMENT_AUDITED)
     return investment
+
+
+@transaction.atomic
+def digital_investment_verify(*, investment: DigitalInvestment, acting_user: User) -> DigitalInvestment:
+    """An official of the region confirms a self-declared investment against its evidence file; audited.
+
+    Verifying twice (a double submit, or two officials at once) changes nothing the second time and
+    says so.
+    """
+    locked = DigitalInvestment.objects.select_for_update().select_related("enterprise").get(pk=investment.pk)
+    if locked.provenance == Provenance.OFFICIAL_VERIFIED:
+        raise ValidationError(
+            _("This investment was already verified by an official; nothing changed."), code="verified"
+        )
+    if not can_verify_investment(acting_user, locked):
+        raise PermissionDenied
+    locked.provenance = Provenance.OFFICIAL_VERIFIED
+    locked.save(update_fields=["provenance"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=locked,
+        changes={"provenance": [Provenance.SELF_DECLARED.value, Provenance.OFFICIAL_VERIFIED.value]},
+    )
+    return locked

@@ -16,6 +16,7 @@ urlpatterns = [
         views.investment_evidence_view,
         name="investment-evidence",
     ),
+    path("investments/<int:investment_id>/verify/", views.investment_verify_view, name="investment-verify"),
     path("cloud-bills/import/", views.import_view, name="import"),
     path("cloud-bills/template.xlsx", views.template_view, name="template"),
 ]

@@ -11,17 +11,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from funeng.apps.core.pages import form_errors_from, submit_once
 from funeng.apps.core.uploads import FILE_TYPES, stored_file_response
 from funeng.apps.finance.access import (
     access_footprint_for_user,
     access_investment_evidence_for_user,
+    access_investment_for_user,
     can_declare_investment,
     can_import_cloud_usage,
+    can_verify_investment,
     own_enterprise_id,
     reporting_provider_of,
 )
@@ -30,7 +33,11 @@ from funeng.apps.finance.forms import CloudBillImportForm, InvestmentForm
 from funeng.apps.finance.interchange import COLUMNS, ImportProblem, cloud_bill_template, read_cloud_bills
 from funeng.apps.finance.models import CloudUsageRecord
 from funeng.apps.finance.selectors import cloud_usage_reported_by, footprint_of
-from funeng.apps.finance.services import cloud_usage_import, digital_investment_declare
+from funeng.apps.finance.services import (
+    cloud_usage_import,
+    digital_investment_declare,
+    digital_investment_verify,
+)
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,9 +65,32 @@ def footprint_view(request: HttpRequest, enterprise_id: int) -> HttpResponse:
         "enterprise": enterprise,
         "footprint": footprint,
         "can_declare": can_declare_investment(request.user, enterprise),
+        "verifiable": {
+            investment.pk
+            for investment, _line in footprint.investments
+            if can_verify_investment(request.user, investment)
+        },
         "english": (request.LANGUAGE_CODE or "").startswith("en"),
     }
     return render(request, "finance/footprint.html", context)
+
+
+@require_POST
+@login_required
+def investment_verify_view(request: HttpRequest, investment_id: int) -> HttpResponse:
+    """An official of the region confirms a self-declared investment against its evidence file."""
+    investment = access_investment_for_user(request.user, investment_id)
+    try:
+        digital_investment_verify(investment=investment, acting_user=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Invoice %(invoice)s of %(supplier)s is verified: it now counts in full as credit evidence.")
+            % {"invoice": investment.invoice_number, "supplier": investment.supplier},
+        )
+    return redirect(f"{reverse('finance:footprint', args=[investment.enterprise_id])}#investments")
 
 
 @require_http_methods(["GET", "POST"])
