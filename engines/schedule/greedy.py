@@ -251,8 +251,11 @@ def greedy_plans(
     not_before: int = 0,
     rollouts: int = 4,
     seed: int = 0,
+    rules: Sequence[str] = RULES,
 ) -> list[GreedyPlan]:
     """Every rule's plan (and `rollouts` randomised ones), best first; empty when none fits.
+
+    `rules` narrows the dispatching rules tried (the default is all of them).
 
     `fixed` assignments are kept as given; every other operation starts at or after `not_before`.
     """
@@ -262,8 +265,11 @@ def greedy_plans(
         instance, routing_bounds(instance), _successors(instance), _limit(instance), not_before
     )
     preferred = {(a.job, a.op): a for a in published or ()}
-    rules = [rule for rule in RULES if rule != "published" or preferred]
-    if not any(job.due is not None for job in instance.jobs):
+    unknown = sorted(set(rules) - set(RULES))
+    if unknown:
+        raise ValueError(f"unknown dispatching rules: {', '.join(unknown)}")
+    rules = [rule for rule in rules if rule != "published" or preferred]
+    if not any(job.due is not None for job in instance.jobs) and "edd" in rules:
         rules.remove("edd")
     rng = random.Random(seed)
     runs: list[tuple[str, random.Random | None]] = [(rule, None) for rule in rules]

@@ -171,3 +171,13 @@ def test_its_lower_bound_never_exceeds_the_known_optimum():
     schedule = plan(ft06())
     assert schedule.lower_bound == 47  # the longest job: job 1 works 8 + 5 + 10 + 10 + 10 + 4
     assert schedule.makespan >= 55
+
+
+def test_it_tries_only_the_rules_it_is_given_and_names_an_unknown_one():
+    instance = ft06()
+    plans = greedy_plans(instance, rules=("mwkr",), rollouts=0)
+    assert [p.rule for p in plans] == ["mwkr"]
+    schedule = Schedule(plans[0].assignments, plans[0].evaluation.makespan, 0, "feasible")
+    assert check(instance, schedule) == []
+    with pytest.raises(ValueError, match="unknown dispatching rules: fifo"):
+        greedy_plans(instance, rules=("mwkr", "fifo"))
