@@ -39,7 +39,7 @@ from functools import partial
 from typing import Any
 
 from engines.schedule.check import check
-from engines.schedule.greedy import greedy_plans, unschedulable_reason
+from engines.schedule.greedy import RULES, greedy_plans, unschedulable_reason
 from engines.schedule.instance import DEFAULT_WEIGHTS, FOREVER, Assignment, Instance, Schedule, Weights
 from engines.schedule.lns import NEIGHBOURHOODS
 from engines.schedule.model import Model, build, canonical
@@ -519,7 +519,8 @@ def solve(
         fixed=fixed,
         not_before=not_before,
         seed=seed,
-        **({"rules": ("mwkr", "published"), "rollouts": 0} if small else {}),
+        rules=("mwkr", "published") if small else RULES,
+        rollouts=0 if small else 4,
     )
     first = canonical(instance, plans[0].assignments, active=symmetric) if plans else []
     if first:
