@@ -47,10 +47,14 @@ class CloudUsageRowIn(RequestBody):
 
 class CloudUsageBatchIn(RequestBody):
     rows: list[CloudUsageRowIn] = Field(..., min_length=1, max_length=MAX_ROWS_PER_IMPORT)
+    correct: bool = Field(
+        False, description="true: a month already stored is replaced by this row (audited); false: refused"
+    )
 
 
 class CloudUsageCreatedOut(Schema):
     created: int
+    corrected: int
 
 
 class CloudUsageOut(Schema):
@@ -125,10 +129,15 @@ def cloud_usage_report(request: HttpRequest, payload: CloudUsageBatchIn) -> Stat
     labels = {key: key for key in CloudUsageRowIn.model_fields}
     rows, found = check_rows(batch, file=API_FILE, labels=labels, today=timezone.localdate(), first_row=1)
     result = cloud_usage_import(
-        acting_user=request.user, rows=rows, filename=API_FILE, labels=labels, problems=found
+        acting_user=request.user,
+        rows=rows,
+        filename=API_FILE,
+        labels=labels,
+        problems=found,
+        correct=payload.correct,
     )
     if result.ok:
-        return Status(201, {"created": result.created})
+        return Status(201, {"created": result.created, "corrected": result.corrected})
     found = result.problems
     raise Problem(422, REFUSED, errors=_field_errors(found))
 

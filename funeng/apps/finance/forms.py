@@ -38,6 +38,14 @@ class InvestmentForm(forms.Form):
 
 class CloudBillImportForm(forms.Form):
     file = forms.FileField(label=_("Cloud bill (.csv or .xlsx)"))
+    correct = forms.BooleanField(
+        label=_("This file corrects bills already imported"),
+        help_text=_(
+            "A month already stored is replaced by the file's amount, quantity and unit (each change is "
+            "kept in the audit log); other months are added."
+        ),
+        required=False,
+    )
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -72,6 +72,7 @@ class CloudImportResult:
 
     filename: str
     created: int = 0
+    corrected: int = 0  # stored bills whose amount, quantity or unit a correction changed
     problems: list[ImportProblem] = field(default_factory=list)
 
     @property
@@ -94,6 +95,7 @@ def cloud_usage_import(
     filename: str,
     labels: dict[str, str] | None = None,
     problems: Sequence[ImportProblem] = (),
+    correct: bool = False,
 ) -> CloudImportResult:
     """Store checked bill rows, all or none: unknown enterprises, repeated or stored months refuse the batch.
 
@@ -101,6 +103,10 @@ def cloud_usage_import(
     the good rows are still checked here, so the report lists everything at once.
 
     A provider's user reports its own bills (provider_reported); an operator's import is platform-verified.
+    With `correct`, a row for a month already stored replaces that bill's amount, quantity and unit
+    (a provider corrects only its own bills, since the provider name is part of the match); each
+    change is audited with the old and the new value, and sending the same correction again
+    changes nothing.
     """
     provider = reporting_provider_of(acting_user)
     if provider is None and not is_platform_admin(acting_user):
@@ -184,7 +190,7 @@ def cloud_usage_import(
     }
     for row in rows:
         key = (row.credit_code, names[row.row], row.month, row.service_category)
-        if key in already and seen.get(key) == row.row:
+        if key in already and seen.get(key) == row.row and not correct:
             amount, at = already[key]
             refuse(
                 row,
@@ -205,6 +211,13 @@ def cloud_usage_import(
         return result
     provenance = Provenance.PROVIDER_REPORTED if provider is not None else Provenance.PLATFORM_VERIFIED
     now = timezone.now()
+    if correct:
+        corrections = [
+            row
+            for row in rows
+            if (row.credit_code, names[row.row], row.month, row.service_category) in already
+        ]
+        rows = [row for row in rows if row not in corrections]
     records = [
         CloudUsageRecord(
             enterprise=enterprises[row.credit_code],
@@ -227,6 +240,8 @@ def cloud_usage_import(
             audit_created_many(
                 actor=acting_user, objects=records, fields=CLOUD_USAGE_AUDITED, action=AuditAction.IMPORT
             )
+            if correct:
+                result.corrected = _cloud_usage_correct(acting_user, corrections, names, provenance)
     except IntegrityError:
         # Another import of the same bill committed between our check and our write (a double submit).
         result.problems.append(
@@ -244,6 +259,41 @@ def cloud_usage_import(
         return result
     result.created = len(records)
     return result
+
+
+def _cloud_usage_correct(
+    acting_user: User, rows: Sequence[CloudBillRow], names: dict[int, str], provenance: str
+) -> int:
+    """Replace stored bills by the corrected rows (locked, so two corrections queue); how many changed."""
+    changed = 0
+    for row in rows:
+        record = CloudUsageRecord.objects.select_for_update().get(
+            enterprise__credit_code=row.credit_code,
+            provider_name=names[row.row],
+            month=row.month,
+            service_category=row.service_category,
+        )
+        new = {
+            "amount_cny": row.amount_cny,
+            "usage_quantity": row.usage_quantity,
+            "usage_unit": row.usage_unit,
+        }
+        changes = {
+            name: [str(getattr(record, name)), str(value)]
+            for name, value in new.items()
+            if getattr(record, name) != value
+        }
+        if not changes:
+            continue
+        for name, value in new.items():
+            setattr(record, name, value)
+        if record.provenance != provenance:
+            changes["provenance"] = [record.provenance, provenance]
+            record.provenance = provenance
+        record.save(update_fields=[*new, "provenance"])
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=record, changes=changes)
+        changed += 1
+    return changed
 
 
 # --- digital investment --------------------------------------------------------------------------

@@ -152,14 +152,23 @@ def import_view(request: HttpRequest) -> HttpResponse:
                     handle.write(chunk)
             rows, problems, labels = read_cloud_bills(path, name, today=timezone.localdate())
         result = cloud_usage_import(
-            acting_user=request.user, rows=rows, filename=name, labels=labels, problems=problems
+            acting_user=request.user,
+            rows=rows,
+            filename=name,
+            labels=labels,
+            problems=problems,
+            correct=form.cleaned_data["correct"],
         )
         problems = result.problems
         if result.ok:
             messages.success(
                 request,
-                _("%(count)s monthly bills imported from %(file)s.")
-                % {"count": result.created, "file": name},
+                (
+                    _("%(count)s monthly bills imported from %(file)s, %(corrected)s stored bills corrected.")
+                    if form.cleaned_data["correct"]
+                    else _("%(count)s monthly bills imported from %(file)s.")
+                )
+                % {"count": result.created, "file": name, "corrected": result.corrected},
             )
             return redirect("finance:import")
     reported = (

@@ -29,7 +29,7 @@ def post(client, user, rows):
 def test_a_provider_posts_a_batch_of_bills(client, world):
     response = post(client, world["provider"], [row(world["a"]), row(world["a"], "2026-02", amount_cny=900)])
     assert response.status_code == 201, response.content
-    assert json.loads(response.content) == {"created": 2}
+    assert json.loads(response.content) == {"created": 2, "corrected": 0}
     assert {r.provenance for r in CloudUsageRecord.objects.all()} == {"provider_reported"}
 
 
