@@ -15,6 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +25,7 @@ from funeng.apps.audit.services import audit_created_many
 from funeng.apps.core.const import Role
 from funeng.apps.core.models import Membership
 from funeng.apps.enterprises.models import Enterprise
-from funeng.apps.finance.const import InvestmentCategory, Provenance, ServiceCategory
+from funeng.apps.finance.const import EVIDENCE_DIR, InvestmentCategory, Provenance, ServiceCategory
 from funeng.apps.finance.models import CloudUsageRecord, DigitalInvestment
 from funeng.apps.finance.services import (
     CLOUD_USAGE_AUDITED,
@@ -132,9 +134,16 @@ def _investments(enterprise: Enterprise, rng: random.Random, today: dt.date) -> 
 
 @transaction.atomic
 def load_demo_evidence(
-    rng_seed: int, enterprises: Sequence[Enterprise], delivered_deals: Iterable[DeliveredDeal] = ()
+    rng_seed: int,
+    enterprises: Sequence[Enterprise],
+    delivered_deals: Iterable[DeliveredDeal] = (),
+    invoice_pdf: bytes | None = None,
 ) -> DemoEvidence:
-    """Footprints for a share of `enterprises` (and every one with a demo login); investments of delivered deals."""
+    """Footprints for a share of `enterprises` (and every one with a demo login); investments of delivered deals.
+
+    With `invoice_pdf`, the self-declared investments of enterprises with a demo login carry it as
+    their evidence file, so an official of the region has something to verify.
+    """
     rng = random.Random(f"finance-demo-{rng_seed}")
     today = timezone.localdate()
     last = _month_back(today.replace(day=1), 1)
@@ -157,6 +166,13 @@ def load_demo_evidence(
         reporter = provider if enterprise.pk == first_login else None
         bills += _bills(enterprise, rng, last, reporter)
         investments += _investments(enterprise, rng, today)
+    if invoice_pdf is not None:
+        stored = default_storage.save(f"{EVIDENCE_DIR}/demo-invoice.pdf", ContentFile(invoice_pdf))
+        for investment in investments:
+            if investment.enterprise_id in with_login:
+                investment.evidence_file.name = stored
+                investment.evidence_name = "发票（演示）.pdf"
+                investment.evidence_kind = "pdf"
     CloudUsageRecord.objects.bulk_create(bills, batch_size=2000)
     DigitalInvestment.objects.bulk_create(investments, batch_size=2000)
     audit_created_many(actor=None, objects=bills, fields=CLOUD_USAGE_AUDITED, action=AuditAction.IMPORT)

@@ -28,6 +28,8 @@ from funeng.apps.demo.generator import (
 )
 from funeng.apps.enterprises.models import Enterprise
 from funeng.apps.enterprises.services import EDITABLE_FIELDS
+from funeng.apps.finance.access import can_verify_investment
+from funeng.apps.finance.models import DigitalInvestment
 
 N = 300
 
@@ -121,11 +123,12 @@ def test_it_keeps_money_and_ratios_in_range(region):
         assert region.get_column(column).min() >= 0
     assert region.select(
         (pl.col("main_business_revenue_cny") <= pl.col("revenue_cny") + 0.01).all(),
+        (pl.col("main_product_revenue_cny") <= pl.col("main_business_revenue_cny") + 0.01).all(),
         (pl.col("liabilities_cny") <= pl.col("assets_cny") * 0.8 + 0.01).all(),
         (pl.col("rd_staff") <= pl.col("employees")).all(),
         pl.col("founded_on").dt.year().is_between(1985, 2025).all(),
         pl.col("cloud_level").is_in(["", "none", "infrastructure", "platform", "business"]).all(),
-    ).row(0) == (True, True, True, True, True)
+    ).row(0) == (True, True, True, True, True, True)
     names = region.get_column("name")
     assert names.str.ends_with("有限公司").all()
     manufacturers_with_rd = region.filter(
@@ -281,6 +284,12 @@ def test_it_creates_one_demo_login_per_role_when_debug_is_on():
     # The isolation personas: A lies in demo_official's 330100, B outside it.
     assert a.region_code.startswith("3301") and not b.region_code.startswith("3301")
     assert "funeng-demo-2026" in output and all(name in output for name in roles)
+    # demo_official has an invoice of A's to verify against its evidence file
+    official = users.get(username="demo_official")
+    to_verify = [
+        i for i in DigitalInvestment.objects.filter(enterprise=a) if can_verify_investment(official, i)
+    ]
+    assert to_verify and all(i.evidence_file.storage.exists(i.evidence_file.name) for i in to_verify)
 
 
 @pytest.mark.django_db

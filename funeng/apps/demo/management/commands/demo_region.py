@@ -14,7 +14,7 @@ from django.db import transaction
 from funeng.apps.audit.models import AuditEvent
 from funeng.apps.audit.services import audit_created_many
 from funeng.apps.core.db import planner_statistics_refresh
-from funeng.apps.demo.assessments import demo_assessments_create
+from funeng.apps.demo.assessments import DEMO_PDF, demo_assessments_create
 from funeng.apps.demo.designations import demo_designations_create
 from funeng.apps.demo.generator import generate_enterprises
 from funeng.apps.demo.manufacturing import demo_manufacturing_create
@@ -119,6 +119,7 @@ class Command(BaseCommand):
                 seed,
                 list(Enterprise.objects.filter(region_code__startswith="33").order_by("pk")),
                 Deal.objects.filter(status=DealStatus.DELIVERED).select_related("provider").order_by("pk"),
+                invoice_pdf=DEMO_PDF,
             ).summary()
         )
         started = time.perf_counter()
