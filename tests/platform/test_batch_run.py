@@ -66,8 +66,11 @@ def test_it_names_one_job_per_framework_and_programme_plus_classify():
 def test_it_refuses_an_unknown_job_listing_those_that_exist():
     with pytest.raises(UnknownJobError, match="unknown job 'score'; jobs are: classify, assessment:dma"):
         get_job("score", as_of=AS_OF)
-    with pytest.raises(UnknownJobError, match=r"use --job policy:<one of srdi-beijing-self"):
+    with pytest.raises(
+        UnknownJobError, match=r"use --job policy:<one of srdi-anhui, srdi-beijing-self, "
+    ) as error:
         get_job("policy:srdi-atlantis", as_of=AS_OF)
+    assert all(programme_id in str(error.value) for programme_id in load_programmes())
     with pytest.raises(UnknownJobError, match="classify takes no argument"):
         get_job("classify:all", as_of=AS_OF)
 
