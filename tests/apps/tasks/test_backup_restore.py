@@ -33,9 +33,10 @@ from tests.support.runtime import ok, refused, run_funeng
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 SUITE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = SUITE_URL.startswith(("postgres://", "postgresql://", "pgsql://"))
-# The demo writes an assessment evidence file, a pending claim's two documents and the evidence of an
-# application to a designation list; the world adds one file.
-EXPECTED_FILES = 5
+# The demo writes an assessment evidence file, a pending claim's two documents, the evidence of an
+# application to a designation list and the sample invoice of demo_enterprise's investments; the
+# world adds one file.
+EXPECTED_FILES = 6
 
 
 # --- one backend interface over SQLite files and throwaway PostgreSQL databases --------------------
