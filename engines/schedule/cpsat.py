@@ -39,7 +39,7 @@ from functools import partial
 from typing import Any
 
 from engines.schedule.check import check
-from engines.schedule.greedy import RULES, greedy_plans, unschedulable_reason
+from engines.schedule.greedy import greedy_plans, unschedulable_reason
 from engines.schedule.instance import DEFAULT_WEIGHTS, FOREVER, Assignment, Instance, Schedule, Weights
 from engines.schedule.lns import NEIGHBOURHOODS
 from engines.schedule.model import Model, build, canonical
@@ -162,10 +162,6 @@ class Tuning:
     # share of the time (≥ 0.3 s): on small instances those constraints cost more propagation than
     # they save, and this lean model proves them optimal about twice as fast (0 skips the step).
     quick_share: float = 0.01
-    # Up to this many operations, each with one eligible machine (a small job shop), CP-SAT proves the
-    # optimum from scratch in milliseconds: one dispatching rule gives the hint, the other rules and
-    # the randomised rollouts (most of the time spent there) are skipped.
-    small_job_shop: int = 60
     probe_share: float = 0.1  # then the full model on every worker for this share of the time (≥ 1 s)
     stall_share: float = 0.1  # a full solve with no progress for this share (≥ 5 s) hands its thread to LNS…
     lns_turn_share: float = 0.6  # …for this share, then tries again with the newest incumbent
@@ -509,18 +505,8 @@ def solve(
     model_for = partial(
         build, instance, weights=weights, published=published, frozen=frozen_keys, not_before=not_before
     )
-    small = instance.operation_count <= tuning.small_job_shop and all(
-        len(operation.alternatives) == 1 for job in instance.jobs for operation in job.operations
-    )
     plans = greedy_plans(
-        instance,
-        weights=weights,
-        published=published,
-        fixed=fixed,
-        not_before=not_before,
-        seed=seed,
-        rules=("mwkr", "published") if small else RULES,
-        rollouts=0 if small else 4,
+        instance, weights=weights, published=published, fixed=fixed, not_before=not_before, seed=seed
     )
     first = canonical(instance, plans[0].assignments, active=symmetric) if plans else []
     if first:
