@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from funeng.apps.audit.models import AuditAction
-from funeng.apps.audit.services import Actor, audit_created, audit_record
+from funeng.apps.audit.services import Actor, audit_created, audit_record, audit_record_many
 from funeng.apps.core.identity import User
 from funeng.apps.notifications.const import MAX_BODY, MAX_TITLE
 from funeng.apps.notifications.models import Notification
@@ -74,11 +74,15 @@ def notification_mark_read(*, notification: Notification, acting_user: User) -> 
 
 @transaction.atomic
 def notifications_mark_all_read(*, enterprise_id: int, acting_user: User) -> int:
-    """Mark every unread message of the enterprise read; how many were."""
-    count = 0
-    for notification in Notification.objects.select_for_update().filter(
-        enterprise_id=enterprise_id, read_at__isnull=True
-    ):
-        notification_mark_read(notification=notification, acting_user=acting_user)
-        count += 1
-    return count
+    """Mark every unread message of the enterprise read in one update, one audit row each; how many were."""
+    unread = list(
+        Notification.objects.select_for_update().filter(enterprise_id=enterprise_id, read_at__isnull=True)
+    )
+    now = timezone.now()
+    Notification.objects.filter(pk__in=[n.pk for n in unread]).update(read_at=now)
+    audit_record_many(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        objects=[(notification, {"read_at": [None, "read"]}) for notification in unread],
+    )
+    return len(unread)
